@@ -1,0 +1,85 @@
+"""Filters shared by the UI lists, the exports and the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from safecity.core.choices import AuditAction, AuditSource, OrganisationKind, Role
+from safecity.core.models import AuditEntry, Organisation, Person, Region
+
+
+def _region_subtree(queryset: QuerySet, lookup: str, code: str) -> QuerySet:
+    path = Region.objects.filter(code=code).values_list("path", flat=True).first()
+    if path is None:
+        return queryset.none()
+    return queryset.filter(**{f"{lookup}__startswith": path})
+
+
+class OrganisationFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=OrganisationKind.choices)
+    region = django_filters.CharFilter(label=_("Region code (and everything under it)"), method="in_region")
+    industry = django_filters.CharFilter(label=_("Industry code prefix"), field_name="industry_code", lookup_expr="startswith")
+    credit_code = django_filters.CharFilter(label=_("Unified social credit code"), field_name="credit_code")
+    is_active = django_filters.BooleanFilter(label=_("Active"))
+
+    class Meta:
+        model = Organisation
+        fields = ["q", "kind", "region", "industry", "credit_code", "is_active"]
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value) | Q(short_name__icontains=value) | Q(credit_code__iexact=value) | Q(address__icontains=value)
+        )
+
+    def in_region(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return _region_subtree(queryset, "region__path", value.strip()) if value.strip() else queryset
+
+
+class PersonFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    organisation = django_filters.NumberFilter(label=_("Organisation id"), field_name="organisation_id")
+    role = django_filters.ChoiceFilter(label=_("Role"), choices=Role.choices, method="with_role")
+    region = django_filters.CharFilter(label=_("Region code (and everything under it)"), method="in_region")
+
+    class Meta:
+        model = Person
+        fields = ["q", "organisation", "role", "region"]
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        return queryset.filter(Q(name__icontains=value) | Q(title__icontains=value)) if value else queryset
+
+    def with_role(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(pk__in=Person.objects.filter(roles__role=value).values("pk")) if value else queryset
+
+    def in_region(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return _region_subtree(queryset, "organisation__region__path", value.strip()) if value.strip() else queryset
+
+
+class AuditEntryFilterSet(django_filters.FilterSet):
+    action = django_filters.ChoiceFilter(label=_("Action"), choices=AuditAction.choices)
+    source = django_filters.ChoiceFilter(label=_("Source"), choices=AuditSource.choices)
+    model = django_filters.CharFilter(label=_("Object type (app.model)"), method="of_model")
+    object_id = django_filters.CharFilter(label=_("Object id"))
+    actor = django_filters.CharFilter(label=_("Actor"), field_name="actor_label", lookup_expr="icontains")
+    request_id = django_filters.CharFilter(label=_("Request id"))
+    since = django_filters.IsoDateTimeFilter(label=_("Since"), field_name="time", lookup_expr="gte")
+    until = django_filters.IsoDateTimeFilter(label=_("Until"), field_name="time", lookup_expr="lt")
+
+    class Meta:
+        model = AuditEntry
+        fields = ["action", "source", "model", "object_id", "actor", "request_id", "since", "until"]
+
+    def of_model(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
+        if not value or "." not in value:
+            return queryset
+        app_label, model = value.lower().split(".", 1)
+        return queryset.filter(content_type__app_label=app_label, content_type__model=model)

@@ -1,0 +1,37 @@
+"""Forms of the core UI: they validate input; services do the writing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from safecity.core.models import Organisation, Region
+from safecity.core.scoping import scoped
+
+
+class OrganisationForm(forms.ModelForm):
+    region = forms.ModelChoiceField(queryset=Region.objects.none(), label=_("Region"), to_field_name="code")
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "name", "short_name", "kind", "credit_code", "region", "parent", "industry_code",
+            "address", "latitude", "longitude", "contact_phone", "is_active",
+        ]  # fmt: skip
+        widgets = {"parent": forms.NumberInput(attrs={"placeholder": _("id of the parent organisation")})}
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = scoped(Region, user).order_by("path")
+        self.fields["region"].label_from_instance = lambda r: ("· " * r.depth) + f"{r.name} ({r.code})"
+        parent = self.fields["parent"]
+        parent.queryset = scoped(Organisation, user)
+        parent.widget = forms.NumberInput(attrs={"placeholder": _("id of the parent organisation")})
+        self.fields["credit_code"].widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
+
+    def clean_credit_code(self) -> str | None:
+        value = (self.cleaned_data.get("credit_code") or "").strip().upper()
+        return value or None
+

@@ -1,0 +1,61 @@
+"""``safecity demo``: migrate, load the demo city, then run the production server and worker."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from safecity.core.demo import DEMO_PASSWORD
+from safecity.core.demo.city import DEMO_LOGINS
+from safecity.core.management.commands.serve import ensure_static, gunicorn_argv
+
+
+class Command(BaseCommand):
+    help = "Migrate, seed the demo city and serve it with the production server and worker (one process group)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--bind", default=os.environ.get("BIND", "127.0.0.1:8000"))
+        parser.add_argument("--no-serve", action="store_true", help="prepare the database and stop")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        self.stdout.write("Migrating the database ...")
+        call_command("migrate", interactive=False, verbosity=0)
+        self.stdout.write("Loading the demo city ...")
+        call_command("seed_demo", if_empty=True, stdout=self.stdout)
+        ensure_static()
+        self.stdout.write(self.style.SUCCESS(f"\nSafeCity demo: http://{options['bind']}/"))
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for username, who in DEMO_LOGINS:
+            self.stdout.write(f"  {username:<20} {who}")
+        self.stdout.write("")
+        if options["no_serve"]:
+            return
+        children = [
+            subprocess.Popen(gunicorn_argv(options["bind"], 2)),
+            subprocess.Popen([sys.executable, "-m", "safecity.cli", "worker"]),
+        ]
+
+        def stop(signum: int, frame: Any) -> None:
+            for child in children:
+                if child.poll() is None:
+                    child.terminate()
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        try:
+            while all(child.poll() is None for child in children):
+                time.sleep(0.5)
+        finally:
+            stop(signal.SIGTERM, None)
+            for child in children:
+                try:
+                    child.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    child.kill()

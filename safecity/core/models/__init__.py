@@ -1,0 +1,20 @@
+"""Core domain models: regions, organisations, people and roles, the audit trail."""
+
+from safecity.core.models.audit import AuditEntry
+from safecity.core.models.base import AuditedManager, AuditedModel, AuditedQuerySet
+from safecity.core.models.organisations import Organisation
+from safecity.core.models.people import Person, RoleAssignment
+from safecity.core.models.regions import Region
+from safecity.core.models.scheduling import ScheduledRun
+
+__all__ = [
+    "AuditEntry",
+    "AuditedManager",
+    "AuditedModel",
+    "AuditedQuerySet",
+    "Organisation",
+    "Person",
+    "Region",
+    "RoleAssignment",
+    "ScheduledRun",
+]

@@ -1,0 +1,40 @@
+"""How far each role reaches. The one table that :mod:`safecity.core.scoping` reads.
+
+- JURISDICTION: the subtree of the role's jurisdiction region (city/district officials,
+  inspectors, the procuratorate and fire brigade within their area).
+- ORGANISATION: the organisation the role is held in (enterprise people, filling stations).
+- ASSIGNMENT: only what the person is assigned to (experts: panels, scoring); apps register
+  what an assignment reaches with :func:`safecity.core.scoping.register_assignment`.
+- PUBLIC: public pages only.
+"""
+
+from __future__ import annotations
+
+import enum
+
+from safecity.core.choices import Role
+
+
+class Reach(enum.Enum):
+    JURISDICTION = "jurisdiction"
+    ORGANISATION = "organisation"
+    ASSIGNMENT = "assignment"
+    PUBLIC = "public"
+
+
+ROLE_REACH: dict[str, Reach] = {
+    Role.CITY_ADMIN: Reach.JURISDICTION,
+    Role.CITY_OFFICIAL: Reach.JURISDICTION,
+    Role.DISTRICT_OFFICIAL: Reach.JURISDICTION,
+    Role.INSPECTOR: Reach.JURISDICTION,
+    Role.PROCURATOR: Reach.JURISDICTION,
+    Role.FIRE_OFFICER: Reach.JURISDICTION,
+    Role.EXPERT: Reach.ASSIGNMENT,
+    Role.ENTERPRISE_MANAGER: Reach.ORGANISATION,
+    Role.ENTERPRISE_STAFF: Reach.ORGANISATION,
+    Role.FILLING_STATION_OPERATOR: Reach.ORGANISATION,
+    Role.PUBLIC_VISITOR: Reach.PUBLIC,
+}
+
+# Roles that may use the Django admin (for the reference data they are allowed to change).
+ADMIN_ROLES = frozenset({Role.CITY_ADMIN})

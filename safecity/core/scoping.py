@@ -1,0 +1,253 @@
+"""Who may see and change what: the one scoping mechanism every selector, view, export and API uses.
+
+Each domain model declares a :class:`ScopeRule` (as ``scope_rule`` on the class) that says how its
+rows relate to regions, organisations and people. A user's :class:`Principal` holds the grants
+from their role assignments. :func:`scoped` turns the two into a filter; :func:`can` and
+:func:`allows_target` answer for one object (an existing row, or the values a write would store).
+
+Invariants:
+- a list, a detail page, an export, a PDF, a search and an API endpoint all call :func:`scoped`,
+  so they cannot differ in what they show;
+- a model without a ``scope_rule`` cannot be scoped (ImproperlyConfigured), never "everything".
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import reduce
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from safecity.core.roles import ROLE_REACH, Reach
+
+VIEW = "view"
+CHANGE = "change"
+NOTHING = Q(pk__in=[])
+
+
+@dataclass(frozen=True)
+class ScopeRule:
+    """How one model's rows relate to the things roles reach.
+
+    region_path: lookup to a materialised region path (jurisdiction roles see the subtree).
+    organisation: lookup to an organisation id (organisation roles see their organisation's rows).
+    person: lookup to a person id (everyone sees rows about themselves).
+    authenticated: every signed-in user sees every row (public reference data such as regions).
+    public: everybody sees every row, signed in or not.
+    change_roles: jurisdiction roles that may change rows within their jurisdiction.
+    organisation_change_roles: organisation roles that may change their own organisation's rows.
+    """
+
+    region_path: str | None = None
+    organisation: str | None = None
+    person: str | None = None
+    authenticated: bool = False
+    public: bool = False
+    change_roles: frozenset[str] = frozenset({"city_admin"})
+    organisation_change_roles: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: str
+    organisation_id: int
+    region_path: str
+
+
+@dataclass(frozen=True)
+class Principal:
+    """What the scoping needs to know about a user: identity and grants, loaded once per request."""
+
+    user_id: int | None
+    person_id: int | None
+    is_authenticated: bool
+    is_superuser: bool
+    grants: tuple[Grant, ...]
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return frozenset(g.role for g in self.grants)
+
+    @property
+    def region_paths(self) -> tuple[str, ...]:
+        return tuple(g.region_path for g in self.grants if ROLE_REACH.get(g.role) is Reach.JURISDICTION)
+
+    @property
+    def organisation_ids(self) -> frozenset[int]:
+        return frozenset(g.organisation_id for g in self.grants)
+
+    @property
+    def is_city_wide(self) -> bool:
+        from django.conf import settings
+
+        code = settings.SAFECITY_CITY_REGION_CODE
+        return self.is_superuser or any(p.rstrip("/").endswith(code) for p in self.region_paths)
+
+
+ANONYMOUS = Principal(user_id=None, person_id=None, is_authenticated=False, is_superuser=False, grants=())
+
+
+def principal_for(user: Any) -> Principal:
+    """Return the user's principal, cached on the user object for the rest of the request."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ANONYMOUS
+    cached = getattr(user, "_safecity_principal", None)
+    if cached is not None:
+        return cached
+    from safecity.core.models import RoleAssignment
+
+    today = timezone.localdate()
+    rows = list(
+        RoleAssignment.objects.filter(person__user_id=user.pk, person__is_active=True)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today))
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        .values_list("role", "organisation_id", "jurisdiction__path", "person_id")
+    )
+    person_id = rows[0][3] if rows else None
+    if person_id is None:
+        person_id = _person_id(user)
+    principal = Principal(
+        user_id=user.pk,
+        person_id=person_id,
+        is_authenticated=True,
+        is_superuser=bool(user.is_superuser),
+        grants=tuple(Grant(role=r, organisation_id=o, region_path=p) for r, o, p, _ in rows),
+    )
+    user._safecity_principal = principal
+    return principal
+
+
+def _person_id(user: Any) -> int | None:
+    from safecity.core.models import Person
+
+    return Person.objects.filter(user_id=user.pk).values_list("pk", flat=True).first()
+
+
+AssignmentRule = Callable[[Principal], Q]
+_assignments: dict[type[models.Model], list[AssignmentRule]] = {}
+
+
+def register_assignment(model: type[models.Model], rule: AssignmentRule) -> None:
+    """Let an app say what an ASSIGNMENT role (an expert) reaches of ``model``.
+
+    The rule returns a Q on ``model``; use ``pk__in=<subquery>`` so a row is never duplicated.
+    """
+    _assignments.setdefault(model, []).append(rule)
+
+
+def rule_for(model: type[models.Model]) -> ScopeRule:
+    rule = getattr(model, "scope_rule", None)
+    if not isinstance(rule, ScopeRule):
+        raise ImproperlyConfigured(f"{model.__name__} has no scope_rule: it cannot be shown to users")
+    return rule
+
+
+def scope_q(model: type[models.Model], principal: Principal, action: str = VIEW) -> Q | None:
+    """The filter that limits ``model`` to what ``principal`` may ``action``; None means no limit."""
+    if principal.is_superuser:
+        return None
+    rule = rule_for(model)
+    if action == VIEW and (rule.public or (rule.authenticated and principal.is_authenticated)):
+        return None
+    parts: list[Q] = []
+    for grant in principal.grants:
+        reach = ROLE_REACH.get(grant.role)
+        if action == CHANGE:
+            allowed = rule.organisation_change_roles if reach is Reach.ORGANISATION else rule.change_roles
+            if grant.role not in allowed:
+                continue
+        if reach is Reach.JURISDICTION and rule.region_path:
+            parts.append(Q(**{f"{rule.region_path}__startswith": grant.region_path}))
+        elif reach is Reach.ORGANISATION and rule.organisation:
+            parts.append(Q(**{rule.organisation: grant.organisation_id}))
+        elif reach is Reach.ASSIGNMENT:
+            parts.extend(fn(principal) for fn in _assignments.get(model, []))
+    if action == VIEW and rule.person and principal.person_id is not None:
+        parts.append(Q(**{rule.person: principal.person_id}))
+    unique: list[Q] = []
+    for part in parts:
+        if part not in unique:
+            unique.append(part)
+    return reduce(operator.or_, unique) if unique else NOTHING
+
+
+def scoped(source: type[models.Model] | models.QuerySet, user: Any, action: str = VIEW) -> models.QuerySet:
+    """Limit a model or queryset to what ``user`` may ``action`` ("view" or "change")."""
+    queryset = source if isinstance(source, models.QuerySet) else source._default_manager.all()
+    q = scope_q(queryset.model, principal_for(user), action)
+    return queryset if q is None else queryset.filter(q)
+
+
+def can(user: Any, obj: models.Model, action: str = VIEW) -> bool:
+    """May ``user`` ``action`` this stored object? One query (or none for superusers)."""
+    principal = principal_for(user)
+    q = scope_q(type(obj), principal, action)
+    if q is None:
+        return True
+    if q == NOTHING:
+        return False
+    return type(obj)._default_manager.filter(pk=obj.pk).filter(q).exists()
+
+
+def _walk(obj: Any, lookup: str) -> Any:
+    value = obj
+    for part in lookup.split("__"):
+        if value is None:
+            return None
+        if part == "pk":
+            value = value.pk
+        else:
+            value = getattr(value, part, None)
+    return value
+
+
+def scope_keys(obj: models.Model) -> tuple[str, int | None]:
+    """The region path and organisation id an object sits under, read from its ScopeRule."""
+    rule = getattr(type(obj), "scope_rule", None)
+    if not isinstance(rule, ScopeRule):
+        return "", None
+    path = _walk(obj, rule.region_path) if rule.region_path else ""
+    org = _walk(obj, rule.organisation) if rule.organisation else None
+    if isinstance(org, models.Model):
+        org = org.pk
+    return (path or ""), org
+
+
+def allows_target(user: Any, obj: models.Model) -> bool:
+    """May ``user`` write ``obj`` with the values it holds now (before saving)?
+
+    Used for creates and for the "after" side of an update, so nobody can create or move a row
+    outside their reach. Mirrors :func:`scope_q` for CHANGE, evaluated on the object in Python.
+    """
+    principal = principal_for(user)
+    if principal.is_superuser:
+        return True
+    rule = rule_for(type(obj))
+    path, org = scope_keys(obj)
+    for grant in principal.grants:
+        reach = ROLE_REACH.get(grant.role)
+        if reach is Reach.JURISDICTION and grant.role in rule.change_roles and rule.region_path:
+            if path.startswith(grant.region_path):
+                return True
+        if reach is Reach.ORGANISATION and grant.role in rule.organisation_change_roles and rule.organisation:
+            if org == grant.organisation_id:
+                return True
+    return False
+
+
+def require(user: Any, obj: models.Model, action: str = CHANGE) -> None:
+    """Raise PermissionDenied unless ``user`` may ``action`` the stored ``obj``."""
+    if not can(user, obj, action):
+        raise PermissionDenied
+
+
+def require_target(user: Any, obj: models.Model) -> None:
+    """Raise PermissionDenied unless ``user`` may write ``obj`` with its current values."""
+    if not allows_target(user, obj):
+        raise PermissionDenied

@@ -1,0 +1,21 @@
+"""Core background jobs: thin wrappers that call services."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django_tasks import task
+
+from safecity.core.scheduling import periodic
+
+
+@periodic(every=timedelta(days=1), name="core.prune_task_results")
+@task()
+def prune_task_results() -> int:
+    """Delete finished background-task results older than 30 days (the job table stays small)."""
+    from django_tasks_db.models import DBTaskResult
+    from django.utils import timezone
+
+    cutoff = timezone.now() - timedelta(days=30)
+    deleted, _ = DBTaskResult.objects.filter(finished_at__lt=cutoff).delete()
+    return deleted

@@ -1,0 +1,247 @@
+"""Server-rendered UI of the core: thin views over selectors and services."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.apps import apps
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from safecity.core import selectors, services
+from safecity.core.exports import export_response
+from safecity.core.figures import FigureContext, compute_indicators, indicators, panels
+from safecity.core.filtersets import AuditEntryFilterSet, OrganisationFilterSet, PersonFilterSet
+from safecity.core.forms import OrganisationForm
+from safecity.core.models import Organisation
+from safecity.core.scoping import CHANGE, can, principal_for, scoped
+
+PAGE_SIZES = (25, 50, 100, 200)
+
+
+def _page(request: HttpRequest, queryset: Any, default: int = 50) -> Any:
+    try:
+        size = int(request.GET.get("page_size", default))
+    except ValueError:
+        size = default
+    size = size if size in PAGE_SIZES else default
+    return Paginator(queryset, size).get_page(request.GET.get("page"))
+
+
+def _querystring(request: HttpRequest, drop: tuple[str, ...] = ("page",)) -> str:
+    params = request.GET.copy()
+    for key in drop:
+        params.pop(key, None)
+    return params.urlencode()
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness and database reachability, for the process manager and load balancer."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+@login_required
+def cockpit(request: HttpRequest) -> HttpResponse:
+    """The city cockpit: every registered indicator and panel, for the viewer's region and year."""
+    region = selectors.cockpit_region(user=request.user, code=request.GET.get("region"))
+    try:
+        year = int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        year = timezone.localdate().year
+    ctx = FigureContext(region=region, year=year, user=request.user)
+    values = compute_indicators(ctx)
+    sections: dict[str, list[dict[str, Any]]] = {}
+    for ind in indicators():
+        sections.setdefault(str(ind.section), []).append({"indicator": ind, "value": values[ind.id]})
+    panel_list = [{"panel": p, "data": json.dumps(p.data(ctx), ensure_ascii=False)} for p in panels()]
+    regions = selectors.region_list(user=request.user).filter(depth__lte=2)
+    return render(
+        request,
+        "core/cockpit.html",
+        {"region": region, "year": year, "sections": sections, "panels": panel_list, "region_choices": regions},
+    )
+
+
+@login_required
+def region_list(request: HttpRequest) -> HttpResponse:
+    tree = selectors.region_tree(user=request.user)
+    return render(request, "core/region_list.html", {"tree": tree})
+
+
+@login_required
+def region_detail(request: HttpRequest, code: str) -> HttpResponse:
+    region = selectors.region_get(user=request.user, code=code)
+    children = selectors.region_list(user=request.user).filter(parent=region)
+    ancestors = selectors.region_list(user=request.user).filter(code__in=region.path.strip("/").split("/")[:-1])
+    organisations = selectors.organisation_list(user=request.user).filter(region__path__startswith=region.path)
+    return render(
+        request,
+        "core/region_detail.html",
+        {
+            "region": region,
+            "children": children,
+            "ancestors": ancestors.order_by("depth"),
+            "organisation_count": organisations.count(),
+            "history_url": reverse("core:object-history", args=["core.region", region.pk]),
+        },
+    )
+
+
+ORGANISATION_COLUMNS = [
+    (_("ID"), lambda o: o.pk),
+    (_("Name"), lambda o: o.name),
+    (_("Kind"), lambda o: o.get_kind_display()),
+    (_("Unified social credit code"), lambda o: o.credit_code),
+    (_("Region code"), lambda o: o.region.code),
+    (_("Region"), lambda o: o.region.name),
+    (_("Industry code"), lambda o: o.industry_code),
+    (_("Address"), lambda o: o.address),
+    (_("Latitude"), lambda o: o.latitude and float(o.latitude)),
+    (_("Longitude"), lambda o: o.longitude and float(o.longitude)),
+    (_("Active"), lambda o: o.is_active),
+]
+
+
+@login_required
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    filterset = OrganisationFilterSet(request.GET, queryset=selectors.organisation_list(user=request.user))
+    fmt = request.GET.get("export")
+    if fmt in ("csv", "xlsx"):
+        columns = [(str(title), getter) for title, getter in ORGANISATION_COLUMNS]
+        return export_response(fmt=fmt, filename="organisations", columns=columns, objects=filterset.qs.iterator(chunk_size=2000))
+    page = _page(request, filterset.qs)
+    context = {
+        "filter": filterset,
+        "page": page,
+        "querystring": _querystring(request),
+        "can_create": bool(principal_for(request.user).is_superuser or scoped(Organisation, request.user, CHANGE).exists()),
+    }
+    template = "core/organisation_table.html" if request.headers.get("HX-Request") else "core/organisation_list.html"
+    return render(request, template, context)
+
+
+@login_required
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    org = selectors.organisation_get(user=request.user, pk=pk)
+    people = selectors.person_list(user=request.user).filter(organisation=org)[:50]
+    children = selectors.organisation_list(user=request.user).filter(parent=org)[:50]
+    return render(
+        request,
+        "core/organisation_detail.html",
+        {
+            "org": org,
+            "people": people,
+            "children": children,
+            "can_change": can(request.user, org, CHANGE),
+            "history_url": reverse("core:object-history", args=["core.organisation", org.pk]),
+        },
+    )
+
+
+def _organisation_form(request: HttpRequest, instance: Organisation | None) -> HttpResponse:
+    form = OrganisationForm(request.POST or None, instance=instance, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items()}
+        try:
+            if instance is None:
+                org = services.organisation_create(actor=request.user, **data)
+                messages.success(request, _("Organisation %(name)s registered.") % {"name": org.name})
+            else:
+                org = services.organisation_update(actor=request.user, organisation=instance, **data)
+                messages.success(request, _("Organisation %(name)s saved.") % {"name": org.name})
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect("core:organisation-detail", pk=org.pk)
+    return render(request, "core/organisation_form.html", {"form": form, "org": instance})
+
+
+@login_required
+def organisation_create(request: HttpRequest) -> HttpResponse:
+    return _organisation_form(request, None)
+
+
+@login_required
+def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    org = selectors.organisation_get(user=request.user, pk=pk)
+    if not can(request.user, org, CHANGE):
+        raise PermissionDenied
+    # The form works on a fresh copy so a failed save never shows half-applied values.
+    return _organisation_form(request, Organisation.objects.get(pk=org.pk))
+
+
+@login_required
+def person_list(request: HttpRequest) -> HttpResponse:
+    filterset = PersonFilterSet(request.GET, queryset=selectors.person_list(user=request.user))
+    page = _page(request, filterset.qs)
+    return render(request, "core/person_list.html", {"filter": filterset, "page": page, "querystring": _querystring(request)})
+
+
+@login_required
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.person_get(user=request.user, pk=pk)
+    roles = selectors.role_assignment_list(user=request.user).filter(person=person)
+    return render(
+        request,
+        "core/person_detail.html",
+        {"person": person, "roles": roles, "history_url": reverse("core:object-history", args=["core.person", person.pk])},
+    )
+
+
+AUDIT_COLUMNS = [
+    (_("Time"), lambda e: timezone.localtime(e.time).isoformat()),
+    (_("Actor"), lambda e: e.actor_label),
+    (_("Source"), lambda e: e.get_source_display()),
+    (_("Request id"), lambda e: e.request_id),
+    (_("Action"), lambda e: e.get_action_display()),
+    (_("Object type"), lambda e: f"{e.content_type.app_label}.{e.content_type.model}"),
+    (_("Object id"), lambda e: e.object_id),
+    (_("Object"), lambda e: e.object_repr),
+    (_("Changed fields"), lambda e: ", ".join(e.changed_fields or [])),
+    (_("Before"), lambda e: json.dumps(e.before, ensure_ascii=False) if e.before is not None else ""),
+    (_("After"), lambda e: json.dumps(e.after, ensure_ascii=False) if e.after is not None else ""),
+]
+
+
+def _audit_page(request: HttpRequest, queryset: Any, template: str, extra: dict[str, Any]) -> HttpResponse:
+    filterset = AuditEntryFilterSet(request.GET, queryset=queryset)
+    fmt = request.GET.get("export")
+    if fmt in ("csv", "xlsx"):
+        columns = [(str(title), getter) for title, getter in AUDIT_COLUMNS]
+        return export_response(fmt=fmt, filename="audit", columns=columns, objects=filterset.qs.iterator(chunk_size=2000))
+    page = _page(request, filterset.qs)
+    return render(request, template, {"filter": filterset, "page": page, "querystring": _querystring(request), **extra})
+
+
+@login_required
+def audit_list(request: HttpRequest) -> HttpResponse:
+    return _audit_page(request, selectors.audit_list(user=request.user), "core/audit_list.html", {})
+
+
+@login_required
+def object_history(request: HttpRequest, model: str, pk: str) -> HttpResponse:
+    """The history of one object: only if the viewer may see the object itself."""
+    try:
+        model_class = apps.get_model(model)
+    except (LookupError, ValueError):
+        raise Http404 from None
+    if not hasattr(model_class, "scope_rule"):
+        raise Http404
+    obj = scoped(model_class, request.user).filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    history = selectors.object_history(user=request.user, obj=obj)
+    return _audit_page(request, history, "core/object_history.html", {"object": obj, "model_label": model})

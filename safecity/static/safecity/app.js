@@ -1,0 +1,43 @@
+// SafeCity front-end glue: draws the cockpit's charts and maps from data the server computed.
+(function () {
+  "use strict";
+  function drawCharts(root) {
+    if (!window.echarts) return;
+    root.querySelectorAll("[data-chart='bar']").forEach(function (el) {
+      if (el.dataset.drawn) return;
+      var data = JSON.parse(el.dataset.series);
+      var chart = echarts.init(el);
+      chart.setOption({
+        grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
+        tooltip: { trigger: "axis" },
+        xAxis: { type: "value" },
+        yAxis: { type: "category", data: data.labels, inverse: true },
+        series: [{ type: "bar", data: data.values, itemStyle: { color: "#0b5cad" }, label: { show: true, position: "right" } }]
+      });
+      el.dataset.drawn = "1";
+      window.addEventListener("resize", function () { chart.resize(); });
+    });
+  }
+  function drawMaps(root) {
+    if (!window.L) return;
+    root.querySelectorAll("[data-map]").forEach(function (el) {
+      if (el.dataset.drawn) return;
+      var data = JSON.parse(el.dataset.map);
+      // No tile layer: the app works offline; points are drawn on a plain background.
+      var map = L.map(el, { attributionControl: false });
+      var bounds = [];
+      data.points.forEach(function (p) {
+        var marker = L.circleMarker([p[3], p[4]], { radius: 4, weight: 1, color: "#0b5cad", fillOpacity: 0.7 });
+        marker.bindTooltip(p[1]);
+        marker.on("click", function () { window.location = "/organisations/" + p[0] + "/"; });
+        marker.addTo(map);
+        bounds.push([p[3], p[4]]);
+      });
+      if (bounds.length) { map.fitBounds(bounds, { padding: [10, 10] }); } else { map.setView([31.78, 119.95], 9); }
+      el.dataset.drawn = "1";
+    });
+  }
+  function draw(root) { drawCharts(root); drawMaps(root); }
+  document.addEventListener("DOMContentLoaded", function () { draw(document); });
+  document.addEventListener("htmx:afterSwap", function (e) { draw(e.target); });
+})();
