@@ -10,7 +10,6 @@ import secrets
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 from safecity.env import env_bool, env_int, env_list, env_str, parse_database_url
 

@@ -24,7 +24,9 @@ def _rows(columns: Sequence[Column], objects: Iterable[Any]) -> Iterator[list[An
         yield [getter(obj) for _, getter in columns]
 
 
-def export_response(*, fmt: str, filename: str, columns: Sequence[Column], objects: Iterable[Any]) -> HttpResponse | StreamingHttpResponse:
+def export_response(
+    *, fmt: str, filename: str, columns: Sequence[Column], objects: Iterable[Any]
+) -> HttpResponse | StreamingHttpResponse:
     """Stream ``objects`` as CSV (UTF-8 with BOM, so Excel reads Chinese) or build an .xlsx file."""
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     if fmt == "xlsx":

@@ -24,9 +24,12 @@ class OrganisationForm(forms.ModelForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = scoped(Region, user).order_by("path")
-        self.fields["region"].label_from_instance = lambda r: ("· " * r.depth) + f"{r.name} ({r.code})"
+        region = self.fields["region"]
+        assert isinstance(region, forms.ModelChoiceField)
+        region.queryset = scoped(Region, user).order_by("path")
+        region.label_from_instance = lambda r: ("· " * r.depth) + f"{r.name} ({r.code})"  # type: ignore[method-assign,assignment]
         parent = self.fields["parent"]
+        assert isinstance(parent, forms.ModelChoiceField)
         parent.queryset = scoped(Organisation, user)
         parent.widget = forms.NumberInput(attrs={"placeholder": _("id of the parent organisation")})
         self.fields["credit_code"].widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
@@ -34,4 +37,3 @@ class OrganisationForm(forms.ModelForm):
     def clean_credit_code(self) -> str | None:
         value = (self.cleaned_data.get("credit_code") or "").strip().upper()
         return value or None
-

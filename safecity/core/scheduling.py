@@ -75,6 +75,6 @@ def run_scheduler(stop: threading.Event, tick: float = 30.0) -> None:
             names = enqueue_due()
             if names:
                 logger.info("enqueued periodic jobs: %s", ", ".join(names))
-        except Exception:  # noqa: BLE001 - keep scheduling; the error is logged with its traceback
+        except Exception:
             logger.exception("scheduler tick failed")
         stop.wait(tick)

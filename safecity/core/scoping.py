@@ -232,12 +232,12 @@ def allows_target(user: Any, obj: models.Model) -> bool:
     path, org = scope_keys(obj)
     for grant in principal.grants:
         reach = ROLE_REACH.get(grant.role)
-        if reach is Reach.JURISDICTION and grant.role in rule.change_roles and rule.region_path:
-            if path.startswith(grant.region_path):
-                return True
-        if reach is Reach.ORGANISATION and grant.role in rule.organisation_change_roles and rule.organisation:
-            if org == grant.organisation_id:
-                return True
+        by_region = reach is Reach.JURISDICTION and grant.role in rule.change_roles and rule.region_path
+        if by_region and path.startswith(grant.region_path):
+            return True
+        by_org = reach is Reach.ORGANISATION and grant.role in rule.organisation_change_roles and rule.organisation
+        if by_org and org == grant.organisation_id:
+            return True
     return False
 
 

@@ -34,9 +34,7 @@ def region_tree(*, user: Any, root: Region | None = None, max_depth: int | None 
         regions = regions.filter(depth__lte=max_depth)
     nodes: dict[int, dict[str, Any]] = {}
     roots: list[dict[str, Any]] = []
-    direct = dict(
-        scoped(Organisation, user).values("region_id").annotate(n=Count("id")).values_list("region_id", "n")
-    )
+    direct = dict(scoped(Organisation, user).values("region_id").annotate(n=Count("id")).values_list("region_id", "n"))
     ordered = list(regions.order_by("path"))
     for region in ordered:
         node = {"region": region, "children": [], "organisations": direct.get(region.pk, 0)}

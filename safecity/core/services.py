@@ -55,7 +55,10 @@ def _check_region_parent(region: Region) -> None:
         ok = len(pcode) == len(code) - 3 and code.startswith(pcode)
     if not ok or code == pcode:
         raise ValidationError(
-            {"code": _("Code %(code)s does not belong under %(parent)s (%(pcode)s).") % {"code": code, "parent": parent.name, "pcode": pcode}}
+            {
+                "code": _("Code %(code)s does not belong under %(parent)s (%(pcode)s).")
+                % {"code": code, "parent": parent.name, "pcode": pcode}
+            }
         )
 
 

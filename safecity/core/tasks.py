@@ -13,8 +13,8 @@ from safecity.core.scheduling import periodic
 @task()
 def prune_task_results() -> int:
     """Delete finished background-task results older than 30 days (the job table stays small)."""
-    from django_tasks_db.models import DBTaskResult
     from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
 
     cutoff = timezone.now() - timedelta(days=30)
     deleted, _ = DBTaskResult.objects.filter(finished_at__lt=cutoff).delete()

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -116,7 +117,7 @@ ORGANISATION_COLUMNS = [
 
 
 @login_required
-def organisation_list(request: HttpRequest) -> HttpResponse:
+def organisation_list(request: HttpRequest) -> HttpResponseBase:
     filterset = OrganisationFilterSet(request.GET, queryset=selectors.organisation_list(user=request.user))
     fmt = request.GET.get("export")
     if fmt in ("csv", "xlsx"):
@@ -154,7 +155,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _organisation_form(request: HttpRequest, instance: Organisation | None) -> HttpResponse:
     form = OrganisationForm(request.POST or None, instance=instance, user=request.user)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items()}
+        data = dict(form.cleaned_data.items())
         try:
             if instance is None:
                 org = services.organisation_create(actor=request.user, **data)
@@ -216,7 +217,7 @@ AUDIT_COLUMNS = [
 ]
 
 
-def _audit_page(request: HttpRequest, queryset: Any, template: str, extra: dict[str, Any]) -> HttpResponse:
+def _audit_page(request: HttpRequest, queryset: Any, template: str, extra: dict[str, Any]) -> HttpResponseBase:
     filterset = AuditEntryFilterSet(request.GET, queryset=queryset)
     fmt = request.GET.get("export")
     if fmt in ("csv", "xlsx"):
@@ -227,12 +228,12 @@ def _audit_page(request: HttpRequest, queryset: Any, template: str, extra: dict[
 
 
 @login_required
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_list(request: HttpRequest) -> HttpResponseBase:
     return _audit_page(request, selectors.audit_list(user=request.user), "core/audit_list.html", {})
 
 
 @login_required
-def object_history(request: HttpRequest, model: str, pk: str) -> HttpResponse:
+def object_history(request: HttpRequest, model: str, pk: str) -> HttpResponseBase:
     """The history of one object: only if the viewer may see the object itself."""
     try:
         model_class = apps.get_model(model)

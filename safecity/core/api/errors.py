@@ -31,8 +31,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             detail: Any = {
-                ("non_field_errors" if k == "__all__" else k): [str(m) for m in v]
-                for k, v in exc.message_dict.items()
+                ("non_field_errors" if k == "__all__" else k): [str(m) for m in v] for k, v in exc.message_dict.items()
             }
         else:
             detail = {"non_field_errors": [str(m) for m in exc.messages]}

@@ -9,14 +9,16 @@ from safecity.core.models import AuditEntry, Organisation, Person, Region, RoleA
 
 
 class RegionSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all(), allow_null=True, required=False)
+    parent = serializers.SlugRelatedField(  # type: ignore[assignment]
+        slug_field="code", queryset=Region.objects.all(), allow_null=True, required=False
+    )
 
     class Meta:
         model = Region
         fields = ["id", "code", "name", "level", "parent", "path", "depth", "note"]
         read_only_fields = ["id", "path", "depth"]
         # Uniqueness is checked by the service's full_clean, with the same message as the UI.
-        extra_kwargs = {"code": {"validators": []}}
+        extra_kwargs: dict[str, dict[str, object]] = {"code": {"validators": []}}
 
 
 class RegionBriefSerializer(serializers.ModelSerializer):
@@ -30,7 +32,9 @@ class OrganisationSerializer(serializers.ModelSerializer):
     region_name = serializers.CharField(source="region.name", read_only=True)
     kind = serializers.ChoiceField(choices=OrganisationKind.choices)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
-    parent = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all(), allow_null=True, required=False)
+    parent = serializers.PrimaryKeyRelatedField(  # type: ignore[assignment]
+        queryset=Organisation.objects.all(), allow_null=True, required=False
+    )
     credit_code = serializers.CharField(allow_blank=True, allow_null=True, required=False, max_length=18)
 
     class Meta:
@@ -55,7 +59,7 @@ class PersonSerializer(serializers.ModelSerializer):
 
 class RoleAssignmentSerializer(serializers.ModelSerializer):
     role = serializers.ChoiceField(choices=Role.choices)
-    jurisdiction = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    jurisdiction: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
         model = RoleAssignment

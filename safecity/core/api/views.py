@@ -122,8 +122,7 @@ class MeView(APIView):
                 "person_id": principal.person_id,
                 "is_superuser": principal.is_superuser,
                 "grants": [
-                    {"role": g.role, "organisation_id": g.organisation_id, "region_path": g.region_path}
-                    for g in principal.grants
+                    {"role": g.role, "organisation_id": g.organisation_id, "region_path": g.region_path} for g in principal.grants
                 ],
             }
         )

@@ -24,7 +24,9 @@ class DemoStep:
 _steps: dict[str, DemoStep] = {}
 
 
-def register_step(name: str, *, order: int) -> Callable[[Callable[[random.Random, Any], None]], Callable[[random.Random, Any], None]]:
+def register_step(
+    name: str, *, order: int
+) -> Callable[[Callable[[random.Random, Any], None]], Callable[[random.Random, Any], None]]:
     def decorate(fn: Callable[[random.Random, Any], None]) -> Callable[[random.Random, Any], None]:
         _steps[name] = DemoStep(name=name, run=fn, order=order)
         return fn

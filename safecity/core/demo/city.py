@@ -18,10 +18,103 @@ from safecity.core.demo.regions import CENTRES, REGIONS
 from safecity.core.models import Organisation, Person, Region, RoleAssignment
 
 # Syllables for generated enterprise names: plausible, clearly invented.
-NAME_HEADS = "恒 华 瑞 盛 永 新 宏 泰 嘉 鑫 凯 润 锦 天 龙 诚 德 汇 东 明 金 信 安 祥 丰 博 远 宇 达 通".split()
-NAME_TAILS = "化工 精细化工 新材料 化学 石化 涂料 医药化工 气体 树脂 助剂".split()
-SURNAMES = "王 李 张 刘 陈 杨 黄 赵 周 吴 徐 孙 朱 马 胡 郭 何 高 林 罗 郑 梁 谢 宋 唐 许 韩 冯 邓 曹".split()
-GIVEN = "伟 芳 娜 敏 静 丽 强 磊 军 洋 勇 艳 杰 娟 涛 明 超 秀 霞 平 刚 桂 华 建 国 文 斌 红 波 鹏".split()
+NAME_HEADS = [
+    "恒",
+    "华",
+    "瑞",
+    "盛",
+    "永",
+    "新",
+    "宏",
+    "泰",
+    "嘉",
+    "鑫",
+    "凯",
+    "润",
+    "锦",
+    "天",
+    "龙",
+    "诚",
+    "德",
+    "汇",
+    "东",
+    "明",
+    "金",
+    "信",
+    "安",
+    "祥",
+    "丰",
+    "博",
+    "远",
+    "宇",
+    "达",
+    "通",
+]
+NAME_TAILS = ["化工", "精细化工", "新材料", "化学", "石化", "涂料", "医药化工", "气体", "树脂", "助剂"]
+SURNAMES = [
+    "王",
+    "李",
+    "张",
+    "刘",
+    "陈",
+    "杨",
+    "黄",
+    "赵",
+    "周",
+    "吴",
+    "徐",
+    "孙",
+    "朱",
+    "马",
+    "胡",
+    "郭",
+    "何",
+    "高",
+    "林",
+    "罗",
+    "郑",
+    "梁",
+    "谢",
+    "宋",
+    "唐",
+    "许",
+    "韩",
+    "冯",
+    "邓",
+    "曹",
+]
+GIVEN = [
+    "伟",
+    "芳",
+    "娜",
+    "敏",
+    "静",
+    "丽",
+    "强",
+    "磊",
+    "军",
+    "洋",
+    "勇",
+    "艳",
+    "杰",
+    "娟",
+    "涛",
+    "明",
+    "超",
+    "秀",
+    "霞",
+    "平",
+    "刚",
+    "桂",
+    "华",
+    "建",
+    "国",
+    "文",
+    "斌",
+    "红",
+    "波",
+    "鹏",
+]
 
 
 def _name(rng: random.Random) -> str:
@@ -58,10 +151,25 @@ class CityBuilder:
     def load_regions(self) -> None:
         for code, name, level, parent, note in REGIONS:
             self.regions[code] = services.region_create(
-                actor=self.admin, code=code, name=name, level=level, parent=self.regions.get(parent) if parent else None, note=note
+                actor=self.admin,
+                code=code,
+                name=name,
+                level=level,
+                parent=self.regions.get(parent) if parent else None,
+                note=note,
             )
 
-    def org(self, name: str, kind: str, region_code: str, *, industry: str = "", prefix: str = "91", address: str = "", parent: Organisation | None = None) -> Organisation:
+    def org(
+        self,
+        name: str,
+        kind: str,
+        region_code: str,
+        *,
+        industry: str = "",
+        prefix: str = "91",
+        address: str = "",
+        parent: Organisation | None = None,
+    ) -> Organisation:
         region = self.regions[region_code]
         district = self.district_of(region)
         code = credit_code(self.rng, region_code=region_code if len(region_code) == 6 else region_code[:6], prefix=prefix)
@@ -109,11 +217,25 @@ def build_city(rng: random.Random, admin: Any) -> None:
     fire = b.org("常州市消防救援支队", K.FIRE_BRIGADE, "320400", prefix=gov)
     procuratorate = b.org("常州市人民检察院", K.PROCURATORATE, "320400", prefix=gov)
     bureaus: dict[str, Organisation] = {}
-    for code, name in [("320402", "天宁区"), ("320404", "钟楼区"), ("320411", "新北区"), ("320412", "武进区"), ("320413", "金坛区"), ("320481", "溧阳市")]:
-        bureaus[code] = b.org(f"常州市{name}应急管理局" if code != "320481" else "溧阳市应急管理局", K.DISTRICT_BUREAU, code, prefix=gov)
+    for code, name in [
+        ("320402", "天宁区"),
+        ("320404", "钟楼区"),
+        ("320411", "新北区"),
+        ("320412", "武进区"),
+        ("320413", "金坛区"),
+        ("320481", "溧阳市"),
+    ]:
+        bureaus[code] = b.org(
+            f"常州市{name}应急管理局" if code != "320481" else "溧阳市应急管理局", K.DISTRICT_BUREAU, code, prefix=gov
+        )
     bureaus["320491"] = b.org("常州经济开发区安全生产监督管理局", K.DISTRICT_BUREAU, "320491", prefix=gov)
     for code in ("320402003", "320413400"):
-        b.org(f"{b.region(code).name}办事处" if code.endswith("003") else "金坛经济开发区管理委员会", K.STREET_OFFICE, code, prefix=gov)
+        b.org(
+            f"{b.region(code).name}办事处" if code.endswith("003") else "金坛经济开发区管理委员会",
+            K.STREET_OFFICE,
+            code,
+            prefix=gov,
+        )
     b.org("茶山街道红梅村村民委员会", K.VILLAGE_COMMITTEE, "320402003205", prefix="54")
     b.org("红梅村公共安全体验馆", K.EXPERIENCE_HALL, "320402003205", prefix="12", industry="R8850")
     expert_institution = b.org("江苏省安全生产科学研究院常州分院", K.EXPERT_INSTITUTION, "320411", prefix="12", industry="M7320")
@@ -138,21 +260,45 @@ def build_city(rng: random.Random, admin: Any) -> None:
     # 金坛区丰田路: 147 restaurants of the bottle-to-pipeline / bottle-to-electric demonstration street.
     for i in range(1, 148):
         dish = rng.choice(["面馆", "小吃店", "餐厅", "饭店", "火锅店", "烧烤店", "快餐店", "酒家"])
-        b.org(f"金坛区{rng.choice(SURNAMES)}记{dish}（丰田路{i}号店）", K.ENTERPRISE, "320413400", industry=rng.choice(["H6210", "H6220", "H6291"]), prefix="92", address=f"金坛区丰田路{i * 2}号")
+        b.org(
+            f"金坛区{rng.choice(SURNAMES)}记{dish}（丰田路{i}号店）",
+            K.ENTERPRISE,
+            "320413400",
+            industry=rng.choice(["H6210", "H6220", "H6291"]),
+            prefix="92",
+            address=f"金坛区丰田路{i * 2}号",
+        )
 
     # 41 road transport companies for the invitation-style inspections.
     transport_regions = [code for code in b.regions if b.regions[code].level == "street"]
-    for i in range(41):
-        b.org(f"常州{rng.choice(NAME_HEADS)}{rng.choice(NAME_HEADS)}运输有限公司", K.ENTERPRISE, rng.choice(transport_regions), industry=rng.choice(["G5430", "G5436", "G5411"]))
+    for _ in range(41):
+        b.org(
+            f"常州{rng.choice(NAME_HEADS)}{rng.choice(NAME_HEADS)}运输有限公司",
+            K.ENTERPRISE,
+            rng.choice(transport_regions),
+            industry=rng.choice(["G5430", "G5436", "G5411"]),
+        )
 
     # 武进区 factory-within-factory pilot: a landlord with 5 tenants.
     landlord = b.org("常州凌迪电子科技有限公司", K.ENTERPRISE, "320412400", industry="C3982", address="武进经济开发区")
     for i, trade in enumerate(["精密机械", "塑胶制品", "包装材料", "五金加工", "电子元件"], start=1):
-        b.org(f"常州{rng.choice(NAME_HEADS)}{rng.choice(NAME_HEADS)}{trade}有限公司", K.ENTERPRISE, "320412400", industry=rng.choice(["C3311", "C2929", "C2231", "C3389", "C3989"]), address=f"常州凌迪电子科技有限公司厂区 {i} 号厂房", parent=None)
+        b.org(
+            f"常州{rng.choice(NAME_HEADS)}{rng.choice(NAME_HEADS)}{trade}有限公司",
+            K.ENTERPRISE,
+            "320412400",
+            industry=rng.choice(["C3311", "C2929", "C2231", "C3389", "C3989"]),
+            address=f"常州凌迪电子科技有限公司厂区 {i} 号厂房",
+            parent=None,
+        )
 
     # 常州经开区 small and micro enterprises, and gas suppliers / filling units.
     for _ in range(30):
-        b.org(f"常州{rng.choice(NAME_HEADS)}{rng.choice(NAME_HEADS)}{rng.choice(['机械', '纺织', '家具', '包装', '模具'])}厂", K.ENTERPRISE, rng.choice(_streets(b, "320491")), industry=rng.choice(["C3484", "C1713", "C2110", "C2231", "C3525"]))
+        b.org(
+            f"常州{rng.choice(NAME_HEADS)}{rng.choice(NAME_HEADS)}{rng.choice(['机械', '纺织', '家具', '包装', '模具'])}厂",
+            K.ENTERPRISE,
+            rng.choice(_streets(b, "320491")),
+            industry=rng.choice(["C3484", "C1713", "C2110", "C2231", "C3525"]),
+        )
     filling_units = [
         b.org(f"常州{place}液化气充装站", K.FILLING_UNIT, code, industry="D4512")
         for place, code in [("新北", "320411122"), ("武进", "320412100"), ("金坛", "320413100"), ("溧阳", "320481002")]
@@ -165,13 +311,23 @@ def build_city(rng: random.Random, admin: Any) -> None:
     city_admins, _created = Group.objects.get_or_create(name="City administrators")
     city_admins.permissions.set(Permission.objects.filter(content_type__app_label="core"))
 
-    def account(username: str, name: str, org: Organisation, title: str, roles: list[tuple[str, str | None]], *, staff: bool = False) -> Person:
+    def account(
+        username: str, name: str, org: Organisation, title: str, roles: list[tuple[str, str | None]], *, staff: bool = False
+    ) -> Person:
         user = User.objects.create_user(username=username, password=DEMO_PASSWORD, is_staff=staff)
         if staff:
             user.groups.add(city_admins)
-        person = services.person_create(actor=admin, name=name, organisation=org, title=title, user=user, phone=f"139{rng.randint(1000_0000, 9999_9999)}")
+        person = services.person_create(
+            actor=admin, name=name, organisation=org, title=title, user=user, phone=f"139{rng.randint(1000_0000, 9999_9999)}"
+        )
         for role, jurisdiction in roles:
-            services.role_assign(actor=admin, person=person, role=role, organisation=org, jurisdiction=b.region(jurisdiction) if jurisdiction else None)
+            services.role_assign(
+                actor=admin,
+                person=person,
+                role=role,
+                organisation=org,
+                jurisdiction=b.region(jurisdiction) if jurisdiction else None,
+            )
         return person
 
     city_office = Organisation.objects.get(name="常州市安全生产委员会办公室")
@@ -186,7 +342,13 @@ def build_city(rng: random.Random, admin: Any) -> None:
     account("procurator", "郑文", procuratorate, "公益诉讼检察部检察官", [(Role.PROCURATOR, "320400")])
     account("fire.officer", "黄鹏", fire, "防火监督处参谋", [(Role.FIRE_OFFICER, "320400")])
     account("filling.operator", "何平", filling_units[0], "充装站站长", [(Role.FILLING_STATION_OPERATOR, None)])
-    account("market.official", "梁红", Organisation.objects.get(name="常州市市场监督管理局"), "特种设备安全监察处", [(Role.CITY_OFFICIAL, "320400")])
+    account(
+        "market.official",
+        "梁红",
+        Organisation.objects.get(name="常州市市场监督管理局"),
+        "特种设备安全监察处",
+        [(Role.CITY_OFFICIAL, "320400")],
+    )
     account("inspection.station", "许斌", inspection, "检验员", [(Role.INSPECTOR, "320404")])
     account("visitor", "林秀", Organisation.objects.get(name="红梅村公共安全体验馆"), "访客", [(Role.PUBLIC_VISITOR, None)])
 
@@ -194,7 +356,14 @@ def build_city(rng: random.Random, admin: Any) -> None:
     people = []
     for org in Organisation.objects.filter(kind=K.ENTERPRISE).order_by("pk"):
         for title in ("主要负责人", "安全管理人员")[: rng.choice((1, 2))]:
-            people.append(Person(name=_name(rng), organisation=org, title=title, phone=f"13{rng.randint(0, 9)}{rng.randint(1000_0000, 9999_9999)}"))
+            people.append(
+                Person(
+                    name=_name(rng),
+                    organisation=org,
+                    title=title,
+                    phone=f"13{rng.randint(0, 9)}{rng.randint(1000_0000, 9999_9999)}",
+                )
+            )
     Person.objects.bulk_create(people)
     assert RoleAssignment.objects.exists()
 

@@ -53,5 +53,5 @@ class AuditedModel(models.Model):
         instance = super().from_db(db, field_names, values)
         # Keep what the row looked like when loaded, so an update is recorded as before/after
         # without a second query.
-        instance._audit_snapshot = audit.snapshot(instance)
+        instance._audit_snapshot = audit.snapshot(instance)  # type: ignore[attr-defined]
         return instance

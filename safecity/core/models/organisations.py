@@ -27,9 +27,7 @@ class Organisation(AuditedModel):
     credit_code = models.CharField(
         _("unified social credit code"), max_length=18, null=True, blank=True, validators=[validate_credit_code]
     )
-    region = models.ForeignKey(
-        "core.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="organisations"
-    )
+    region = models.ForeignKey("core.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="organisations")
     parent = models.ForeignKey(
         "self",
         verbose_name=_("parent organisation"),

@@ -38,7 +38,7 @@ class Command(BaseCommand):
         if options["no_serve"]:
             return
         children = [
-            subprocess.Popen(gunicorn_argv(options["bind"], 2)),
+            subprocess.Popen(gunicorn_argv(options["bind"], 2)),  # noqa: S603 - our own argv
             subprocess.Popen([sys.executable, "-m", "safecity.cli", "worker"]),
         ]
 

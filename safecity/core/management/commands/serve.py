@@ -36,4 +36,4 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         ensure_static()
         argv = gunicorn_argv(options["bind"], options["workers"])
-        os.execv(argv[0], argv)
+        os.execv(argv[0], argv)  # noqa: S606 - replaces this process with gunicorn

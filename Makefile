@@ -1,0 +1,51 @@
+# SafeCity: `make demo` serves the demo city; `make test` runs the whole suite.
+# Needs only Python 3.11 and git: the environment is created from uv.lock.
+
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+export UV_PYTHON_DOWNLOADS := never
+export UV_PYTHON_PREFERENCE := only-system
+
+.PHONY: env demo test lint typecheck check messages unit system-deps clean
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+$(VENV)/.synced: uv.lock pyproject.toml | $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+	@touch $@
+
+env: $(VENV)/.synced
+	@$(BIN)/python scripts/compile_messages.py
+
+demo: env
+	DEBUG=0 HTTPS=0 $(BIN)/safecity demo
+
+system-deps:
+	@bash scripts/ensure-system-deps.sh
+
+lint: env
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: env
+	$(BIN)/mypy
+
+check: env
+	$(BIN)/safecity check --fail-level WARNING
+	DEBUG=0 HTTPS=1 SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-secret-0123456789abcdefghijklmnop ALLOWED_HOSTS=safecity.example.org \
+		$(BIN)/safecity check --deploy --fail-level WARNING
+	$(BIN)/safecity makemigrations --check --dry-run
+
+unit: env system-deps
+	$(BIN)/pytest
+
+test: lint typecheck check unit
+
+clean:
+	rm -rf $(VENV) $(TOOLS) var .pytest_cache .mypy_cache .ruff_cache
