@@ -29,6 +29,10 @@ demo: env
 system-deps:
 	@bash scripts/ensure-system-deps.sh
 
+messages: env
+	cd safecity && ../$(BIN)/safecity makemessages -l zh_Hans --ignore 'static/*'
+	$(BIN)/python scripts/compile_messages.py
+
 lint: env
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
