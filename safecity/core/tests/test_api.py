@@ -345,3 +345,12 @@ def test_organisation_list_query_count_is_flat(client: Any, city: Any, personas:
         assert all(r["region"] == "320411002" or r["name"] in ORG_REACH["district_a"] for r in rows)
         counts.append(len(ctx))
     assert counts[0] == counts[1]
+
+
+def test_parent_outside_the_reach_is_refused_as_in_the_ui(api: Any, city: Any) -> None:
+    # district A cannot see enterprise B, so it cannot make it a parent (the UI form refuses it too).
+    url = f"/api/organisations/{city.enterprise_a.pk}/"
+    response = api("district_a").patch(url, {"parent": city.enterprise_b.pk}, content_type="application/json")
+    assert_error(response, 400, "parent")
+    city.enterprise_a.refresh_from_db()
+    assert city.enterprise_a.parent_id is None

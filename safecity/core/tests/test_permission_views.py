@@ -167,6 +167,21 @@ def test_visible_but_not_changeable_is_403_and_unchanged(client: Any, city: Any,
     assert "/organisations/new/" not in client.get("/organisations/").content.decode()
 
 
+def test_edit_form_refuses_a_parent_outside_the_reach(client: Any, city: Any, personas: Any) -> None:
+    client.force_login(personas.district_a)
+    org = city.enterprise_a
+    data = {"name": org.name, "kind": org.kind, "credit_code": org.credit_code, "region": org.region.code, "is_active": "on"}
+    response = client.post(f"/organisations/{org.pk}/edit/", {**data, "parent": city.enterprise_b.pk})
+    assert response.status_code == 200
+    assert response.context["form"].errors.get("parent")
+    org.refresh_from_db()
+    assert org.parent_id is None
+    ok = client.post(f"/organisations/{org.pk}/edit/", {**data, "parent": city.bureau_a.pk})
+    assert ok.status_code == 302
+    org.refresh_from_db()
+    assert org.parent_id == city.bureau_a.pk
+
+
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_people_list_shows_exactly_the_reach(client: Any, city: Any, personas: Any, persona: str) -> None:
     client.force_login(getattr(personas, persona))
