@@ -59,7 +59,9 @@ def test_ui_create_and_update(client: Any, city: Any, personas: Any) -> None:
     assert {"name", "credit_code", "region_id"} <= set(created.changed_fields)
     assert created.region_path == city.street_a.path and created.organisation_id == org.pk
 
-    edit = client.post(f"/organisations/{org.pk}/edit/", form_data(org, contact_phone="0519-85551234"), HTTP_X_REQUEST_ID="ui-edit-0001")
+    edit = client.post(
+        f"/organisations/{org.pk}/edit/", form_data(org, contact_phone="0519-85551234"), HTTP_X_REQUEST_ID="ui-edit-0001"
+    )
     assert edit.status_code == 302
     assert edit["X-Request-ID"] == "ui-edit-0001"
     updated = last_entry(org, AuditAction.UPDATE)
@@ -175,8 +177,12 @@ def test_queryset_update_records_each_row(city: Any) -> None:
 
 def test_bulk_create_and_bulk_update(city: Any) -> None:
     with audit_context(source=AuditSource.SYSTEM, actor=city.superuser) as ctx:
-        via_helper = audit.bulk_create(Organisation, [Organisation(name=f"甲{i}", kind="enterprise", region=city.street_a) for i in range(3)])
-        via_manager = Organisation.objects.bulk_create([Organisation(name=f"乙{i}", kind="enterprise", region=city.street_b) for i in range(2)])
+        via_helper = audit.bulk_create(
+            Organisation, [Organisation(name=f"甲{i}", kind="enterprise", region=city.street_a) for i in range(3)]
+        )
+        via_manager = Organisation.objects.bulk_create(
+            [Organisation(name=f"乙{i}", kind="enterprise", region=city.street_b) for i in range(2)]
+        )
     for org in via_helper + via_manager:
         assert org.pk is not None
         entry = last_entry(org, AuditAction.CREATE)
@@ -227,7 +233,9 @@ def test_district_b_cannot_see_district_a_entries(client: Any, city: Any, person
 
 def test_audit_csv_export_contains_the_entry(client: Any, city: Any, personas: Any) -> None:
     client.force_login(personas.district_a)
-    response = client.post(f"/organisations/{city.enterprise_a.pk}/edit/", form_data(city.enterprise_a, contact_phone="0519-86660000"))
+    response = client.post(
+        f"/organisations/{city.enterprise_a.pk}/edit/", form_data(city.enterprise_a, contact_phone="0519-86660000")
+    )
     request_id = response["X-Request-ID"]
     export = client.get("/audit/", {"export": "csv", "request_id": request_id})
     assert export.status_code == 200 and export["Content-Type"].startswith("text/csv")
