@@ -30,7 +30,7 @@ system-deps:
 	@bash scripts/ensure-system-deps.sh
 
 messages: env
-	cd safecity && ../$(BIN)/safecity makemessages -l zh_Hans --ignore 'static/*'
+	cd safecity && DJANGO_SETTINGS_MODULE=safecity.test_settings ../$(BIN)/safecity makemessages -l zh_Hans --ignore 'static/*'
 	$(BIN)/python scripts/compile_messages.py
 
 lint: env

@@ -61,8 +61,8 @@ def test_log_in_see_cockpit_and_switch_language(live_server: Any, city: Any, per
     assert page.locator("[data-indicator='core.organisations.total'] .value").inner_text() == "3"
     # Charts were drawn by ECharts (a canvas inside the chart element), offline.
     page.wait_for_selector("[data-chart='bar'] canvas")
-    page.select_option("select[name=language]", "en")
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        page.select_option("select[name=language]", "en")
     assert page.locator("h1").first.inner_text().startswith("City cockpit")
     assert "Organisations" in page.locator("nav.sidenav").inner_text()
     page.locator("nav.sidenav").get_by_role("link", name="Organisations", exact=True).click()

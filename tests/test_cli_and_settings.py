@@ -55,7 +55,7 @@ def test_figures_rejects_an_unknown_region(db: Any) -> None:
         call_command("figures", region="999999")
 
 
-def test_seed_demo_builds_changzhou_deterministically(db: Any) -> None:
+def test_seed_demo_builds_changzhou_deterministically(transactional_db: Any) -> None:
     call_command("seed_demo", seed=2023, stdout=io.StringIO())
     first = list(Organisation.objects.order_by("pk").values_list("name", "credit_code", "region__code"))
     assert (

@@ -115,6 +115,10 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+def _mask(value: Any) -> str:
+    return "sha256:" + hashlib.sha256(str(value).encode()).hexdigest()[:12] if value else ""
+
+
 def snapshot(instance: models.Model) -> dict[str, Any]:
     """The stored values of ``instance`` as JSON-ready data (deferred fields left out)."""
     opts = options_for(type(instance)) or AuditOptions()
@@ -125,7 +129,7 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
             continue
         value = getattr(instance, f.attname)
         if f.name in opts.masked:
-            value = "sha256:" + hashlib.sha256(str(value).encode()).hexdigest()[:12] if value else ""
+            value = _mask(value)
         data[f.attname] = _jsonable(value)
     return data
 
@@ -149,6 +153,11 @@ def build_entry(action: str, instance: models.Model, before: dict[str, Any] | No
     ctx = current()
     actor, label = ctx.resolve_actor()
     region_path, organisation_id = scope_keys(instance)
+    opts = options_for(type(instance)) or AuditOptions()
+    object_id, object_repr = str(instance.pk), str(instance)[:255]
+    if instance._meta.pk is not None and instance._meta.pk.name in opts.masked:
+        # The key is the secret itself (an API token): identify the row by its digest only.
+        object_id = object_repr = _mask(instance.pk)
     return AuditEntry(
         actor=actor,
         actor_label=label[:150],
@@ -156,8 +165,8 @@ def build_entry(action: str, instance: models.Model, before: dict[str, Any] | No
         request_id=ctx.request_id,
         action=action,
         content_type=ContentType.objects.get_for_model(instance, for_concrete_model=True),
-        object_id=str(instance.pk),
-        object_repr=str(instance)[:255],
+        object_id=object_id,
+        object_repr=object_repr,
         before=before,
         after=after,
         changed_fields=_changed(before, after),
@@ -205,10 +214,23 @@ def on_post_delete(sender: type[models.Model], instance: models.Model, **kwargs:
 # --- bulk paths (called by AuditedQuerySet) --------------------------------------------------
 
 
+_inside_bulk_update: contextvars.ContextVar[bool] = contextvars.ContextVar("safecity_bulk_update", default=False)
+
+
+@contextmanager
+def bulk_update_block() -> Iterator[None]:
+    """Inside ``bulk_update`` Django calls ``update()`` per batch; the bulk method records instead."""
+    token = _inside_bulk_update.set(True)
+    try:
+        yield
+    finally:
+        _inside_bulk_update.reset(token)
+
+
 def recorded_update(queryset: models.QuerySet, values: dict[str, Any], do_update: Callable[..., int]) -> int:
     """Run ``QuerySet.update`` and record one entry per changed row, with before and after."""
     model = queryset.model
-    if not is_audited(model):
+    if not is_audited(model) or _inside_bulk_update.get():
         return do_update(**values)
     pks = list(queryset.values_list("pk", flat=True))
     if not pks:

@@ -219,7 +219,7 @@ def scope_keys(obj: models.Model) -> tuple[str, int | None]:
     return (path or ""), org
 
 
-def allows_target(user: Any, obj: models.Model) -> bool:
+def allows_target(user: Any, obj: models.Model, *, jurisdiction_only: bool = False) -> bool:
     """May ``user`` write ``obj`` with the values it holds now (before saving)?
 
     Used for creates and for the "after" side of an update, so nobody can create or move a row
@@ -235,7 +235,12 @@ def allows_target(user: Any, obj: models.Model) -> bool:
         by_region = reach is Reach.JURISDICTION and grant.role in rule.change_roles and rule.region_path
         if by_region and path.startswith(grant.region_path):
             return True
-        by_org = reach is Reach.ORGANISATION and grant.role in rule.organisation_change_roles and rule.organisation
+        by_org = (
+            not jurisdiction_only
+            and reach is Reach.ORGANISATION
+            and grant.role in rule.organisation_change_roles
+            and rule.organisation
+        )
         if by_org and org == grant.organisation_id:
             return True
     return False

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from safecity.core.choices import RegionLevel
 from safecity.core.models import Organisation, Person, Region, RoleAssignment
-from safecity.core.scoping import CHANGE, require, require_target
+from safecity.core.scoping import CHANGE, allows_target, require, require_target
 
 REGION_FIELDS = ("code", "name", "level", "parent", "note")
 ORGANISATION_FIELDS = (
@@ -123,14 +123,34 @@ def organisation_create(*, actor: Any, **fields: Any) -> Organisation:
     return org
 
 
+# What identifies and places an organisation: only the supervising authority changes these, never
+# the organisation's own people (an enterprise cannot move itself out of its district's view).
+ORGANISATION_IDENTITY_FIELDS = {  # field -> the attribute that holds its stored value
+    "kind": "kind",
+    "credit_code": "credit_code",
+    "region": "region_id",
+    "parent": "parent_id",
+    "is_active": "is_active",
+}
+
+
 @transaction.atomic
 def organisation_update(*, actor: Any, organisation: Organisation, **changes: Any) -> Organisation:
-    """Change an organisation; the actor must reach it before and after (no moving it away)."""
+    """Change an organisation; the actor must reach it before and after (no moving it away).
+
+    Enterprise managers may keep their own contact data; identity fields need a jurisdiction role.
+    """
     org = Organisation.objects.select_for_update().get(pk=organisation.pk)
     require(actor, org, CHANGE)
+    attnames = ORGANISATION_IDENTITY_FIELDS
+    before = {name: getattr(org, attname) for name, attname in attnames.items()}
+    authority = allows_target(actor, org, jurisdiction_only=True)
     _apply(org, ORGANISATION_FIELDS, changes)
     if org.credit_code == "":
         org.credit_code = None
+    changed = [name for name, attname in attnames.items() if getattr(org, attname) != before[name]]
+    if changed and not authority:
+        raise ValidationError({name: _("Only the supervising authority may change this.") for name in changed})
     _check_organisation_parent(org)
     org.full_clean()
     require_target(actor, org)

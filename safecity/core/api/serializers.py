@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
 from safecity.core.choices import OrganisationKind, Role
 from safecity.core.models import AuditEntry, Organisation, Person, Region, RoleAssignment
+from safecity.core.scoping import scoped
 
 
 class RegionSerializer(serializers.ModelSerializer):
@@ -36,6 +39,13 @@ class OrganisationSerializer(serializers.ModelSerializer):
         queryset=Organisation.objects.all(), allow_null=True, required=False
     )
     credit_code = serializers.CharField(allow_blank=True, allow_null=True, required=False, max_length=18)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            # A parent outside the caller's reach does not exist for them (as in the UI form).
+            self.fields["parent"].queryset = scoped(Organisation, request.user)  # type: ignore[attr-defined]
 
     class Meta:
         model = Organisation

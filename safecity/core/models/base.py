@@ -28,7 +28,8 @@ class AuditedQuerySet(models.QuerySet):
 
     def bulk_update(self, objs: Any, fields: Any, *args: Any, **kwargs: Any) -> int:
         objs = list(objs)
-        count = super().bulk_update(objs, fields, *args, **kwargs)
+        with audit.bulk_update_block():
+            count = super().bulk_update(objs, fields, *args, **kwargs)
         audit.record_bulk_update(self.model, objs)
         return count
 

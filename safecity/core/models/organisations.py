@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -62,6 +65,7 @@ class Organisation(AuditedModel):
                 condition=Q(credit_code__isnull=False),
                 name="core_organisation_credit_code_unique",
                 violation_error_message=_("An organisation with this unified social credit code already exists."),
+                violation_error_code="credit_code_unique",
             ),
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
@@ -78,3 +82,17 @@ class Organisation(AuditedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def validate_constraints(self, exclude: Any = None) -> None:
+        """Report a duplicate credit code on the credit-code field, where the user typed it."""
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict({})
+            general = errors.pop(NON_FIELD_ERRORS, [])
+            for error in general:
+                if getattr(error, "code", None) == "credit_code_unique":
+                    errors.setdefault("credit_code", []).append(error)
+                else:
+                    errors.setdefault(NON_FIELD_ERRORS, []).append(error)
+            raise ValidationError(errors) from None

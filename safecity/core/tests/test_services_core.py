@@ -275,3 +275,22 @@ def test_kind_choices_are_enforced(city: Any, personas: Any) -> None:
     with pytest.raises(ValidationError) as info:
         services.organisation_create(actor=personas.district_a, name="x", kind="castle", region=city.street_a)
     assert "kind" in info.value.message_dict
+
+
+def test_enterprise_manager_keeps_contact_data_but_cannot_move_their_enterprise(city: Any, personas: Any) -> None:
+    from django.core.exceptions import ValidationError as DjangoValidationError
+
+    from safecity.core import services as core_services
+
+    updated = core_services.organisation_update(
+        actor=personas.enterprise_user, organisation=city.enterprise_a, contact_phone="0519-85550000"
+    )
+    assert updated.contact_phone == "0519-85550000"
+    with pytest.raises(DjangoValidationError) as info:
+        core_services.organisation_update(actor=personas.enterprise_user, organisation=city.enterprise_a, region=city.street_b)
+    assert "region" in info.value.message_dict
+    city.enterprise_a.refresh_from_db()
+    assert city.enterprise_a.region_id == city.street_a.pk
+    # The district official, the supervising authority, may move it within the district.
+    moved = core_services.organisation_update(actor=personas.district_a, organisation=city.enterprise_a, region=city.district_a)
+    assert moved.region_id == city.district_a.pk
