@@ -10,6 +10,8 @@ from __future__ import annotations
 import getpass
 import os
 import sys
+from contextlib import AbstractContextManager
+from typing import Any
 
 ALIASES = {"seed-demo": "seed_demo"}
 
@@ -23,6 +25,12 @@ def main(argv: list[str] | None = None) -> None:
 
     from django.core.management import execute_from_command_line
 
+    with command_context(name):
+        execute_from_command_line(args)
+
+
+def command_context(name: str) -> AbstractContextManager[Any]:
+    """The audit context of a command: source "command", actor "command:<name> (<OS user>)"."""
     from safecity.core.audit import audit_context
     from safecity.core.choices import AuditSource
 
@@ -30,8 +38,7 @@ def main(argv: list[str] | None = None) -> None:
         user = getpass.getuser()
     except Exception:  # noqa: BLE001 - no passwd entry in some containers
         user = str(os.getuid())
-    with audit_context(source=AuditSource.COMMAND, actor_label=f"command:{name} ({user})"):
-        execute_from_command_line(args)
+    return audit_context(source=AuditSource.COMMAND, actor_label=f"command:{name} ({user})")
 
 
 if __name__ == "__main__":

@@ -11,39 +11,12 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from conftest import PASSWORD
+from conftest import ORG_REACH, PASSWORD, PEOPLE_REACH
 from safecity.core import audit
 from safecity.core.choices import OrganisationKind
 from safecity.core.demo.codes import credit_code
 from safecity.core.models import AuditEntry, Organisation
 
-ALL_ORGS = {
-    "常州市应急管理局",
-    "新北区应急管理局",
-    "武进区应急管理局",
-    "常州甲化工有限公司",
-    "常州乙化工有限公司",
-    "安全生产科学研究院",
-}
-ORG_REACH = {
-    "city_admin": ALL_ORGS,
-    "city_official": ALL_ORGS,
-    "district_a": {"新北区应急管理局", "常州甲化工有限公司", "安全生产科学研究院"},
-    "district_b": {"武进区应急管理局", "常州乙化工有限公司"},
-    "enterprise_user": {"常州甲化工有限公司"},
-    "expert": set(),
-    "outsider": set(),
-}
-ALL_PEOPLE = {"city_admin", "city_official", "district_a", "district_b", "enterprise_user", "expert"}
-PEOPLE_REACH = {
-    "city_admin": ALL_PEOPLE,
-    "city_official": ALL_PEOPLE,
-    "district_a": {"district_a", "enterprise_user", "expert"},
-    "district_b": {"district_b"},
-    "enterprise_user": {"enterprise_user"},
-    "expert": {"expert"},
-    "outsider": set(),
-}
 PERSONAS = list(ORG_REACH)
 ALL_REGIONS = {"320000", "320400", "320411", "320412", "320411002", "320412100"}
 

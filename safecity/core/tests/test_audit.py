@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
 from django.test import Client
 
 from conftest import PASSWORD
@@ -142,7 +143,10 @@ def test_command_writes_are_recorded_as_command(city: Any, tmp_path: Any, monkey
     fields = {"name": "导入企业", "kind": "enterprise", "region": city.street_a.pk, "credit_code": None,
               "created_at": "2023-01-01T00:00:00Z", "updated_at": "2023-01-01T00:00:00Z"}  # fmt: skip
     fixture.write_text(json.dumps([{"model": "core.organisation", "pk": 9001, "fields": fields}], ensure_ascii=False))
-    cli.main(["safecity", "loaddata", str(fixture), "--verbosity", "0"])
+    # cli.main runs the command exactly like this; it is not called here because Django closes every
+    # database connection after a command-line run, which would end the test's transaction.
+    with cli.command_context("loaddata"):
+        call_command("loaddata", str(fixture), verbosity=0)
     org = Organisation.objects.get(pk=9001)
     created = last_entry(org, AuditAction.CREATE)
     assert created.source == AuditSource.COMMAND
@@ -150,7 +154,8 @@ def test_command_writes_are_recorded_as_command(city: Any, tmp_path: Any, monkey
     assert created.request_id and created.after["name"] == "导入企业"
 
     monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "Another-password-2023")
-    cli.main(["safecity", "createsuperuser", "--noinput", "--username", "operator2", "--email", "op@example.com"])
+    with cli.command_context("createsuperuser"):
+        call_command("createsuperuser", interactive=False, username="operator2", email="op@example.com")
     user = get_user_model().objects.get(username="operator2")
     entry = last_entry(user, AuditAction.CREATE)
     assert entry.source == AuditSource.COMMAND and entry.actor_label.startswith("command:createsuperuser")

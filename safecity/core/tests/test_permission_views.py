@@ -15,39 +15,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
-from conftest import make_user
+from conftest import ALL_ORGS, ALL_PEOPLE, ORG_REACH, PEOPLE_REACH, make_user
 from safecity.core import audit
 from safecity.core.choices import OrganisationKind, Role
 from safecity.core.models import Organisation
 
-ALL_ORGS = {
-    "常州市应急管理局",
-    "新北区应急管理局",
-    "武进区应急管理局",
-    "常州甲化工有限公司",
-    "常州乙化工有限公司",
-    "安全生产科学研究院",
-}
-# What each persona's organisation list, detail pages and exports must show (and nothing else).
-ORG_REACH = {
-    "city_admin": ALL_ORGS,
-    "city_official": ALL_ORGS,
-    "district_a": {"新北区应急管理局", "常州甲化工有限公司", "安全生产科学研究院"},
-    "district_b": {"武进区应急管理局", "常州乙化工有限公司"},
-    "enterprise_user": {"常州甲化工有限公司"},
-    "expert": set(),
-    "outsider": set(),
-}
-ALL_PEOPLE = {"city_admin", "city_official", "district_a", "district_b", "enterprise_user", "expert"}
-PEOPLE_REACH = {
-    "city_admin": ALL_PEOPLE,
-    "city_official": ALL_PEOPLE,
-    "district_a": {"district_a", "enterprise_user", "expert"},
-    "district_b": {"district_b"},
-    "enterprise_user": {"enterprise_user"},
-    "expert": {"expert"},  # only the person themselves
-    "outsider": set(),
-}
 PERSONAS = list(ORG_REACH)
 
 
