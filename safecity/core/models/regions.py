@@ -27,6 +27,8 @@ class Region(AuditedModel):
     parent = models.ForeignKey(
         "self", verbose_name=_("parent region"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
+    # unique: a btree index, and on PostgreSQL Django adds the varchar_pattern_ops "_like" index
+    # that serves the prefix (subtree) queries.
     path = models.CharField(_("path"), max_length=255, unique=True, editable=False)
     depth = models.PositiveSmallIntegerField(_("depth"), default=0, editable=False)
     note = models.CharField(_("note"), max_length=255, blank=True)
@@ -38,9 +40,6 @@ class Region(AuditedModel):
         ordering = ["path"]
         verbose_name = _("region")
         verbose_name_plural = _("regions")
-        indexes = [
-            models.Index(fields=["path"], name="core_region_path_like", opclasses=["varchar_pattern_ops"]),
-        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
