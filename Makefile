@@ -45,6 +45,7 @@ check: env
 	DEBUG=0 HTTPS=1 SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-secret-0123456789abcdefghijklmnop ALLOWED_HOSTS=safecity.example.org \
 		$(BIN)/safecity check --deploy --fail-level WARNING
 	DJANGO_SETTINGS_MODULE=safecity.test_settings $(BIN)/safecity makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=safecity.test_settings $(BIN)/safecity spectacular --validate --fail-on-warn --file /dev/null
 
 unit: env system-deps
 	$(BIN)/pytest

@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "safecity.core",
+    "safecity.riskdict",
+    "safecity.hazards",
 ]
 
 MIDDLEWARE = [
@@ -200,6 +202,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "AuditSourceEnum": "safecity.core.choices.AuditSource",
+        "HazardSourceEnum": "safecity.hazards.choices.HazardSource",
+        "RegionLevelEnum": "safecity.core.choices.RegionLevel",
+        "HazardLevelEnum": "safecity.hazards.choices.HazardLevel",
+        "RiskLevelEnum": "safecity.hazards.choices.RiskLevel",
+        "HazardStateEnum": "safecity.hazards.choices.HazardState",
+    },
 }
 
 # --- background and scheduled jobs ----------------------------------------------------------
@@ -223,3 +233,13 @@ LOGGING = {
 # --- SafeCity -------------------------------------------------------------------------------
 SAFECITY_DEMO_SEED = env_int("SAFECITY_DEMO_SEED", 2023)
 SAFECITY_CITY_REGION_CODE = env_str("SAFECITY_CITY_REGION_CODE", "320400")
+
+# Dual prevention (domain-rules §1): thresholds differ between provinces, so they are settings.
+SAFECITY_LEC_THRESHOLDS = tuple(int(v) for v in env_list("SAFECITY_LEC_THRESHOLDS", ["320", "160", "70"]))
+SAFECITY_LS_THRESHOLDS = tuple(int(v) for v in env_list("SAFECITY_LS_THRESHOLDS", ["20", "9", "4"]))
+# The authority accepts a major hidden hazard within this many days of the request (order No. 16).
+SAFECITY_MAJOR_ACCEPTANCE_DAYS = env_int("SAFECITY_MAJOR_ACCEPTANCE_DAYS", 10)
+# An overdue hazard goes to the liable person first, then after this many days to the supervisor.
+SAFECITY_ESCALATE_AFTER_DAYS = env_int("SAFECITY_ESCALATE_AFTER_DAYS", 3)
+SAFECITY_EVIDENCE_MAX_BYTES = env_int("SAFECITY_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = SAFECITY_EVIDENCE_MAX_BYTES + 1024 * 1024

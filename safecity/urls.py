@@ -21,6 +21,10 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("api/riskdict/", include("safecity.riskdict.api_urls")),
+    path("api/hazards/", include("safecity.hazards.api_urls")),
     path("api/", include("safecity.core.api.urls")),
+    path("riskdict/", include("safecity.riskdict.urls")),
+    path("hazards/", include("safecity.hazards.urls")),
     path("", include("safecity.core.urls")),
 ]

@@ -31,3 +31,4 @@ class CoreConfig(AppConfig):
         autodiscover_modules("cockpit")
         autodiscover_modules("navigation")
         autodiscover_modules("tasks")
+        autodiscover_modules("scopes")

@@ -31,6 +31,12 @@ _sections: dict[str, NavSection] = {}
 
 
 def register_section(section: NavSection) -> None:
+    """Add a section, or add items to the section of that id (several apps share one section)."""
+    existing = _sections.get(section.id)
+    if existing is not None:
+        section = NavSection(
+            id=section.id, title=existing.title, items=existing.items + section.items, order=min(existing.order, section.order)
+        )
     _sections[section.id] = section
 
 

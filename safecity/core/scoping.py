@@ -256,3 +256,20 @@ def require_target(user: Any, obj: models.Model) -> None:
     """Raise PermissionDenied unless ``user`` may write ``obj`` with its current values."""
     if not allows_target(user, obj):
         raise PermissionDenied
+
+
+def roles_for(user: Any, obj: models.Model) -> frozenset[str]:
+    """The user's roles that reach ``obj`` (by jurisdiction or organisation), for role-based rules
+    such as a lifecycle's transition table. Superusers get every role."""
+    principal = principal_for(user)
+    if principal.is_superuser:
+        return frozenset(ROLE_REACH)
+    path, org = scope_keys(obj)
+    roles = set()
+    for grant in principal.grants:
+        reach = ROLE_REACH.get(grant.role)
+        if reach is Reach.JURISDICTION and path and path.startswith(grant.region_path):
+            roles.add(grant.role)
+        elif reach is Reach.ORGANISATION and org is not None and org == grant.organisation_id:
+            roles.add(grant.role)
+    return frozenset(roles)

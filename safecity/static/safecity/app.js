@@ -12,7 +12,11 @@
         tooltip: { trigger: "axis" },
         xAxis: { type: "value" },
         yAxis: { type: "category", data: data.labels, inverse: true },
-        series: [{ type: "bar", data: data.values, itemStyle: { color: "#0b5cad" }, label: { show: true, position: "right" } }]
+        series: [{
+          type: "bar",
+          data: data.values.map(function (v, i) { return data.colours ? { value: v, itemStyle: { color: data.colours[i] } } : v; }),
+          itemStyle: { color: "#0b5cad" }, label: { show: true, position: "right" }
+        }]
       });
       el.dataset.drawn = "1";
       window.addEventListener("resize", function () { chart.resize(); });
@@ -27,9 +31,10 @@
       var map = L.map(el, { attributionControl: false });
       var bounds = [];
       data.points.forEach(function (p) {
-        var marker = L.circleMarker([p[3], p[4]], { radius: 4, weight: 1, color: "#0b5cad", fillOpacity: 0.7 });
-        marker.bindTooltip(p[1]);
-        marker.on("click", function () { window.location = "/organisations/" + p[0] + "/"; });
+        var colour = p[5] || "#0b5cad";
+        var marker = L.circleMarker([p[3], p[4]], { radius: p[5] ? 6 : 4, weight: 1, color: colour, fillColor: colour, fillOpacity: 0.8 });
+        marker.bindTooltip(p[1] + (p[6] ? " · " + p[6] : ""));
+        marker.on("click", function () { window.location = (el.dataset.link || "/organisations/") + p[0] + "/"; });
         marker.addTo(map);
         bounds.push([p[3], p[4]]);
       });

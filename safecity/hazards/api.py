@@ -1,0 +1,263 @@
+"""Dual-prevention API: thin serializers and views over selectors and services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpResponse
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from safecity.core.models import Organisation, Person
+from safecity.core.scoping import scoped
+from safecity.hazards import reports, selectors, services
+from safecity.hazards.filtersets import HiddenHazardFilterSet, RiskEventFilterSet
+from safecity.hazards.models import CheckRecord, HazardEvidence, HazardTransition, HiddenHazard, RiskEvent
+
+
+class HazardSerializer(serializers.ModelSerializer):
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+    region = serializers.CharField(source="organisation.region.code", read_only=True)
+    state_display = serializers.CharField(source="get_state_display", read_only=True)
+    level_display = serializers.CharField(source="get_level_display", read_only=True)
+    is_overdue = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = HiddenHazard
+        fields = [
+            "id", "code", "organisation", "organisation_name", "region", "level", "level_display", "source", "management_type",
+            "hazard_type", "state", "state_display", "description", "cause", "measures", "cost", "liable_person", "location",
+            "discovered_at", "deadline", "is_overdue", "rectification", "acceptance_requested_at", "accepted_at", "acceptance_comment",
+        ]  # fmt: skip
+        read_only_fields = ["id", "code", "state", "rectification", "acceptance_requested_at", "accepted_at", "acceptance_comment"]
+
+
+class HazardReportSerializer(serializers.ModelSerializer):
+    """Input of a new hidden hazard (state: to be confirmed)."""
+
+    organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.none())
+    liable_person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.none(), allow_null=True, required=False)
+
+    class Meta:
+        model = HiddenHazard
+        fields = ["organisation", "level", "source", "management_type", "hazard_type", "description", "cause", "measures", "cost", "liable_person", "location", "deadline", "discovered_at"]
+        extra_kwargs: dict[str, dict[str, object]] = {"discovered_at": {"required": False}}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["organisation"].queryset = scoped(Organisation, request.user)  # type: ignore[attr-defined]
+            self.fields["liable_person"].queryset = scoped(Person, request.user)  # type: ignore[attr-defined]
+
+
+class ActionSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    rectification = serializers.CharField(required=False, allow_blank=True, default="")
+    deadline = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class TimelineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = HazardTransition
+        fields = ["action", "from_state", "to_state", "actor_label", "at", "comment"]
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = HazardEvidence
+        fields = ["id", "stage", "content_type", "size", "created_at"]
+
+
+class EvidenceUploadSerializer(serializers.Serializer):
+    stage = serializers.ChoiceField(choices=["discovery", "rectification", "acceptance"])
+    file = serializers.FileField()
+
+
+class PlanSerializer(serializers.Serializer):
+    responsibility = serializers.CharField(required=False, allow_blank=True)
+    measures = serializers.CharField(required=False, allow_blank=True)
+    funds = serializers.DecimalField(max_digits=12, decimal_places=2, required=False, allow_null=True)
+    deadline = serializers.DateField(required=False, allow_null=True)
+    emergency_plan = serializers.CharField(required=False, allow_blank=True)
+
+
+class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """Hidden hazards within reach; POST reports one; lifecycle actions are POSTs on the hazard."""
+
+    filterset_class = HiddenHazardFilterSet
+
+    def get_queryset(self) -> Any:
+        return selectors.hazard_list(user=self.request.user)
+
+    def get_serializer_class(self) -> Any:
+        return HazardReportSerializer if self.action == "create" else HazardSerializer
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = HazardReportSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        hazard = services.hazard_report(actor=request.user, organisation=data.pop("organisation"), **data)
+        return Response(HazardSerializer(hazard).data, status=201)
+
+    def _act(self, request: Request, name: str) -> Response:
+        hazard = self.get_object()
+        body = ActionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        if name == "confirm":
+            services.hazard_confirm(actor=request.user, hazard=hazard, deadline=data["deadline"], comment=data["comment"])
+        elif name == "withdraw":
+            services.hazard_withdraw(actor=request.user, hazard=hazard, comment=data["comment"])
+        elif name == "fix_on_the_spot":
+            services.hazard_fix_on_the_spot(actor=request.user, hazard=hazard, rectification=data["rectification"] or data["comment"])
+        elif name == "request_acceptance":
+            services.hazard_request_acceptance(actor=request.user, hazard=hazard, rectification=data["rectification"] or data["comment"])
+        elif name == "accept":
+            services.hazard_accept(actor=request.user, hazard=hazard, comment=data["comment"])
+        elif name == "reject":
+            services.hazard_reject(actor=request.user, hazard=hazard, comment=data["comment"])
+        hazard.refresh_from_db()
+        return Response(HazardSerializer(hazard).data)
+
+    @extend_schema(request=ActionSerializer, responses=HazardSerializer)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request: Request, pk: str | None = None) -> Response:
+        return self._act(request, "confirm")
+
+    @extend_schema(request=ActionSerializer, responses=HazardSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, pk: str | None = None) -> Response:
+        return self._act(request, "withdraw")
+
+    @extend_schema(request=ActionSerializer, responses=HazardSerializer)
+    @action(detail=True, methods=["post"], url_path="fix-on-the-spot")
+    def fix_on_the_spot(self, request: Request, pk: str | None = None) -> Response:
+        return self._act(request, "fix_on_the_spot")
+
+    @extend_schema(request=ActionSerializer, responses=HazardSerializer)
+    @action(detail=True, methods=["post"], url_path="request-acceptance")
+    def request_acceptance(self, request: Request, pk: str | None = None) -> Response:
+        return self._act(request, "request_acceptance")
+
+    @extend_schema(request=ActionSerializer, responses=HazardSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request: Request, pk: str | None = None) -> Response:
+        return self._act(request, "accept")
+
+    @extend_schema(request=ActionSerializer, responses=HazardSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request: Request, pk: str | None = None) -> Response:
+        return self._act(request, "reject")
+
+    @extend_schema(responses=TimelineSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def timeline(self, request: Request, pk: str | None = None) -> Response:
+        hazard = self.get_object()
+        return Response(TimelineSerializer(selectors.hazard_timeline(user=request.user, hazard=hazard), many=True).data)
+
+    @extend_schema(request=PlanSerializer, responses=OpenApiTypes.OBJECT)
+    @action(detail=True, methods=["put"], url_path="governance-plan")
+    def governance_plan(self, request: Request, pk: str | None = None) -> Response:
+        hazard = self.get_object()
+        body = PlanSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        plan = services.governance_plan_save(actor=request.user, hazard=hazard, **body.validated_data)
+        return Response({"missing": plan.missing_items()})
+
+    @extend_schema(request=EvidenceUploadSerializer, responses=EvidenceSerializer)
+    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser])
+    def evidence(self, request: Request, pk: str | None = None) -> Response:
+        hazard = self.get_object()
+        if request.method == "GET":
+            return Response(EvidenceSerializer(hazard.evidence.all(), many=True).data)
+        body = EvidenceUploadSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        evidence = services.evidence_add(actor=request.user, hazard=hazard, stage=body.validated_data["stage"], file=body.validated_data["file"])
+        return Response(EvidenceSerializer(evidence).data, status=201)
+
+
+class RiskEventSerializer(serializers.ModelSerializer):
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+
+    class Meta:
+        model = RiskEvent
+        fields = ["id", "organisation", "organisation_name", "unit", "unit_name", "name", "accident_type", "method", "initial_factors", "initial_score", "initial_level", "current_factors", "current_score", "current_level"]
+
+
+class RiskEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = RiskEventSerializer
+    filterset_class = RiskEventFilterSet
+
+    def get_queryset(self) -> Any:
+        return selectors.risk_event_list(user=self.request.user)
+
+
+class CheckRecordSerializer(serializers.ModelSerializer):
+    content = serializers.CharField(source="task.content", read_only=True)
+
+    class Meta:
+        model = CheckRecord
+        fields = ["id", "organisation", "task", "content", "due_at", "checked_at", "result", "note"]
+        read_only_fields = ["id", "organisation", "task", "content", "due_at", "checked_at"]
+
+
+class CheckCompleteSerializer(serializers.Serializer):
+    result = serializers.ChoiceField(choices=["done", "hazard_found"])
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    hazard = serializers.DictField(required=False, allow_null=True, default=None)
+
+
+class DueCheckViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Due and overdue checks within reach; POST …/complete/ records one."""
+
+    serializer_class = CheckRecordSerializer
+
+    def get_queryset(self) -> Any:
+        return selectors.due_checks(user=self.request.user)
+
+    @extend_schema(request=CheckCompleteSerializer, responses=CheckRecordSerializer)
+    @action(detail=True, methods=["post"])
+    def complete(self, request: Request, pk: str | None = None) -> Response:
+        record = self.get_object()
+        body = CheckCompleteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        record = services.check_record_complete(actor=request.user, record=record, **body.validated_data)
+        return Response(CheckRecordSerializer(record).data)
+
+
+class StatisticsView(APIView):
+    """Hidden-hazard statistics by quarter and year (filters as on the hazard list)."""
+
+    @extend_schema(parameters=[OpenApiParameter("year", int)], responses=OpenApiTypes.OBJECT)
+    def get(self, request: Request) -> Response:
+        try:
+            year = int(request.query_params.get("year") or timezone.localdate().year)
+        except ValueError:
+            raise serializers.ValidationError({"year": ["A year is a whole number such as 2023."]}) from None
+        hazards = HiddenHazardFilterSet(request.query_params, queryset=selectors.hazard_list(user=request.user)).qs
+        return Response(reports.hazard_statistics(hazards=hazards, year=year))
+
+
+class ProvincialReportView(APIView):
+    """The enterprise's provincial risk report (JSON; ``?format=xlsx`` for the Excel file)."""
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request: Request, organisation_id: int) -> Response | HttpResponse:
+        report = reports.provincial_risk_report(user=request.user, organisation_id=organisation_id)
+        if request.query_params.get("as") == "xlsx":
+            response = HttpResponse(reports.provincial_risk_report_xlsx(report), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            response["Content-Disposition"] = f'attachment; filename="risk-report-{organisation_id}.xlsx"'
+            return response
+        return Response(report)
+
+
+__all__ = ["CheckRecord", "HazardEvidence"]

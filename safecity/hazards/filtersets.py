@@ -1,0 +1,67 @@
+"""Filters of the hazard supervision list and the registry, shared by the UI and the API."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from safecity.core.models import Region
+from safecity.hazards.choices import HazardLevel, HazardSource, HazardState, HazardType, RiskLevel
+from safecity.hazards.models import HiddenHazard, RiskEvent
+
+
+def _in_region(queryset: QuerySet, value: str) -> QuerySet:
+    value = (value or "").strip()
+    if not value:
+        return queryset
+    path = Region.objects.filter(code=value).values_list("path", flat=True).first()
+    if path is None:
+        return queryset.none()
+    return queryset.filter(organisation__region__path__startswith=path)
+
+
+class HiddenHazardFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    level = django_filters.TypedChoiceFilter(label=_("Level"), choices=HazardLevel.choices, coerce=int)
+    state = django_filters.TypedChoiceFilter(label=_("State"), choices=HazardState.choices, coerce=int)
+    source = django_filters.TypedChoiceFilter(label=_("Source"), choices=HazardSource.choices, coerce=int)
+    hazard_type = django_filters.TypedChoiceFilter(label=_("Type"), choices=HazardType.choices, coerce=int)
+    region = django_filters.CharFilter(label=_("Region code (and everything under it)"), method="in_region")
+    organisation = django_filters.NumberFilter(label=_("Enterprise id"), field_name="organisation_id")
+    overdue = django_filters.BooleanFilter(label=_("Overdue"), method="only_overdue")
+    discovered_from = django_filters.DateFilter(label=_("Discovered from"), field_name="discovered_at", lookup_expr="date__gte")
+    discovered_to = django_filters.DateFilter(label=_("Discovered until"), field_name="discovered_at", lookup_expr="date__lte")
+
+    class Meta:
+        model = HiddenHazard
+        fields = ["q", "level", "state", "source", "hazard_type", "region", "organisation", "overdue", "discovered_from", "discovered_to"]
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(code__iexact=value) | Q(description__icontains=value) | Q(organisation__name__icontains=value))
+
+    def in_region(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return _in_region(queryset, value)
+
+    def only_overdue(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        if value is None:
+            return queryset
+        overdue = Q(state__in=[HazardState.TO_CONFIRM, HazardState.RECTIFYING], deadline__lt=timezone.localdate())
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+
+class RiskEventFilterSet(django_filters.FilterSet):
+    current_level = django_filters.TypedChoiceFilter(label=_("Current level"), choices=RiskLevel.choices, coerce=int)
+    region = django_filters.CharFilter(label=_("Region code (and everything under it)"), method="in_region")
+    organisation = django_filters.NumberFilter(label=_("Enterprise id"), field_name="organisation_id")
+
+    class Meta:
+        model = RiskEvent
+        fields = ["current_level", "region", "organisation"]
+
+    def in_region(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return _in_region(queryset, value)

@@ -1,0 +1,33 @@
+"""Dual prevention models: the enterprise risk registry and hidden hazards."""
+
+from safecity.hazards.models.hazards import (
+    GovernancePlan,
+    HazardEvidence,
+    HazardReminder,
+    HazardTransition,
+    HiddenHazard,
+)
+from safecity.hazards.models.registry import (
+    CheckRecord,
+    CheckTask,
+    ControlMeasure,
+    RiskEvent,
+    RiskObject,
+    RiskRegistry,
+    RiskUnit,
+)
+
+__all__ = [
+    "CheckRecord",
+    "CheckTask",
+    "ControlMeasure",
+    "GovernancePlan",
+    "HazardEvidence",
+    "HazardReminder",
+    "HazardTransition",
+    "HiddenHazard",
+    "RiskEvent",
+    "RiskObject",
+    "RiskRegistry",
+    "RiskUnit",
+]

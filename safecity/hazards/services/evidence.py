@@ -1,0 +1,48 @@
+"""Evidence uploads for hidden hazards: photos and PDFs, checked by content and size."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from safecity.core.scoping import roles_for
+from safecity.hazards.choices import EvidenceStage
+from safecity.hazards.models import HazardEvidence, HiddenHazard
+
+# Evidence: JPEG, PNG or PDF, recognised by their first bytes (not the name the browser sends).
+EVIDENCE_SIGNATURES = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png", b"%PDF-": "application/pdf"}
+
+
+def evidence_content_type(head: bytes) -> str | None:
+    for signature, content_type in EVIDENCE_SIGNATURES.items():
+        if head.startswith(signature):
+            return content_type
+    return None
+
+
+@transaction.atomic
+def evidence_add(*, actor: Any, hazard: HiddenHazard, stage: str, file: UploadedFile) -> HazardEvidence:
+    """Attach a photo or PDF; refuses other types and files over SAFECITY_EVIDENCE_MAX_BYTES."""
+    if stage not in EvidenceStage.values:
+        raise ValidationError({"stage": _("Unknown stage.")})
+    if not roles_for(actor, hazard):
+        raise PermissionDenied
+    limit = settings.SAFECITY_EVIDENCE_MAX_BYTES
+    if file.size is None or file.size > limit:
+        raise ValidationError({"file": _("The file is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)}})
+    head = file.read(16)
+    file.seek(0)
+    content_type = evidence_content_type(head)
+    if content_type is None:
+        raise ValidationError({"file": _("Only photos (JPEG, PNG) and PDF documents are accepted.")})
+    evidence = HazardEvidence(organisation=hazard.organisation, hazard=hazard, stage=stage, content_type=content_type, size=file.size, uploaded_by=actor)
+    evidence.file.save(file.name or "evidence", file, save=False)
+    evidence.save()
+    return evidence
+
+
