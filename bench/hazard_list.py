@@ -55,7 +55,9 @@ def bare_view(request):  # type: ignore[no-untyped-def]
     ).order_by("-discovered_at", "-id")
     count = qs.count()
     rows = list(
-        qs.values("id", "code", "organisation_id", "organisation__name", "level", "state", "description", "discovered_at", "deadline")[:50]
+        qs.values(
+            "id", "code", "organisation_id", "organisation__name", "level", "state", "description", "discovered_at", "deadline"
+        )[:50]
     )
     return JsonResponse({"count": count, "results": rows})
 
@@ -76,34 +78,45 @@ def load(hazards: int, enterprises: int) -> None:
     call_command("flush", interactive=False, verbosity=0)
     rng = random.Random(42)
     started = time.monotonic()
+    from django.contrib.auth import get_user_model
+
     from safecity.core import services
     from safecity.core.demo.regions import REGIONS
-    from django.contrib.auth import get_user_model
 
     admin = get_user_model().objects.create_superuser("bench-admin", password="bench-password-123")
     made: dict[str, Region] = {}
     for code, name, level, parent, note in REGIONS:
-        made[code] = services.region_create(actor=admin, code=code, name=name, level=level, parent=made.get(parent) if parent else None, note=note)
+        made[code] = services.region_create(
+            actor=admin, code=code, name=name, level=level, parent=made.get(parent) if parent else None, note=note
+        )
     streets = [r for r in made.values() if r.level == "street"]
     now = datetime.now(UTC)
     codes: set[str] = set()
-    with connection.cursor() as cursor, cursor.copy(
-        "COPY core_organisation (name, short_name, kind, credit_code, region_id, industry_code, address, contact_phone, is_active, created_at, updated_at) FROM STDIN"
-    ) as copy:
+    with (
+        connection.cursor() as cursor,
+        cursor.copy(
+            "COPY core_organisation (name, short_name, kind, credit_code, region_id, industry_code, address, contact_phone, is_active, created_at, updated_at) FROM STDIN"
+        ) as copy,
+    ):
         for i in range(enterprises):
             street = streets[i % len(streets)]
             code = credit_code(rng, region_code=street.code[:6])
             while code in codes:
                 code = credit_code(rng, region_code=street.code[:6])
             codes.add(code)
-            copy.write_row((f"基准企业{i:05d}有限公司", "", "enterprise", code, street.pk, "C2614", street.name, "", True, now, now))
+            copy.write_row(
+                (f"基准企业{i:05d}有限公司", "", "enterprise", code, street.pk, "C2614", street.name, "", True, now, now)
+            )
     org_ids = list(Organisation.objects.values_list("id", flat=True))
     print(f"{enterprises:,} enterprises loaded in {time.monotonic() - started:.1f}s")
     started = time.monotonic()
-    with connection.cursor() as cursor, cursor.copy(
-        "COPY hazards_hiddenhazard (organisation_id, code, level, source, management_type, hazard_type, state, description, cause, measures,"
-        " location, discovered_at, deadline, rectification, acceptance_comment, accepted_by_id, accepted_at, created_at, updated_at) FROM STDIN"
-    ) as copy:
+    with (
+        connection.cursor() as cursor,
+        cursor.copy(
+            "COPY hazards_hiddenhazard (organisation_id, code, level, source, management_type, hazard_type, state, description, cause, measures,"
+            " location, discovered_at, deadline, rectification, acceptance_comment, accepted_by_id, accepted_at, created_at, updated_at) FROM STDIN"
+        ) as copy,
+    ):
         for i in range(hazards):
             discovered = now - timedelta(minutes=rng.randint(0, 60 * 24 * 900))
             state = rng.choice((-1, 0, 0, 1, 9, 9, 9))

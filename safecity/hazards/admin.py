@@ -53,8 +53,24 @@ class HiddenHazardAdmin(ScopedAdmin):
     list_display = ["code", "organisation", "level", "state", "hazard_type", "discovered_at", "deadline"]
     list_filter = ["level", "state", "hazard_type", "source"]
     search_fields = ["code", "description", "organisation__name"]
-    raw_id_fields = ["organisation", "liable_person", "discovered_by", "risk_event", "check_record", "rectified_by", "accepted_by"]
-    readonly_fields = ["code", "state", "rectified_by", "acceptance_requested_at", "accepted_by", "accepted_at", "acceptance_comment"]
+    raw_id_fields = [
+        "organisation",
+        "liable_person",
+        "discovered_by",
+        "risk_event",
+        "check_record",
+        "rectified_by",
+        "accepted_by",
+    ]
+    readonly_fields = [
+        "code",
+        "state",
+        "rectified_by",
+        "acceptance_requested_at",
+        "accepted_by",
+        "accepted_at",
+        "acceptance_comment",
+    ]
     list_select_related = ["organisation"]
     inlines = [TimelineInline]
 

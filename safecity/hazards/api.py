@@ -36,7 +36,15 @@ class HazardSerializer(serializers.ModelSerializer):
             "hazard_type", "state", "state_display", "description", "cause", "measures", "cost", "liable_person", "location",
             "discovered_at", "deadline", "is_overdue", "rectification", "acceptance_requested_at", "accepted_at", "acceptance_comment",
         ]  # fmt: skip
-        read_only_fields = ["id", "code", "state", "rectification", "acceptance_requested_at", "accepted_at", "acceptance_comment"]
+        read_only_fields = [
+            "id",
+            "code",
+            "state",
+            "rectification",
+            "acceptance_requested_at",
+            "accepted_at",
+            "acceptance_comment",
+        ]
 
 
 class HazardReportSerializer(serializers.ModelSerializer):
@@ -47,7 +55,21 @@ class HazardReportSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = HiddenHazard
-        fields = ["organisation", "level", "source", "management_type", "hazard_type", "description", "cause", "measures", "cost", "liable_person", "location", "deadline", "discovered_at"]
+        fields = [
+            "organisation",
+            "level",
+            "source",
+            "management_type",
+            "hazard_type",
+            "description",
+            "cause",
+            "measures",
+            "cost",
+            "liable_person",
+            "location",
+            "deadline",
+            "discovered_at",
+        ]
         extra_kwargs: dict[str, dict[str, object]] = {"discovered_at": {"required": False}}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -117,9 +139,13 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         elif name == "withdraw":
             services.hazard_withdraw(actor=request.user, hazard=hazard, comment=data["comment"])
         elif name == "fix_on_the_spot":
-            services.hazard_fix_on_the_spot(actor=request.user, hazard=hazard, rectification=data["rectification"] or data["comment"])
+            services.hazard_fix_on_the_spot(
+                actor=request.user, hazard=hazard, rectification=data["rectification"] or data["comment"]
+            )
         elif name == "request_acceptance":
-            services.hazard_request_acceptance(actor=request.user, hazard=hazard, rectification=data["rectification"] or data["comment"])
+            services.hazard_request_acceptance(
+                actor=request.user, hazard=hazard, rectification=data["rectification"] or data["comment"]
+            )
         elif name == "accept":
             services.hazard_accept(actor=request.user, hazard=hazard, comment=data["comment"])
         elif name == "reject":
@@ -180,7 +206,9 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
             return Response(EvidenceSerializer(hazard.evidence.all(), many=True).data)
         body = EvidenceUploadSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        evidence = services.evidence_add(actor=request.user, hazard=hazard, stage=body.validated_data["stage"], file=body.validated_data["file"])
+        evidence = services.evidence_add(
+            actor=request.user, hazard=hazard, stage=body.validated_data["stage"], file=body.validated_data["file"]
+        )
         return Response(EvidenceSerializer(evidence).data, status=201)
 
 
@@ -190,7 +218,22 @@ class RiskEventSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = RiskEvent
-        fields = ["id", "organisation", "organisation_name", "unit", "unit_name", "name", "accident_type", "method", "initial_factors", "initial_score", "initial_level", "current_factors", "current_score", "current_level"]
+        fields = [
+            "id",
+            "organisation",
+            "organisation_name",
+            "unit",
+            "unit_name",
+            "name",
+            "accident_type",
+            "method",
+            "initial_factors",
+            "initial_score",
+            "initial_level",
+            "current_factors",
+            "current_score",
+            "current_level",
+        ]
 
 
 class RiskEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -254,7 +297,10 @@ class ProvincialReportView(APIView):
     def get(self, request: Request, organisation_id: int) -> Response | HttpResponse:
         report = reports.provincial_risk_report(user=request.user, organisation_id=organisation_id)
         if request.query_params.get("as") == "xlsx":
-            response = HttpResponse(reports.provincial_risk_report_xlsx(report), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            response = HttpResponse(
+                reports.provincial_risk_report_xlsx(report),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
             response["Content-Disposition"] = f'attachment; filename="risk-report-{organisation_id}.xlsx"'
             return response
         return Response(report)

@@ -19,6 +19,7 @@ LEC_L = (Decimal("10"), Decimal("6"), Decimal("3"), Decimal("1"), Decimal("0.5")
 LEC_E = (Decimal("10"), Decimal("6"), Decimal("3"), Decimal("2"), Decimal("1"), Decimal("0.5"))
 LEC_C = (Decimal("100"), Decimal("40"), Decimal("15"), Decimal("7"), Decimal("3"), Decimal("1"))
 LS_RANGE = tuple(Decimal(n) for n in range(1, 6))
+CENT = Decimal("0.01")  # scores are stored with two decimals (LEC's smallest is 0.1 × 0.5 × 1 = 0.05)
 
 
 def _thresholds(name: str, default: tuple[int, int, int]) -> tuple[Decimal, Decimal, Decimal]:
@@ -72,16 +73,18 @@ def ls_level(score: Decimal) -> RiskLevel:
     return RiskLevel.LOW
 
 
-def assess(method: str, *, l: Decimal | None, e: Decimal | None = None, c: Decimal | None = None, s: Decimal | None = None) -> tuple[Decimal, RiskLevel]:  # noqa: E741
+def assess(
+    method: str, *, l: Decimal | None, e: Decimal | None = None, c: Decimal | None = None, s: Decimal | None = None
+) -> tuple[Decimal, RiskLevel]:  # noqa: E741
     """Score and level for one assessment; raises ValidationError naming the bad factor."""
     if method == AssessmentMethod.LEC:
         if l is None or e is None or c is None:
             raise ValidationError(_("LEC needs L, E and C."))
-        score = lec_score(Decimal(l), Decimal(e), Decimal(c))
+        score = lec_score(Decimal(l), Decimal(e), Decimal(c)).quantize(CENT)
         return score, lec_level(score)
     if method == AssessmentMethod.LS:
         if l is None or s is None:
             raise ValidationError(_("LS needs L and S."))
-        score = ls_score(Decimal(l), Decimal(s))
+        score = ls_score(Decimal(l), Decimal(s)).quantize(CENT)
         return score, ls_level(score)
     raise ValidationError({"method": _("Unknown assessment method.")})

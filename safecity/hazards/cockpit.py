@@ -25,14 +25,20 @@ def found(ctx: FigureContext) -> int:
     return _year(ctx).exclude(state=HazardState.WITHDRAWN).count()
 
 
-@indicator("hazards.closed", title=_("Hidden hazards rectified and accepted this year"), section=SECTION, unit=_("hazards"), order=101)
+@indicator(
+    "hazards.closed", title=_("Hidden hazards rectified and accepted this year"), section=SECTION, unit=_("hazards"), order=101
+)
 def closed(ctx: FigureContext) -> int:
     return _year(ctx).filter(state=HazardState.ACCEPTED).count()
 
 
 @indicator("hazards.rectification_rate", title=_("Rectification rate this year"), section=SECTION, unit="%", order=102)
 def rectification_rate(ctx: FigureContext) -> float | None:
-    agg = _year(ctx).exclude(state=HazardState.WITHDRAWN).aggregate(n=Count("id"), closed=Count("id", filter=Q(state=HazardState.ACCEPTED)))
+    agg = (
+        _year(ctx)
+        .exclude(state=HazardState.WITHDRAWN)
+        .aggregate(n=Count("id"), closed=Count("id", filter=Q(state=HazardState.ACCEPTED)))
+    )
     return round(100 * agg["closed"] / agg["n"], 1) if agg["n"] else None
 
 
@@ -49,12 +55,14 @@ def open_major(ctx: FigureContext) -> int:
 @indicator("hazards.overdue", title=_("Overdue hidden hazards"), section=SECTION, unit=_("hazards"), order=105)
 def overdue(ctx: FigureContext) -> int:
     today = timezone.localdate()
-    return ctx.records(HiddenHazard).filter(state__in=[HazardState.TO_CONFIRM, HazardState.RECTIFYING], deadline__lt=today).count()
+    return (
+        ctx.records(HiddenHazard).filter(state__in=[HazardState.TO_CONFIRM, HazardState.RECTIFYING], deadline__lt=today).count()
+    )
 
 
 def _colour_counts(ctx: FigureContext) -> dict[int, int]:
     rows = ctx.records(RiskEvent).values("current_level").annotate(n=Count("id"))
-    counts = {level: 0 for level in RiskLevel.values}
+    counts = dict.fromkeys(RiskLevel.values, 0)
     for row in rows:
         counts[row["current_level"]] = row["n"]
     return counts
@@ -68,12 +76,18 @@ for _level, _key in ((1, "red"), (2, "orange"), (3, "yellow"), (4, "blue")):
 
         return compute
 
-    indicator(
-        f"hazards.risk.{_key}", title=RiskLevel(_level).label, section=SECTION, unit=_("risk events"), order=110 + _level
-    )(_make(_level))
+    indicator(f"hazards.risk.{_key}", title=RiskLevel(_level).label, section=SECTION, unit=_("risk events"), order=110 + _level)(
+        _make(_level)
+    )
 
 
-@panel("hazards.risk_colours", title=_("Risk events by colour"), section=SECTION, template="hazards/panels/risk_colours.html", order=120)
+@panel(
+    "hazards.risk_colours",
+    title=_("Risk events by colour"),
+    section=SECTION,
+    template="hazards/panels/risk_colours.html",
+    order=120,
+)
 def risk_colours(ctx: FigureContext) -> dict[str, Any]:
     counts = _colour_counts(ctx)
     return {
@@ -83,14 +97,22 @@ def risk_colours(ctx: FigureContext) -> dict[str, Any]:
     }
 
 
-@panel("hazards.by_state", title=_("Hidden hazards this year by state"), section=SECTION, template="core/panels/bar.html", order=121)
+@panel(
+    "hazards.by_state", title=_("Hidden hazards this year by state"), section=SECTION, template="core/panels/bar.html", order=121
+)
 def by_state(ctx: FigureContext) -> dict[str, Any]:
     rows = _year(ctx).values("state").annotate(n=Count("id")).order_by("state")
     labels = dict(HazardState.choices)
     return {"labels": [str(labels[r["state"]]) for r in rows], "values": [r["n"] for r in rows]}
 
 
-@panel("hazards.risk_map", title=_("Enterprises by highest risk"), section=SECTION, template="hazards/panels/risk_map.html", order=122)
+@panel(
+    "hazards.risk_map",
+    title=_("Enterprises by highest risk"),
+    section=SECTION,
+    template="hazards/panels/risk_map.html",
+    order=122,
+)
 def risk_map(ctx: FigureContext) -> dict[str, Any]:
     """The four-colour risk map of the region: each enterprise by its highest current risk level."""
     from django.db.models import Min
@@ -103,6 +125,4 @@ def risk_map(ctx: FigureContext) -> dict[str, Any]:
         .annotate(highest=Min("risk_events__current_level"))
         .values_list("id", "name", "kind", "latitude", "longitude", "highest")[:3000]
     )
-    return {
-        "points": [[i, n, k, float(lat), float(lon), RISK_HEX[h], str(RiskLevel(h).label)] for i, n, k, lat, lon, h in rows]
-    }
+    return {"points": [[i, n, k, float(lat), float(lon), RISK_HEX[h], str(RiskLevel(h).label)] for i, n, k, lat, lon, h in rows]}

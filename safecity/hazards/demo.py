@@ -66,14 +66,23 @@ def build(rng: random.Random, admin: Any) -> None:
     entries = list(RiskEntry.objects.filter(version=version).prefetch_related("measures__check_items"))
     chem_entries = [e for e in entries if any(k in e.name for k in ENTRY_KEYWORDS)] or entries
     enterprises = list(
-        Organisation.objects.filter(kind=OrganisationKind.ENTERPRISE, address__contains="化工园区").select_related("region").order_by("pk")
+        Organisation.objects.filter(kind=OrganisationKind.ENTERPRISE, address__contains="化工园区")
+        .select_related("region")
+        .order_by("pk")
     )
     now = timezone.now()
     for index, org in enumerate(enterprises):
         services.registry_create(actor=admin, organisation=org, dictionary_version=version)
         people = list(Person.objects.filter(organisation=org).order_by("pk"))
         while len(people) < 3:
-            people.append(core_services.person_create(actor=admin, name=f"{org.short_name or org.name[2:6]}安全员{len(people) + 1}", organisation=org, title="安全管理人员"))
+            people.append(
+                core_services.person_create(
+                    actor=admin,
+                    name=f"{org.short_name or org.name[2:6]}安全员{len(people) + 1}",
+                    organisation=org,
+                    title="安全管理人员",
+                )
+            )
         is_mhi = index % 3 == 0
         obj = services.risk_object_save(
             actor=admin, organisation=org, name="储罐区" if is_mhi else "生产装置区",
@@ -96,12 +105,22 @@ def build(rng: random.Random, admin: Any) -> None:
                 initial=initial, current=current, accident_type=(entry.accident_types or "").split("、")[0],
             )  # fmt: skip
             for measure in list(entry.measures.all())[:3]:
-                services.control_measure_add(actor=admin, event=event, standard_measure=measure, with_check_items=True, first_due=now - timedelta(days=rng.randint(0, 20)))
+                services.control_measure_add(
+                    actor=admin,
+                    event=event,
+                    standard_measure=measure,
+                    with_check_items=True,
+                    first_due=now - timedelta(days=rng.randint(0, 20)),
+                )
         # Hidden hazards: 2023 ones went through the lifecycle; this year's are in every state.
         for n in range(rng.randint(2, 6)):
             description, hazard_type = rng.choice(DESCRIPTIONS)
             year_2023 = n < 2
-            discovered = (datetime(2023, rng.randint(1, 11), rng.randint(1, 28), 10, tzinfo=now.tzinfo) if year_2023 else now - timedelta(days=rng.randint(1, 90)))
+            discovered = (
+                datetime(2023, rng.randint(1, 11), rng.randint(1, 28), 10, tzinfo=now.tzinfo)
+                if year_2023
+                else now - timedelta(days=rng.randint(1, 90))
+            )
             major = rng.random() < 0.06
             hazard = services.hazard_report(
                 actor=inspector, organisation=org, description=description, hazard_type=hazard_type,
@@ -117,13 +136,19 @@ def build(rng: random.Random, admin: Any) -> None:
                         actor=official, hazard=hazard, responsibility="企业主要负责人牵头，设备部门实施", measures="停用相关设备，更换并校验后恢复",
                         funds=Decimal(rng.randint(5, 80) * 10000), deadline=(discovered + timedelta(days=60)).date(), emergency_plan="执行企业专项应急预案",
                     )  # fmt: skip
-                services.hazard_confirm(actor=official, hazard=hazard, deadline=(discovered + timedelta(days=rng.randint(7, 45))).date())
+                services.hazard_confirm(
+                    actor=official, hazard=hazard, deadline=(discovered + timedelta(days=rng.randint(7, 45))).date()
+                )
                 if stage >= 2:
-                    services.hazard_request_acceptance(actor=inspector, hazard=hazard, rectification="已按整改措施完成整改，附整改照片")
+                    services.hazard_request_acceptance(
+                        actor=inspector, hazard=hazard, rectification="已按整改措施完成整改，附整改照片"
+                    )
                 if stage >= 3 and stage != 5:
                     services.hazard_accept(actor=official, hazard=hazard, comment="现场复核，整改到位")
             _shift_timeline(hazard, discovered, rng)
             if year_2023:
                 last = HazardTransition.objects.filter(hazard=hazard).order_by("-id").first()
                 if last is not None:
-                    HiddenHazard.objects.filter(pk=hazard.pk).update(accepted_at=last.at, acceptance_requested_at=last.at - timedelta(days=2))
+                    HiddenHazard.objects.filter(pk=hazard.pk).update(
+                        accepted_at=last.at, acceptance_requested_at=last.at - timedelta(days=2)
+                    )

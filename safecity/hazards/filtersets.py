@@ -36,7 +36,18 @@ class HiddenHazardFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = HiddenHazard
-        fields = ["q", "level", "state", "source", "hazard_type", "region", "organisation", "overdue", "discovered_from", "discovered_to"]
+        fields = [
+            "q",
+            "level",
+            "state",
+            "source",
+            "hazard_type",
+            "region",
+            "organisation",
+            "overdue",
+            "discovered_from",
+            "discovered_to",
+        ]
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()

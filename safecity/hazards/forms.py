@@ -24,18 +24,28 @@ class HazardReportForm(forms.Form):
     level = forms.TypedChoiceField(label=_("Level"), choices=HazardLevel.choices, coerce=int, initial=HazardLevel.GENERAL)
     hazard_type = forms.TypedChoiceField(label=_("Type"), choices=HazardType.choices, coerce=int, initial=HazardType.SAFETY)
     source = forms.TypedChoiceField(label=_("Source"), choices=HazardSource.choices, coerce=int, initial=HazardSource.ROUTINE)
-    management_type = forms.TypedChoiceField(label=_("Management type"), choices=ManagementType.choices, coerce=int, initial=ManagementType.BY_DEADLINE)
+    management_type = forms.TypedChoiceField(
+        label=_("Management type"), choices=ManagementType.choices, coerce=int, initial=ManagementType.BY_DEADLINE
+    )
     location = forms.CharField(label=_("Location"), required=False)
     cause = forms.CharField(label=_("Cause"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     measures = forms.CharField(label=_("Rectification measures"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     deadline = forms.DateField(label=_("Deadline"), required=False, widget=DATE)
-    photo = forms.FileField(label=_("Photo or PDF"), required=False, widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf", "capture": "environment"}))
+    photo = forms.FileField(
+        label=_("Photo or PDF"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf", "capture": "environment"}),
+    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["organisation"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = scoped(Organisation, user).filter(kind__in=[OrganisationKind.ENTERPRISE, OrganisationKind.FILLING_UNIT]).order_by("name")
+        field.queryset = (
+            scoped(Organisation, user)
+            .filter(kind__in=[OrganisationKind.ENTERPRISE, OrganisationKind.FILLING_UNIT])
+            .order_by("name")
+        )
 
 
 class HazardActionForm(forms.Form):
@@ -58,16 +68,30 @@ class GovernancePlanForm(forms.ModelForm):
     class Meta:
         model = GovernancePlan
         fields = ["responsibility", "measures", "funds", "deadline", "emergency_plan"]
-        widgets = {"deadline": DATE, "responsibility": forms.Textarea(attrs={"rows": 2}), "measures": forms.Textarea(attrs={"rows": 3}), "emergency_plan": forms.Textarea(attrs={"rows": 2})}
+        widgets = {
+            "deadline": DATE,
+            "responsibility": forms.Textarea(attrs={"rows": 2}),
+            "measures": forms.Textarea(attrs={"rows": 3}),
+            "emergency_plan": forms.Textarea(attrs={"rows": 2}),
+        }
 
 
 class EvidenceForm(forms.Form):
-    stage = forms.ChoiceField(label=_("Stage"), choices=[("discovery", _("At discovery")), ("rectification", _("Rectification")), ("acceptance", _("Acceptance"))])
-    file = forms.FileField(label=_("Photo or PDF"), widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}))
+    stage = forms.ChoiceField(
+        label=_("Stage"),
+        choices=[("discovery", _("At discovery")), ("rectification", _("Rectification")), ("acceptance", _("Acceptance"))],
+    )
+    file = forms.FileField(
+        label=_("Photo or PDF"), widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"})
+    )
 
 
 class CheckCompleteForm(forms.Form):
-    result = forms.ChoiceField(label=_("Result"), choices=[("done", _("Done, nothing found")), ("hazard_found", _("Hidden hazard found"))], widget=forms.RadioSelect)
+    result = forms.ChoiceField(
+        label=_("Result"),
+        choices=[("done", _("Done, nothing found")), ("hazard_found", _("Hidden hazard found"))],
+        widget=forms.RadioSelect,
+    )
     note = forms.CharField(label=_("Note"), required=False)
     description = forms.CharField(label=_("Hidden hazard found"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     level = forms.TypedChoiceField(label=_("Level"), choices=HazardLevel.choices, coerce=int, initial=HazardLevel.GENERAL)

@@ -7,7 +7,7 @@ from safecity.core.scoping import Principal
 
 
 def _reports_hazards(principal: Principal) -> bool:
-    return principal.is_superuser or bool(principal.grants) and not principal.roles <= {"public_visitor"}
+    return principal.is_superuser or (bool(principal.grants) and not principal.roles <= {"public_visitor"})
 
 
 register_section(

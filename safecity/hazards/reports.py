@@ -44,7 +44,9 @@ def hazard_statistics(*, hazards: QuerySet[HiddenHazard], year: int) -> dict[str
             major=Count("id", filter=Q(level=HazardLevel.MAJOR)),
             closed=Count("id", filter=Q(state=HazardState.ACCEPTED)),
             withdrawn=Count("id", filter=Q(state=HazardState.WITHDRAWN)),
-            open=Count("id", filter=Q(state__in=[HazardState.TO_CONFIRM, HazardState.RECTIFYING, HazardState.AWAITING_ACCEPTANCE])),
+            open=Count(
+                "id", filter=Q(state__in=[HazardState.TO_CONFIRM, HazardState.RECTIFYING, HazardState.AWAITING_ACCEPTANCE])
+            ),
             overdue=Count("id", filter=Q(state__in=[HazardState.TO_CONFIRM, HazardState.RECTIFYING], deadline__lt=today)),
         )
         counted = agg["found"] - agg["withdrawn"]
@@ -113,7 +115,13 @@ def provincial_risk_report_xlsx(report: dict[str, Any]) -> bytes:
     workbook = Workbook()
     basic = workbook.active
     basic.title = "基本信息"
-    labels = {"name": "企业名称", "unified_social_credit_code": "统一社会信用代码", "division_code": "行政区划代码", "industry_code": "行业代码", "address": "地址"}
+    labels = {
+        "name": "企业名称",
+        "unified_social_credit_code": "统一社会信用代码",
+        "division_code": "行政区划代码",
+        "industry_code": "行业代码",
+        "address": "地址",
+    }
     for key, label in labels.items():
         basic.append([label, report["enterprise"][key]])
     basic.append(["报告日期", report["report_date"]])

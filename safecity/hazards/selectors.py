@@ -41,7 +41,12 @@ def hazard_timeline(*, user: Any, hazard: HiddenHazard) -> QuerySet[HazardTransi
 
 
 def registry_get(*, user: Any, organisation_id: int) -> RiskRegistry | None:
-    return scoped(RiskRegistry, user).select_related("organisation", "dictionary_version").filter(organisation_id=organisation_id).first()
+    return (
+        scoped(RiskRegistry, user)
+        .select_related("organisation", "dictionary_version")
+        .filter(organisation_id=organisation_id)
+        .first()
+    )
 
 
 def risk_objects(*, user: Any, organisation_id: int) -> QuerySet[RiskObject]:

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.utils.translation import gettext_lazy as _
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from safecity.hazards.choices import HazardLevel, HazardState, ManagementType
 from safecity.hazards.models import HiddenHazard
@@ -31,7 +31,9 @@ def _plan_complete(hazard: HiddenHazard) -> str | Promise | None:
         return None
     plan = getattr(hazard, "governance_plan", None)
     if plan is None:
-        return _("A major hidden hazard needs its governance plan (responsibility, measures, funds, deadline, emergency plan) before rectification starts.")
+        return _(
+            "A major hidden hazard needs its governance plan (responsibility, measures, funds, deadline, emergency plan) before rectification starts."
+        )
     missing = plan.missing_items()
     if missing:
         return _("The governance plan still lacks: %(items)s.") % {"items": ", ".join(missing)}
@@ -73,7 +75,14 @@ class Transition:
 TRANSITIONS: dict[tuple[str, int], Transition] = {
     (t.action, t.source): t
     for t in [
-        Transition("confirm", S.TO_CONFIRM, S.RECTIFYING, ENTERPRISE | AUTHORITY, frozenset({"enterprise_manager"}) | AUTHORITY, _all(_needs_deadline, _plan_complete)),
+        Transition(
+            "confirm",
+            S.TO_CONFIRM,
+            S.RECTIFYING,
+            ENTERPRISE | AUTHORITY,
+            frozenset({"enterprise_manager"}) | AUTHORITY,
+            _all(_needs_deadline, _plan_complete),
+        ),
         Transition("withdraw", S.TO_CONFIRM, S.WITHDRAWN, frozenset({"enterprise_manager"}) | AUTHORITY),
         Transition("fix_on_the_spot", S.TO_CONFIRM, S.AWAITING_ACCEPTANCE, ENTERPRISE | AUTHORITY, guard=_general_only),
         Transition("request_acceptance", S.RECTIFYING, S.AWAITING_ACCEPTANCE, ENTERPRISE | AUTHORITY),

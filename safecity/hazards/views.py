@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from safecity.core.exports import export_response
-from safecity.core.models import Notification
+from safecity.core.models import Notification, Organisation
 from safecity.core.scoping import CHANGE, can, roles_for, scoped
 from safecity.core.views import _page, _querystring
 from safecity.hazards import reports, selectors, services
@@ -49,7 +49,9 @@ def hazard_list(request: HttpRequest) -> HttpResponseBase:
     fmt = request.GET.get("export")
     if fmt in ("csv", "xlsx"):
         columns = [(str(t), g) for t, g in HAZARD_COLUMNS]
-        return export_response(fmt=fmt, filename="hidden-hazards", columns=columns, objects=filterset.qs.iterator(chunk_size=2000))
+        return export_response(
+            fmt=fmt, filename="hidden-hazards", columns=columns, objects=filterset.qs.iterator(chunk_size=2000)
+        )
     context = {"filter": filterset, "page": _page(request, filterset.qs), "querystring": _querystring(request)}
     template = "hazards/hazard_table.html" if request.headers.get("HX-Request") else "hazards/hazard_list.html"
     return render(request, template, context)
@@ -72,7 +74,9 @@ def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "timeline": selectors.hazard_timeline(user=request.user, hazard=hazard),
             "evidence": hazard.evidence.all(),
             "plan": plan,
-            "plan_form": GovernancePlanForm(instance=plan) if hazard.level == HazardLevel.MAJOR and hazard.state in (-1, 0) else None,
+            "plan_form": GovernancePlanForm(instance=plan)
+            if hazard.level == HazardLevel.MAJOR and hazard.state in (-1, 0)
+            else None,
             "actions": _allowed_actions(request.user, hazard),
             "action_form": HazardActionForm(user=request.user, organisation_id=hazard.organisation_id),
             "evidence_form": EvidenceForm() if roles_for(request.user, hazard) else None,
@@ -94,13 +98,21 @@ def hazard_action(request: HttpRequest, pk: int) -> HttpResponse:
     action, comment = data["action"], data.get("comment") or ""
     try:
         if action == "confirm":
-            services.hazard_confirm(actor=request.user, hazard=hazard, deadline=data.get("deadline"), liable_person=data.get("liable_person"), comment=comment)
+            services.hazard_confirm(
+                actor=request.user,
+                hazard=hazard,
+                deadline=data.get("deadline"),
+                liable_person=data.get("liable_person"),
+                comment=comment,
+            )
         elif action == "withdraw":
             services.hazard_withdraw(actor=request.user, hazard=hazard, comment=comment)
         elif action == "fix_on_the_spot":
             services.hazard_fix_on_the_spot(actor=request.user, hazard=hazard, rectification=data.get("rectification") or comment)
         elif action == "request_acceptance":
-            services.hazard_request_acceptance(actor=request.user, hazard=hazard, rectification=data.get("rectification") or comment)
+            services.hazard_request_acceptance(
+                actor=request.user, hazard=hazard, rectification=data.get("rectification") or comment
+            )
         elif action == "accept":
             services.hazard_accept(actor=request.user, hazard=hazard, comment=comment)
         elif action == "reject":
@@ -142,7 +154,9 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
     form = EvidenceForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.evidence_add(actor=request.user, hazard=hazard, stage=form.cleaned_data["stage"], file=form.cleaned_data["file"])
+            services.evidence_add(
+                actor=request.user, hazard=hazard, stage=form.cleaned_data["stage"], file=form.cleaned_data["file"]
+            )
             messages.success(request, _("Evidence uploaded."))
         except ValidationError as exc:
             for message in exc.messages:
@@ -210,7 +224,9 @@ def check_complete(request: HttpRequest, pk: int) -> HttpResponse:
         if data["result"] == "hazard_found":
             hazard = {"description": data["description"], "level": data["level"], "deadline": data.get("deadline")}
         try:
-            services.check_record_complete(actor=request.user, record=record, result=data["result"], note=data.get("note") or "", hazard=hazard)
+            services.check_record_complete(
+                actor=request.user, record=record, result=data["result"], note=data.get("note") or "", hazard=hazard
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         except PermissionDenied:
@@ -227,8 +243,22 @@ def registry_index(request: HttpRequest) -> HttpResponse:
     rows = list(selectors.enterprise_highest_risk(user=request.user))
     for row in rows:
         row["colour"] = RISK_HEX.get(row["highest_risk"], "#999")
-    points = [[r["id"], r["name"], "", float(r["latitude"]), float(r["longitude"]), r["colour"]] for r in rows if r["latitude"] is not None]
-    return render(request, "hazards/registry_index.html", {"rows": rows, "map_data": json.dumps({"points": points}, ensure_ascii=False)})
+    points = [
+        [r["id"], r["name"], "", float(r["latitude"]), float(r["longitude"]), r["colour"]]
+        for r in rows
+        if r["latitude"] is not None
+    ]
+    without = (
+        scoped(Organisation, request.user, CHANGE)
+        .filter(kind="enterprise", risk_registry__isnull=True)
+        .order_by("name")
+        .values_list("id", "name")[:500]
+    )
+    return render(
+        request,
+        "hazards/registry_index.html",
+        {"rows": rows, "map_data": json.dumps({"points": points}, ensure_ascii=False), "without_registry": without},
+    )
 
 
 @login_required
@@ -257,6 +287,7 @@ def registry_detail(request: HttpRequest, organisation_id: int) -> HttpResponse:
             "unit_map": json.dumps({"points": units}, ensure_ascii=False),
             "statistics": reports.hazard_statistics(hazards=hazards, year=year),
             "due": selectors.due_checks(user=request.user, organisation_id=organisation_id)[:20],
+            "can_edit": can(request.user, registry, CHANGE),
         },
     )
 
@@ -282,7 +313,10 @@ def provincial_report(request: HttpRequest, organisation_id: int) -> HttpRespons
     if fmt == "json":
         return JsonResponse(report, json_dumps_params={"ensure_ascii": False, "indent": 2})
     if fmt == "xlsx":
-        response = HttpResponse(reports.provincial_risk_report_xlsx(report), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response = HttpResponse(
+            reports.provincial_risk_report_xlsx(report),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
         response["Content-Disposition"] = f'attachment; filename="risk-report-{organisation_id}.xlsx"'
         return response
     return render(request, "hazards/provincial_report.html", {"report": report, "organisation_id": organisation_id})

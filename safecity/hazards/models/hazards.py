@@ -41,28 +41,74 @@ class HiddenHazard(AuditedModel):
     with the five in-place items before rectification (order No. 16, art. 15).
     """
 
-    organisation = models.ForeignKey("core.Organisation", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="hidden_hazards")
+    organisation = models.ForeignKey(
+        "core.Organisation", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="hidden_hazards"
+    )
     code = models.CharField(_("number"), max_length=32, unique=True, null=True, blank=True)
     level = models.PositiveSmallIntegerField(_("level"), choices=HazardLevel.choices, default=HazardLevel.GENERAL)
     source = models.PositiveSmallIntegerField(_("source"), choices=HazardSource.choices, default=HazardSource.ROUTINE)
-    management_type = models.PositiveSmallIntegerField(_("management type"), choices=ManagementType.choices, default=ManagementType.BY_DEADLINE)
+    management_type = models.PositiveSmallIntegerField(
+        _("management type"), choices=ManagementType.choices, default=ManagementType.BY_DEADLINE
+    )
     hazard_type = models.PositiveSmallIntegerField(_("type"), choices=HazardType.choices, default=HazardType.SAFETY)
     state = models.SmallIntegerField(_("state"), choices=HazardState.choices, default=HazardState.TO_CONFIRM)
     description = models.TextField(_("description"))
     cause = models.TextField(_("cause"), blank=True)
     measures = models.TextField(_("rectification measures"), blank=True)
     cost = models.DecimalField(_("cost (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True)
-    liable_person = models.ForeignKey("core.Person", verbose_name=_("liable person"), null=True, blank=True, on_delete=models.PROTECT, related_name="liable_hazards")
+    liable_person = models.ForeignKey(
+        "core.Person",
+        verbose_name=_("liable person"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="liable_hazards",
+    )
     location = models.CharField(_("location"), max_length=200, blank=True)
     discovered_at = models.DateTimeField(_("discovered at"), default=timezone.now)
-    discovered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reported by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    discovered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     deadline = models.DateField(_("deadline"), null=True, blank=True)
-    risk_event = models.ForeignKey("hazards.RiskEvent", verbose_name=_("risk event"), null=True, blank=True, on_delete=models.SET_NULL, related_name="hazards")
-    check_record = models.ForeignKey("hazards.CheckRecord", verbose_name=_("check record"), null=True, blank=True, on_delete=models.SET_NULL, related_name="hazards")
+    risk_event = models.ForeignKey(
+        "hazards.RiskEvent",
+        verbose_name=_("risk event"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="hazards",
+    )
+    check_record = models.ForeignKey(
+        "hazards.CheckRecord",
+        verbose_name=_("check record"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="hazards",
+    )
     rectification = models.TextField(_("rectification done"), blank=True)
-    rectified_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("rectified by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    rectified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("rectified by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     acceptance_requested_at = models.DateTimeField(_("acceptance requested at"), null=True, blank=True)
-    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("accepted by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accepted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     acceptance_comment = models.TextField(_("acceptance comment"), blank=True)
 
@@ -84,7 +130,8 @@ class HiddenHazard(AuditedModel):
                 violation_error_message=_("The deadline cannot be before the hazard was discovered."),
             ),
             models.CheckConstraint(
-                condition=~Q(state=HazardState.ACCEPTED) | (Q(accepted_by__isnull=False) & Q(accepted_at__isnull=False) & ~Q(acceptance_comment="")),
+                condition=~Q(state=HazardState.ACCEPTED)
+                | (Q(accepted_by__isnull=False) & Q(accepted_at__isnull=False) & ~Q(acceptance_comment="")),
                 name="hazards_accepted_has_acceptance",
                 violation_error_message=_("An accepted hidden hazard needs the acceptance person, time and comment."),
             ),
@@ -99,7 +146,11 @@ class HiddenHazard(AuditedModel):
 
     @property
     def is_overdue(self) -> bool:
-        return self.state in (HazardState.TO_CONFIRM, HazardState.RECTIFYING) and self.deadline is not None and self.deadline < timezone.localdate()
+        return (
+            self.state in (HazardState.TO_CONFIRM, HazardState.RECTIFYING)
+            and self.deadline is not None
+            and self.deadline < timezone.localdate()
+        )
 
     @property
     def acceptance_due(self) -> object:
@@ -118,8 +169,12 @@ class GovernancePlan(AuditedModel):
     """The governance plan of a major hidden hazard with the five in-place items (五落实):
     responsibility, measures, funds, deadline, emergency plan. All five are needed before rectification."""
 
-    organisation = models.ForeignKey("core.Organisation", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="+")
-    hazard = models.OneToOneField(HiddenHazard, verbose_name=_("hidden hazard"), on_delete=models.CASCADE, related_name="governance_plan")
+    organisation = models.ForeignKey(
+        "core.Organisation", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="+"
+    )
+    hazard = models.OneToOneField(
+        HiddenHazard, verbose_name=_("hidden hazard"), on_delete=models.CASCADE, related_name="governance_plan"
+    )
     responsibility = models.TextField(_("responsibility"), blank=True)
     measures = models.TextField(_("measures"), blank=True)
     funds = models.DecimalField(_("funds (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True)
@@ -157,12 +212,16 @@ class HazardTransition(models.Model):
     action = models.CharField(_("action"), max_length=32)
     from_state = models.SmallIntegerField(_("from"), choices=HazardState.choices, null=True)
     to_state = models.SmallIntegerField(_("to"), choices=HazardState.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     actor_label = models.CharField(_("by"), max_length=150, blank=True)
     at = models.DateTimeField(_("at"), default=timezone.now)
     comment = models.TextField(_("comment"), blank=True)
 
-    scope_rule = ScopeRule(region_path="hazard__organisation__region__path", organisation="hazard__organisation", change_roles=frozenset())
+    scope_rule = ScopeRule(
+        region_path="hazard__organisation__region__path", organisation="hazard__organisation", change_roles=frozenset()
+    )
 
     class Meta:
         ordering = ["at", "id"]
@@ -180,13 +239,17 @@ def evidence_path(instance: HazardEvidence, filename: str) -> str:
 class HazardEvidence(AuditedModel):
     """A photo or PDF documenting a hazard at discovery, rectification or acceptance (type and size checked)."""
 
-    organisation = models.ForeignKey("core.Organisation", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(
+        "core.Organisation", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="+"
+    )
     hazard = models.ForeignKey(HiddenHazard, verbose_name=_("hidden hazard"), on_delete=models.CASCADE, related_name="evidence")
     stage = models.CharField(_("stage"), max_length=16, choices=EvidenceStage.choices)
     file = models.FileField(_("file"), upload_to=evidence_path)
     content_type = models.CharField(_("content type"), max_length=64)
     size = models.PositiveIntegerField(_("size (bytes)"))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     scope_rule = HAZARD_SCOPE
 
@@ -204,10 +267,14 @@ class HazardReminder(models.Model):
 
     hazard = models.ForeignKey(HiddenHazard, verbose_name=_("hidden hazard"), on_delete=models.CASCADE, related_name="reminders")
     kind = models.CharField(_("kind"), max_length=24, choices=ReminderKind.choices)
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="+")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="+"
+    )
     sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
 
-    scope_rule = ScopeRule(region_path="hazard__organisation__region__path", organisation="hazard__organisation", change_roles=frozenset())
+    scope_rule = ScopeRule(
+        region_path="hazard__organisation__region__path", organisation="hazard__organisation", change_roles=frozenset()
+    )
 
     class Meta:
         verbose_name = _("reminder")

@@ -32,8 +32,12 @@ class RiskRegistry(AuditedModel):
     differences and applies them on request.
     """
 
-    organisation = models.OneToOneField("core.Organisation", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="risk_registry")
-    dictionary_version = models.ForeignKey("riskdict.DictionaryVersion", verbose_name=_("dictionary version"), on_delete=models.PROTECT, related_name="+")
+    organisation = models.OneToOneField(
+        "core.Organisation", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="risk_registry"
+    )
+    dictionary_version = models.ForeignKey(
+        "riskdict.DictionaryVersion", verbose_name=_("dictionary version"), on_delete=models.PROTECT, related_name="+"
+    )
     reported_at = models.DateTimeField(_("last provincial report"), null=True, blank=True)
 
     scope_rule = REGISTRY_SCOPE
@@ -53,13 +57,36 @@ class RiskObject(AuditedModel):
     (包保责任制, 2021); the database refuses one without all three.
     """
 
-    organisation = models.ForeignKey("core.Organisation", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="risk_objects")
+    organisation = models.ForeignKey(
+        "core.Organisation", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="risk_objects"
+    )
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=16, choices=RiskObjectKind.choices, default=RiskObjectKind.PRODUCTION_UNIT)
     mhi_grade = models.PositiveSmallIntegerField(_("major hazard grade (1-4)"), null=True, blank=True)
-    principal_in_charge = models.ForeignKey("core.Person", verbose_name=_("principal person in charge"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    technical_in_charge = models.ForeignKey("core.Person", verbose_name=_("technical person in charge"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    operations_in_charge = models.ForeignKey("core.Person", verbose_name=_("operations person in charge"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    principal_in_charge = models.ForeignKey(
+        "core.Person",
+        verbose_name=_("principal person in charge"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    technical_in_charge = models.ForeignKey(
+        "core.Person",
+        verbose_name=_("technical person in charge"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    operations_in_charge = models.ForeignKey(
+        "core.Person",
+        verbose_name=_("operations person in charge"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     scope_rule = REGISTRY_SCOPE
 
@@ -90,10 +117,21 @@ class RiskObject(AuditedModel):
 class RiskUnit(AuditedModel):
     """A risk analysis unit (风险分析单元), e.g. a tank farm, optionally tied to a dictionary entry."""
 
-    organisation = models.ForeignKey("core.Organisation", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="risk_units")
-    risk_object = models.ForeignKey(RiskObject, verbose_name=_("risk analysis object"), on_delete=models.CASCADE, related_name="units")
+    organisation = models.ForeignKey(
+        "core.Organisation", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="risk_units"
+    )
+    risk_object = models.ForeignKey(
+        RiskObject, verbose_name=_("risk analysis object"), on_delete=models.CASCADE, related_name="units"
+    )
     name = models.CharField(_("name"), max_length=200)
-    dictionary_entry = models.ForeignKey("riskdict.RiskEntry", verbose_name=_("dictionary entry"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    dictionary_entry = models.ForeignKey(
+        "riskdict.RiskEntry",
+        verbose_name=_("dictionary entry"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     location = models.CharField(_("location"), max_length=200, blank=True)
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
@@ -112,7 +150,9 @@ class RiskUnit(AuditedModel):
 class RiskEvent(AuditedModel):
     """A risk event (风险事件), assessed by LEC or LS: initial level (without measures) and current level."""
 
-    organisation = models.ForeignKey("core.Organisation", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="risk_events")
+    organisation = models.ForeignKey(
+        "core.Organisation", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="risk_events"
+    )
     unit = models.ForeignKey(RiskUnit, verbose_name=_("risk analysis unit"), on_delete=models.CASCADE, related_name="events")
     name = models.CharField(_("name"), max_length=200)
     accident_type = models.CharField(_("accident type"), max_length=100, blank=True)
@@ -123,7 +163,14 @@ class RiskEvent(AuditedModel):
     current_factors = models.JSONField(_("current factors"), default=dict)
     current_score = models.DecimalField(_("current score"), max_digits=8, decimal_places=2)
     current_level = models.PositiveSmallIntegerField(_("current level"), choices=RiskLevel.choices, db_index=True)
-    dictionary_version = models.ForeignKey("riskdict.DictionaryVersion", verbose_name=_("dictionary version"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    dictionary_version = models.ForeignKey(
+        "riskdict.DictionaryVersion",
+        verbose_name=_("dictionary version"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     scope_rule = REGISTRY_SCOPE
 
@@ -132,7 +179,10 @@ class RiskEvent(AuditedModel):
         verbose_name = _("risk event")
         verbose_name_plural = _("risk events")
         constraints = [
-            models.CheckConstraint(condition=Q(initial_level__gte=1, initial_level__lte=4) & Q(current_level__gte=1, current_level__lte=4), name="hazards_event_levels"),
+            models.CheckConstraint(
+                condition=Q(initial_level__gte=1, initial_level__lte=4) & Q(current_level__gte=1, current_level__lte=4),
+                name="hazards_event_levels",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -142,9 +192,18 @@ class RiskEvent(AuditedModel):
 class ControlMeasure(AuditedModel):
     """A control measure (管控措施) of a risk event: from the dictionary or written by the enterprise."""
 
-    organisation = models.ForeignKey("core.Organisation", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="control_measures")
+    organisation = models.ForeignKey(
+        "core.Organisation", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="control_measures"
+    )
     event = models.ForeignKey(RiskEvent, verbose_name=_("risk event"), on_delete=models.CASCADE, related_name="measures")
-    standard_measure = models.ForeignKey("riskdict.StandardMeasure", verbose_name=_("dictionary measure"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    standard_measure = models.ForeignKey(
+        "riskdict.StandardMeasure",
+        verbose_name=_("dictionary measure"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     measure_class = models.CharField(_("class"), max_length=16, choices=MeasureClass.choices)
     subclass = models.CharField(_("sub-class"), max_length=32, choices=MeasureSubclass.choices)
     content = models.TextField(_("content"))
@@ -164,12 +223,18 @@ class ControlMeasure(AuditedModel):
 class CheckTask(AuditedModel):
     """A check task (隐患排查任务): what to check, how often; the scheduler generates its due checks."""
 
-    organisation = models.ForeignKey("core.Organisation", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="check_tasks")
-    measure = models.ForeignKey(ControlMeasure, verbose_name=_("control measure"), on_delete=models.CASCADE, related_name="check_tasks")
+    organisation = models.ForeignKey(
+        "core.Organisation", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="check_tasks"
+    )
+    measure = models.ForeignKey(
+        ControlMeasure, verbose_name=_("control measure"), on_delete=models.CASCADE, related_name="check_tasks"
+    )
     content = models.TextField(_("check content"))
     cycle = models.PositiveIntegerField(_("cycle"))
     cycle_unit = models.CharField(_("cycle unit"), max_length=8, choices=CycleUnit.choices)
-    assignee = models.ForeignKey("core.Person", verbose_name=_("checker"), null=True, blank=True, on_delete=models.SET_NULL, related_name="check_tasks")
+    assignee = models.ForeignKey(
+        "core.Person", verbose_name=_("checker"), null=True, blank=True, on_delete=models.SET_NULL, related_name="check_tasks"
+    )
     next_due_at = models.DateTimeField(_("next due"), db_index=True)
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -180,7 +245,11 @@ class CheckTask(AuditedModel):
         verbose_name = _("check task")
         verbose_name_plural = _("check tasks")
         constraints = [
-            models.CheckConstraint(condition=Q(cycle__gt=0), name="hazards_checktask_cycle_positive", violation_error_message=_("A check cycle must be at least 1.")),
+            models.CheckConstraint(
+                condition=Q(cycle__gt=0),
+                name="hazards_checktask_cycle_positive",
+                violation_error_message=_("A check cycle must be at least 1."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -190,11 +259,15 @@ class CheckTask(AuditedModel):
 class CheckRecord(AuditedModel):
     """One due check of a task (排查记录): done, hazard found, or overdue."""
 
-    organisation = models.ForeignKey("core.Organisation", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="check_records")
+    organisation = models.ForeignKey(
+        "core.Organisation", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="check_records"
+    )
     task = models.ForeignKey(CheckTask, verbose_name=_("check task"), on_delete=models.CASCADE, related_name="records")
     due_at = models.DateTimeField(_("due"))
     checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
-    checker = models.ForeignKey("core.Person", verbose_name=_("checker"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    checker = models.ForeignKey(
+        "core.Person", verbose_name=_("checker"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     result = models.CharField(_("result"), max_length=16, choices=CheckResult.choices, default=CheckResult.PENDING, db_index=True)
     note = models.TextField(_("note"), blank=True)
 

@@ -74,10 +74,16 @@ def check_records_generate(*, now: datetime | None = None, batch: int = 1000) ->
 
 
 @transaction.atomic
-def check_record_complete(*, actor: Any, record: CheckRecord, result: str, note: str = "", hazard: dict[str, Any] | None = None) -> CheckRecord:
+def check_record_complete(
+    *, actor: Any, record: CheckRecord, result: str, note: str = "", hazard: dict[str, Any] | None = None
+) -> CheckRecord:
     """Record a check: nothing found, or a hidden hazard found (reported in the same step)."""
-    record = CheckRecord.objects.select_for_update().select_related("task__measure__event", "organisation__region").get(pk=record.pk)
-    if not (roles_for(actor, record) & {"enterprise_manager", "enterprise_staff", "inspector", "district_official", "city_admin"}):
+    record = (
+        CheckRecord.objects.select_for_update().select_related("task__measure__event", "organisation__region").get(pk=record.pk)
+    )
+    if not (
+        roles_for(actor, record) & {"enterprise_manager", "enterprise_staff", "inspector", "district_official", "city_admin"}
+    ):
         raise PermissionDenied
     if record.result not in (CheckResult.PENDING, CheckResult.OVERDUE):
         raise ValidationError(_("This check is already recorded."), code="done")

@@ -14,14 +14,15 @@ from safecity.core.models import Notification
 from safecity.hazards.choices import HazardLevel, HazardState
 from safecity.hazards.models import HiddenHazard
 
+
 def _supervisors(hazard: HiddenHazard) -> list[Any]:
     """District/city officials whose jurisdiction covers the hazard's enterprise."""
     from safecity.core.models import RoleAssignment
 
     path = hazard.organisation.region.path
-    rows = RoleAssignment.objects.filter(role__in=["district_official", "city_official"], person__user__isnull=False).select_related(
-        "person__user", "jurisdiction"
-    )
+    rows = RoleAssignment.objects.filter(
+        role__in=["district_official", "city_official"], person__user__isnull=False
+    ).select_related("person__user", "jurisdiction")
     return [r.person.user for r in rows if path.startswith(r.jurisdiction.path)]
 
 
@@ -43,34 +44,40 @@ def hazards_escalate(*, today: date | None = None) -> dict[str, int]:
     acceptance is past its 10-day window go to the officials. Each reminder is sent once."""
     today = today or timezone.localdate()
     counts = {"overdue_liable": 0, "overdue_supervisor": 0, "acceptance_overdue": 0}
-    overdue = HiddenHazard.objects.filter(state__in=[HazardState.TO_CONFIRM, HazardState.RECTIFYING], deadline__lt=today).select_related(
-        "organisation__region", "liable_person__user"
-    )
+    overdue = HiddenHazard.objects.filter(
+        state__in=[HazardState.TO_CONFIRM, HazardState.RECTIFYING], deadline__lt=today
+    ).select_related("organisation__region", "liable_person__user")
     escalate_before = today - timedelta(days=settings.SAFECITY_ESCALATE_AFTER_DAYS)
     for hazard in overdue.iterator(chunk_size=500):
         with transaction.atomic():
             liable = hazard.liable_person.user if hazard.liable_person and hazard.liable_person.user else None
             if liable is not None:
                 counts["overdue_liable"] += _notify(
-                    hazard, "overdue_liable", [liable], _("Hidden hazard %(code)s is past its deadline %(deadline)s.") % {"code": hazard.code, "deadline": hazard.deadline}
+                    hazard,
+                    "overdue_liable",
+                    [liable],
+                    _("Hidden hazard %(code)s is past its deadline %(deadline)s.")
+                    % {"code": hazard.code, "deadline": hazard.deadline},
                 )
             if hazard.deadline is not None and hazard.deadline < escalate_before:
                 counts["overdue_supervisor"] += _notify(
                     hazard,
                     "overdue_supervisor",
                     _supervisors(hazard),
-                    _("Hidden hazard %(code)s at %(org)s is overdue since %(deadline)s.") % {"code": hazard.code, "org": hazard.organisation.name, "deadline": hazard.deadline},
+                    _("Hidden hazard %(code)s at %(org)s is overdue since %(deadline)s.")
+                    % {"code": hazard.code, "org": hazard.organisation.name, "deadline": hazard.deadline},
                 )
     cutoff = timezone.now() - timedelta(days=settings.SAFECITY_MAJOR_ACCEPTANCE_DAYS)
-    late = HiddenHazard.objects.filter(state=HazardState.AWAITING_ACCEPTANCE, level=HazardLevel.MAJOR, acceptance_requested_at__lt=cutoff).select_related("organisation__region")
+    late = HiddenHazard.objects.filter(
+        state=HazardState.AWAITING_ACCEPTANCE, level=HazardLevel.MAJOR, acceptance_requested_at__lt=cutoff
+    ).select_related("organisation__region")
     for hazard in late.iterator(chunk_size=500):
         with transaction.atomic():
             counts["acceptance_overdue"] += _notify(
                 hazard,
                 "acceptance_overdue",
                 _supervisors(hazard),
-                _("Major hidden hazard %(code)s has waited more than %(days)s days for acceptance.") % {"code": hazard.code, "days": settings.SAFECITY_MAJOR_ACCEPTANCE_DAYS},
+                _("Major hidden hazard %(code)s has waited more than %(days)s days for acceptance.")
+                % {"code": hazard.code, "days": settings.SAFECITY_MAJOR_ACCEPTANCE_DAYS},
             )
     return counts
-
-

@@ -40,9 +40,9 @@ def evidence_add(*, actor: Any, hazard: HiddenHazard, stage: str, file: Uploaded
     content_type = evidence_content_type(head)
     if content_type is None:
         raise ValidationError({"file": _("Only photos (JPEG, PNG) and PDF documents are accepted.")})
-    evidence = HazardEvidence(organisation=hazard.organisation, hazard=hazard, stage=stage, content_type=content_type, size=file.size, uploaded_by=actor)
+    evidence = HazardEvidence(
+        organisation=hazard.organisation, hazard=hazard, stage=stage, content_type=content_type, size=file.size, uploaded_by=actor
+    )
     evidence.file.save(file.name or "evidence", file, save=False)
     evidence.save()
     return evidence
-
-

@@ -27,7 +27,18 @@ REPORT_FIELDS = (
     "level", "source", "management_type", "hazard_type", "description", "cause", "measures", "cost",
     "liable_person", "location", "deadline", "discovered_at", "risk_event", "check_record",
 )  # fmt: skip
-EDITABLE_FIELDS = ("level", "management_type", "hazard_type", "description", "cause", "measures", "cost", "liable_person", "location", "deadline")
+EDITABLE_FIELDS = (
+    "level",
+    "management_type",
+    "hazard_type",
+    "description",
+    "cause",
+    "measures",
+    "cost",
+    "liable_person",
+    "location",
+    "deadline",
+)
 
 
 class HazardConflict(ValidationError):
@@ -44,7 +55,13 @@ def _label(actor: Any) -> str:
 
 def _timeline(hazard: HiddenHazard, *, action: str, source: int | None, actor: Any, comment: str = "") -> None:
     HazardTransition.objects.create(
-        hazard=hazard, action=action, from_state=source, to_state=hazard.state, actor=actor, actor_label=_label(actor)[:150], comment=comment
+        hazard=hazard,
+        action=action,
+        from_state=source,
+        to_state=hazard.state,
+        actor=actor,
+        actor_label=_label(actor)[:150],
+        comment=comment,
     )
 
 
@@ -85,7 +102,8 @@ def _check(actor: Any, hazard: HiddenHazard, action: str, *, expected: int | Non
     transition = transition_for(action, hazard.state)
     if transition is None:
         raise ValidationError(
-            _("“%(action)s” is not allowed while the hidden hazard is %(state)s.") % {"action": action, "state": hazard.get_state_display()},
+            _("“%(action)s” is not allowed while the hidden hazard is %(state)s.")
+            % {"action": action, "state": hazard.get_state_display()},
             code="transition_not_allowed",
         )
     if not (roles_for(actor, hazard) & transition.roles_for(hazard)):
@@ -119,7 +137,9 @@ def _move(hazard: HiddenHazard, transition: Any, actor: Any, comment: str, **cha
 
 
 @transaction.atomic
-def hazard_confirm(*, actor: Any, hazard: HiddenHazard, deadline: date | None = None, liable_person: Person | None = None, comment: str = "") -> HiddenHazard:
+def hazard_confirm(
+    *, actor: Any, hazard: HiddenHazard, deadline: date | None = None, liable_person: Person | None = None, comment: str = ""
+) -> HiddenHazard:
     """To be confirmed -> rectifying. A major hazard needs its complete governance plan first."""
     hazard = _lock(hazard)
     if deadline is not None:
@@ -155,7 +175,9 @@ def hazard_fix_on_the_spot(*, actor: Any, hazard: HiddenHazard, rectification: s
 
 
 @transaction.atomic
-def hazard_request_acceptance(*, actor: Any, hazard: HiddenHazard, rectification: str, cost: Decimal | None = None) -> HiddenHazard:
+def hazard_request_acceptance(
+    *, actor: Any, hazard: HiddenHazard, rectification: str, cost: Decimal | None = None
+) -> HiddenHazard:
     """Rectifying -> awaiting acceptance: the enterprise reports what it did (with its evidence)."""
     if not rectification.strip():
         raise ValidationError({"rectification": _("Describe the rectification.")})
@@ -176,7 +198,9 @@ def hazard_accept(*, actor: Any, hazard: HiddenHazard, comment: str) -> HiddenHa
     hazard = _lock(hazard)
     transition = _check(actor, hazard, "accept", expected=HazardState.AWAITING_ACCEPTANCE)
     if hazard.rectified_by_id is not None and hazard.rectified_by_id == actor.pk:
-        raise ValidationError(_("Acceptance must be by someone other than the person who rectified the hazard."), code="same_person")
+        raise ValidationError(
+            _("Acceptance must be by someone other than the person who rectified the hazard."), code="same_person"
+        )
     return _move(hazard, transition, actor, comment, accepted_by=actor, accepted_at=timezone.now(), acceptance_comment=comment)
 
 

@@ -43,7 +43,9 @@ def registry_create(*, actor: Any, organisation: Organisation, dictionary_versio
 
 
 @transaction.atomic
-def risk_object_save(*, actor: Any, organisation: Organisation, risk_object: RiskObject | None = None, **fields: Any) -> RiskObject:
+def risk_object_save(
+    *, actor: Any, organisation: Organisation, risk_object: RiskObject | None = None, **fields: Any
+) -> RiskObject:
     """Create or change a risk analysis object; a major hazard installation needs its three persons."""
     obj = risk_object or RiskObject(organisation=organisation)
     if risk_object is not None and not can(actor, risk_object, CHANGE):
@@ -120,13 +122,27 @@ def control_measure_add(
     _write(actor, measure, existing=False)
     if with_check_items and standard_measure is not None:
         for item in standard_measure.check_items.all():
-            check_task_add(actor=actor, measure=measure, content=item.content, cycle=item.cycle, cycle_unit=item.cycle_unit, first_due=first_due)
+            check_task_add(
+                actor=actor,
+                measure=measure,
+                content=item.content,
+                cycle=item.cycle,
+                cycle_unit=item.cycle_unit,
+                first_due=first_due,
+            )
     return measure
 
 
 @transaction.atomic
 def check_task_add(
-    *, actor: Any, measure: ControlMeasure, content: str, cycle: int, cycle_unit: str, assignee: Any = None, first_due: datetime | None = None
+    *,
+    actor: Any,
+    measure: ControlMeasure,
+    content: str,
+    cycle: int,
+    cycle_unit: str,
+    assignee: Any = None,
+    first_due: datetime | None = None,
 ) -> CheckTask:
     """Add a check task; its first check falls due at ``first_due`` (default: now)."""
     if cycle is None or int(cycle) <= 0:
@@ -155,9 +171,13 @@ def registry_upgrade_preview(*, registry: RiskRegistry, new_version: DictionaryV
     from safecity.riskdict.models import RiskEntry
     from safecity.riskdict.services import dictionary_diff
 
-    preview = UpgradePreview(old=registry.dictionary_version, new=new_version, diff=dictionary_diff(old=registry.dictionary_version, new=new_version))
+    preview = UpgradePreview(
+        old=registry.dictionary_version, new=new_version, diff=dictionary_diff(old=registry.dictionary_version, new=new_version)
+    )
     new_entries = {e.code: e for e in RiskEntry.objects.filter(version=new_version)}
-    units = RiskUnit.objects.filter(organisation=registry.organisation, dictionary_entry__isnull=False).select_related("dictionary_entry")
+    units = RiskUnit.objects.filter(organisation=registry.organisation, dictionary_entry__isnull=False).select_related(
+        "dictionary_entry"
+    )
     for unit in units:
         target = new_entries.get(unit.dictionary_entry.code) if unit.dictionary_entry else None
         if target is None:

@@ -34,11 +34,21 @@ def test_general_hazard_from_report_to_acceptance(city: Any, personas: Any) -> N
 
 
 def test_major_hazard_needs_its_governance_plan(city: Any, personas: Any) -> None:
-    hazard = services.hazard_report(actor=personas.district_a, organisation=city.enterprise_a, description="重大隐患", level=HazardLevel.MAJOR)
+    hazard = services.hazard_report(
+        actor=personas.district_a, organisation=city.enterprise_a, description="重大隐患", level=HazardLevel.MAJOR
+    )
     deadline = timezone.localdate() + timedelta(days=30)
     with pytest.raises(ValidationError, match="governance plan"):
         services.hazard_confirm(actor=personas.district_a, hazard=hazard, deadline=deadline)
-    services.governance_plan_save(actor=personas.enterprise_user, hazard=hazard, responsibility="厂长", measures="停产整改", funds=Decimal("50000"), deadline=deadline, emergency_plan="专项预案")
+    services.governance_plan_save(
+        actor=personas.enterprise_user,
+        hazard=hazard,
+        responsibility="厂长",
+        measures="停产整改",
+        funds=Decimal("50000"),
+        deadline=deadline,
+        emergency_plan="专项预案",
+    )
     confirmed = services.hazard_confirm(actor=personas.district_a, hazard=hazard, deadline=deadline)
     assert confirmed.state == HazardState.RECTIFYING
     with pytest.raises(ValidationError):
