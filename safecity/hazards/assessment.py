@@ -74,8 +74,8 @@ def ls_level(score: Decimal) -> RiskLevel:
 
 
 def assess(
-    method: str, *, l: Decimal | None, e: Decimal | None = None, c: Decimal | None = None, s: Decimal | None = None
-) -> tuple[Decimal, RiskLevel]:  # noqa: E741
+    method: str, *, l: Decimal | None, e: Decimal | None = None, c: Decimal | None = None, s: Decimal | None = None  # noqa: E741
+) -> tuple[Decimal, RiskLevel]:
     """Score and level for one assessment; raises ValidationError naming the bad factor."""
     if method == AssessmentMethod.LEC:
         if l is None or e is None or c is None:
