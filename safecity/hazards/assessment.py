@@ -73,18 +73,31 @@ def ls_level(score: Decimal) -> RiskLevel:
     return RiskLevel.LOW
 
 
+def _dec(value: object) -> Decimal:
+    """Factors arrive as strings, Decimals or floats (0.2 as a float is not exactly 0.2)."""
+    try:
+        return Decimal(str(value))
+    except ArithmeticError:
+        raise ValidationError(_("A factor must be a number.")) from None
+
+
 def assess(
-    method: str, *, l: Decimal | None, e: Decimal | None = None, c: Decimal | None = None, s: Decimal | None = None  # noqa: E741
+    method: str,
+    *,
+    l: Decimal | None,
+    e: Decimal | None = None,
+    c: Decimal | None = None,
+    s: Decimal | None = None,  # noqa: E741
 ) -> tuple[Decimal, RiskLevel]:
     """Score and level for one assessment; raises ValidationError naming the bad factor."""
     if method == AssessmentMethod.LEC:
         if l is None or e is None or c is None:
             raise ValidationError(_("LEC needs L, E and C."))
-        score = lec_score(Decimal(l), Decimal(e), Decimal(c)).quantize(CENT)
+        score = lec_score(_dec(l), _dec(e), _dec(c)).quantize(CENT)
         return score, lec_level(score)
     if method == AssessmentMethod.LS:
         if l is None or s is None:
             raise ValidationError(_("LS needs L and S."))
-        score = ls_score(Decimal(l), Decimal(s)).quantize(CENT)
+        score = ls_score(_dec(l), _dec(s)).quantize(CENT)
         return score, ls_level(score)
     raise ValidationError({"method": _("Unknown assessment method.")})

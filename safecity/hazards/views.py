@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -190,11 +191,17 @@ def hazard_report(request: HttpRequest) -> HttpResponse:
         photo = data.pop("photo", None)
         organisation = data.pop("organisation")
         try:
-            hazard = services.hazard_report(actor=request.user, organisation=organisation, **data)
-            if photo:
-                services.evidence_add(actor=request.user, hazard=hazard, stage="discovery", file=photo)
+            # One transaction: a refused photo leaves no half-recorded hazard behind.
+            with transaction.atomic():
+                hazard = services.hazard_report(actor=request.user, organisation=organisation, **data)
+                if photo:
+                    services.evidence_add(actor=request.user, hazard=hazard, stage="discovery", file=photo)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+            for field, messages_ in errors.items():
+                target = "photo" if field == "file" else (field if field in form.fields else None)
+                for message in messages_:
+                    form.add_error(target, message)
         except PermissionDenied:
             return render(request, "403.html", status=403)
         else:

@@ -21,6 +21,12 @@ from safecity.hazards.models import CheckRecord, CheckTask, HiddenHazard
 from safecity.hazards.services.lifecycle import hazard_report
 from safecity.riskdict.choices import CycleUnit
 
+# What a checker may say about a hazard found during a check; the enterprise, risk event and
+# check record come from the check itself.
+HAZARD_FIELDS_FROM_CHECK = frozenset(
+    {"description", "level", "hazard_type", "management_type", "source", "cause", "measures", "location", "deadline", "cost"}
+)
+
 
 def next_due(moment: datetime, cycle: int, unit: str) -> datetime:
     """``moment`` plus ``cycle`` units; months and years keep the day (clamped to the month's end)."""
@@ -91,6 +97,9 @@ def check_record_complete(
         raise ValidationError({"result": _("A check is either done with nothing found, or found a hidden hazard.")})
     if result == CheckResult.HAZARD_FOUND and not hazard:
         raise ValidationError({"hazard": _("Describe the hidden hazard that was found.")})
+    unknown = set(hazard or {}) - HAZARD_FIELDS_FROM_CHECK
+    if unknown:
+        raise ValidationError({"hazard": _("Unknown hazard fields: %(fields)s.") % {"fields": ", ".join(sorted(unknown))}})
     record.result = result
     record.note = note
     record.checked_at = timezone.now()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -20,9 +20,17 @@ def _supervisors(hazard: HiddenHazard) -> list[Any]:
     from safecity.core.models import RoleAssignment
 
     path = hazard.organisation.region.path
-    rows = RoleAssignment.objects.filter(
-        role__in=["district_official", "city_official"], person__user__isnull=False
-    ).select_related("person__user", "jurisdiction")
+    from django.db.models import Q
+
+    today = timezone.localdate()
+    rows = (
+        RoleAssignment.objects.filter(
+            role__in=["district_official", "city_official"], person__user__isnull=False, person__is_active=True
+        )
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today))
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        .select_related("person__user", "jurisdiction")
+    )
     return [r.person.user for r in rows if path.startswith(r.jurisdiction.path)]
 
 
@@ -67,7 +75,8 @@ def hazards_escalate(*, today: date | None = None) -> dict[str, int]:
                     _("Hidden hazard %(code)s at %(org)s is overdue since %(deadline)s.")
                     % {"code": hazard.code, "org": hazard.organisation.name, "deadline": hazard.deadline},
                 )
-    cutoff = timezone.now() - timedelta(days=settings.SAFECITY_MAJOR_ACCEPTANCE_DAYS)
+    midnight = timezone.make_aware(datetime.combine(today, datetime.min.time()))
+    cutoff = midnight - timedelta(days=settings.SAFECITY_MAJOR_ACCEPTANCE_DAYS)
     late = HiddenHazard.objects.filter(
         state=HazardState.AWAITING_ACCEPTANCE, level=HazardLevel.MAJOR, acceptance_requested_at__lt=cutoff
     ).select_related("organisation__region")

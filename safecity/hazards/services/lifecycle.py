@@ -75,16 +75,24 @@ def hazard_report(*, actor: Any, organisation: Organisation, **fields: Any) -> H
     if unknown:
         raise TypeError(f"unknown hazard fields: {sorted(unknown)}")
     hazard = HiddenHazard(organisation=organisation, discovered_by=actor, state=HazardState.TO_CONFIRM, **fields)
-    if hazard.liable_person is not None and hazard.liable_person.organisation_id != organisation.pk:
-        raise ValidationError({"liable_person": _("The liable person must belong to the enterprise.")})
+    if hazard.liable_person is not None:
+        _check_liable(hazard.liable_person, organisation.pk)
+    discovered = timezone.localtime(hazard.discovered_at).date()
+    if hazard.deadline is not None and hazard.deadline < discovered:
+        raise ValidationError({"deadline": _("The deadline cannot be before the hazard was discovered.")})
     hazard.full_clean(exclude=["code"])
     if not allows_target(actor, hazard):
         raise PermissionDenied
     hazard.save()
-    hazard.code = f"YH{hazard.discovered_at:%Y}{hazard.pk:08d}"
+    hazard.code = f"YH{timezone.localtime(hazard.discovered_at):%Y}{hazard.pk:08d}"
     HiddenHazard.objects.filter(pk=hazard.pk).update(code=hazard.code)
     _timeline(hazard, action="report", source=None, actor=actor)
     return hazard
+
+
+def _check_liable(person: Person, organisation_id: int) -> None:
+    if person.organisation_id != organisation_id:
+        raise ValidationError({"liable_person": _("The liable person must belong to the enterprise.")})
 
 
 def _lock(hazard: HiddenHazard) -> HiddenHazard:
@@ -145,6 +153,7 @@ def hazard_confirm(
     if deadline is not None:
         hazard.deadline = deadline
     if liable_person is not None:
+        _check_liable(liable_person, hazard.organisation_id)
         hazard.liable_person = liable_person
     transition = _check(actor, hazard, "confirm", expected=HazardState.TO_CONFIRM)
     return _move(hazard, transition, actor, comment)
@@ -227,6 +236,8 @@ def hazard_update(*, actor: Any, hazard: HiddenHazard, **changes: Any) -> Hidden
         raise ValidationError(_("A closed hidden hazard cannot be changed."), code="closed")
     if hazard.state != HazardState.TO_CONFIRM and "level" in changes and changes["level"] != hazard.level:
         raise ValidationError({"level": _("The level is fixed once the hazard is confirmed.")})
+    if changes.get("liable_person") is not None:
+        _check_liable(changes["liable_person"], hazard.organisation_id)
     for name, value in changes.items():
         setattr(hazard, name, value)
     hazard.full_clean(exclude=["code"])
