@@ -27,7 +27,7 @@ def _thresholds(name: str, default: tuple[int, int, int]) -> tuple[Decimal, Deci
     return Decimal(red), Decimal(orange), Decimal(yellow)
 
 
-def lec_score(l: Decimal, e: Decimal, c: Decimal) -> Decimal:  # noqa: E741 - the method's own letters
+def lec_score(l: Decimal, e: Decimal, c: Decimal) -> Decimal:
     errors = {}
     if l not in LEC_L:
         errors["l"] = _("L (likelihood) must be one of %(values)s.") % {"values": ", ".join(str(v) for v in LEC_L)}
@@ -51,7 +51,7 @@ def lec_level(score: Decimal) -> RiskLevel:
     return RiskLevel.LOW
 
 
-def ls_score(l: Decimal, s: Decimal) -> Decimal:  # noqa: E741
+def ls_score(l: Decimal, s: Decimal) -> Decimal:
     errors = {}
     if l not in LS_RANGE:
         errors["l"] = _("L (likelihood) must be a whole number from 1 to 5.")
@@ -87,7 +87,7 @@ def assess(
     l: Decimal | None,
     e: Decimal | None = None,
     c: Decimal | None = None,
-    s: Decimal | None = None,  # noqa: E741
+    s: Decimal | None = None,
 ) -> tuple[Decimal, RiskLevel]:
     """Score and level for one assessment; raises ValidationError naming the bad factor."""
     if method == AssessmentMethod.LEC:
