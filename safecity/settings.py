@@ -209,6 +209,8 @@ SPECTACULAR_SETTINGS = {
         "HazardLevelEnum": "safecity.hazards.choices.HazardLevel",
         "RiskLevelEnum": "safecity.hazards.choices.RiskLevel",
         "HazardStateEnum": "safecity.hazards.choices.HazardState",
+        "OrganisationKindEnum": "safecity.core.choices.OrganisationKind",
+        "RiskObjectKindEnum": "safecity.hazards.choices.RiskObjectKind",
     },
 }
 

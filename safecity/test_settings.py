@@ -17,3 +17,6 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Assertions read messages in English (the msgids). Production defaults to Chinese (zh-hans);
+# tests/test_i18n.py checks that default and the Chinese catalogue on their own.
+LANGUAGE_CODE = "en"

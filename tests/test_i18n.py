@@ -39,8 +39,15 @@ def test_catalogue_covers_every_string_in_the_code(tmp_path: Path, monkeypatch: 
     assert missing == [], f"run `make messages` and translate: {missing[:20]}"
 
 
+def test_production_default_language_is_chinese() -> None:
+    import safecity.settings as production
+
+    assert production.LANGUAGE_CODE == "zh-hans"
+
+
 @pytest.mark.django_db
-def test_login_page_is_chinese_by_default_and_english_on_request(client: Any) -> None:
+def test_login_page_is_chinese_by_default_and_english_on_request(client: Any, settings: Any) -> None:
+    settings.LANGUAGE_CODE = "zh-hans"  # the production default (test settings read English)
     assert "登录" in client.get("/accounts/login/").content.decode()
     english = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en")
     assert "Log in" in english.content.decode()

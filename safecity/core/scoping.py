@@ -93,6 +93,12 @@ class Principal:
 ANONYMOUS = Principal(user_id=None, person_id=None, is_authenticated=False, is_superuser=False, grants=())
 
 
+def _city_wide(grant: Grant) -> bool:
+    from django.conf import settings
+
+    return grant.region_path.rstrip("/").endswith(settings.SAFECITY_CITY_REGION_CODE)
+
+
 def principal_for(user: Any) -> Principal:
     """Return the user's principal, cached on the user object for the rest of the request."""
     if user is None or not getattr(user, "is_authenticated", False):
@@ -164,6 +170,9 @@ def scope_q(model: type[models.Model], principal: Principal, action: str = VIEW)
                 continue
         if reach is Reach.JURISDICTION and rule.region_path:
             parts.append(Q(**{f"{rule.region_path}__startswith": grant.region_path}))
+        elif reach is Reach.JURISDICTION and rule.authenticated and _city_wide(grant):
+            # Reference data without a region (a dictionary, a catalogue): a city-wide grant reaches all of it.
+            return None
         elif reach is Reach.ORGANISATION and rule.organisation:
             parts.append(Q(**{rule.organisation: grant.organisation_id}))
         elif reach is Reach.ASSIGNMENT:
@@ -232,8 +241,8 @@ def allows_target(user: Any, obj: models.Model, *, jurisdiction_only: bool = Fal
     path, org = scope_keys(obj)
     for grant in principal.grants:
         reach = ROLE_REACH.get(grant.role)
-        by_region = reach is Reach.JURISDICTION and grant.role in rule.change_roles and rule.region_path
-        if by_region and path.startswith(grant.region_path):
+        by_region = reach is Reach.JURISDICTION and grant.role in rule.change_roles
+        if by_region and (path.startswith(grant.region_path) if rule.region_path else rule.authenticated and _city_wide(grant)):
             return True
         by_org = (
             not jurisdiction_only
@@ -268,8 +277,8 @@ def roles_for(user: Any, obj: models.Model) -> frozenset[str]:
     roles = set()
     for grant in principal.grants:
         reach = ROLE_REACH.get(grant.role)
-        if reach is Reach.JURISDICTION and path and path.startswith(grant.region_path):
-            roles.add(grant.role)
-        elif reach is Reach.ORGANISATION and org is not None and org == grant.organisation_id:
+        if (reach is Reach.JURISDICTION and path and path.startswith(grant.region_path)) or (
+            reach is Reach.ORGANISATION and org is not None and org == grant.organisation_id
+        ):
             roles.add(grant.role)
     return frozenset(roles)

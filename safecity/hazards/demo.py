@@ -42,17 +42,21 @@ ENTRY_KEYWORDS = ["储罐", "反应", "装卸", "动火", "受限", "粉尘"]
 
 
 def _factors(rng: random.Random, worse: bool) -> dict[str, Decimal]:
-    l_values, e_values, c_values = list(LEC_L), list(LEC_E), list(LEC_C)
+    """LEC factors: initial (no measures) tends to orange/red; current mostly yellow/blue, a few worse."""
     if worse:
-        return {"L": rng.choice(l_values[:3]), "E": rng.choice(e_values[:3]), "C": rng.choice(c_values[:3])}
-    return {"L": rng.choice(l_values[2:]), "E": rng.choice(e_values[1:]), "C": rng.choice(c_values[1:4])}
+        return {"L": rng.choice(LEC_L[1:3]), "E": rng.choice(LEC_E[1:3]), "C": rng.choice(LEC_C[1:3])}
+    return {"L": rng.choice(LEC_L[2:5]), "E": rng.choice(LEC_E[1:4]), "C": rng.choice(LEC_C[2:5])}
 
 
 def _shift_timeline(hazard: HiddenHazard, start: datetime, rng: random.Random) -> None:
+    """Spread the timeline from discovery on, never past the present."""
+    rows = list(HazardTransition.objects.filter(hazard=hazard).order_by("id"))
+    latest = timezone.now() - timedelta(minutes=5)
+    step = min(timedelta(days=10), (latest - start) / max(len(rows), 1))
     moment = start
-    for row in HazardTransition.objects.filter(hazard=hazard).order_by("id"):
-        HazardTransition.objects.filter(pk=row.pk).update(at=moment)
-        moment += timedelta(days=rng.randint(1, 12), hours=rng.randint(0, 8))
+    for row in rows:
+        HazardTransition.objects.filter(pk=row.pk).update(at=min(moment, latest))
+        moment += step * rng.uniform(0.5, 1.0)
 
 
 @register_step("hazards.registries", order=10)
@@ -97,7 +101,7 @@ def build(rng: random.Random, admin: Any) -> None:
                 latitude=(org.latitude or Decimal("31.87")) + Decimal(f"{rng.uniform(-0.002, 0.002):.6f}"),
                 longitude=(org.longitude or Decimal("119.97")) + Decimal(f"{rng.uniform(-0.002, 0.002):.6f}"),
             )  # fmt: skip
-            worse = rng.random() < 0.3
+            worse = rng.random() < 0.12
             initial = _factors(rng, worse=True)
             current = _factors(rng, worse=worse)
             event = services.risk_event_assess(
@@ -110,7 +114,7 @@ def build(rng: random.Random, admin: Any) -> None:
                     event=event,
                     standard_measure=measure,
                     with_check_items=True,
-                    first_due=now - timedelta(days=rng.randint(0, 20)),
+                    first_due=now - timedelta(days=rng.randint(0, 3), hours=rng.randint(0, 12)),
                 )
         # Hidden hazards: 2023 ones went through the lifecycle; this year's are in every state.
         for n in range(rng.randint(2, 6)):
@@ -152,3 +156,5 @@ def build(rng: random.Random, admin: Any) -> None:
                     HiddenHazard.objects.filter(pk=hazard.pk).update(
                         accepted_at=last.at, acceptance_requested_at=last.at - timedelta(days=2)
                     )
+    # What the hourly worker job would have done by now: the due (and some overdue) checks.
+    services.check_records_generate(now=now)

@@ -93,6 +93,17 @@ TRANSITIONS: dict[tuple[str, int], Transition] = {
 }
 
 
+ACTION_LABELS = {
+    "report": _("Reported"),
+    "confirm": _("Confirmed, rectification started"),
+    "withdraw": _("Withdrawn: not a hidden hazard"),
+    "fix_on_the_spot": _("Fixed on the spot"),
+    "request_acceptance": _("Rectified, acceptance requested"),
+    "accept": _("Accepted and closed"),
+    "reject": _("Rectification rejected"),
+}
+
+
 def transition_for(action: str, state: int) -> Transition | None:
     return TRANSITIONS.get((action, state))
 

@@ -12,7 +12,9 @@ from safecity.core.scoping import ScopeRule
 class Notification(models.Model):
     """A message to one user, with a link to what it is about. Written by services, read by its recipient."""
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
+    )
     kind = models.CharField(_("kind"), max_length=40)
     message = models.TextField(_("message"))
     link = models.CharField(_("link"), max_length=300, blank=True)

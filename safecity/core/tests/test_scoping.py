@@ -29,3 +29,19 @@ def test_change_rights_follow_role_and_reach(city: Any, personas: Any) -> None:
     assert not can(personas.enterprise_user, city.bureau_a, CHANGE)
     assert not can(personas.expert, city.enterprise_a, CHANGE)
     assert not can(personas.outsider, city.enterprise_a)
+
+
+def test_reference_data_without_a_region_is_changed_by_city_wide_grants_only(city: Any, personas: Any) -> None:
+    from safecity.core.models import Notification
+    from safecity.core.scoping import allows_target
+    from safecity.riskdict.models import DictionaryVersion
+
+    version = DictionaryVersion(version="2099.1", title="t")
+    assert allows_target(personas.city_admin, version)
+    assert allows_target(personas.city_official, version)
+    assert not allows_target(personas.district_a, version)
+    assert not allows_target(personas.enterprise_user, version)
+    # Rows about one person (no region, not reference data) never open up to city-wide grants.
+    Notification.objects.create(recipient=personas.district_b, kind="x", message="for district B only")
+    assert not scoped(Notification, personas.city_official).exists()
+    assert scoped(Notification, personas.district_b).count() == 1

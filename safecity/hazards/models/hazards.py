@@ -231,6 +231,11 @@ class HazardTransition(models.Model):
     def __str__(self) -> str:
         return f"{self.action} {self.at:%Y-%m-%d %H:%M}"
 
+    def get_action_display(self) -> str:
+        from safecity.hazards.transitions import ACTION_LABELS
+
+        return str(ACTION_LABELS.get(self.action, self.action))
+
 
 def evidence_path(instance: HazardEvidence, filename: str) -> str:
     return f"hazards/{instance.hazard.organisation_id}/{instance.hazard_id}/{filename}"
