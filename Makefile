@@ -24,6 +24,7 @@ env: $(VENV)/.synced
 	@$(BIN)/python scripts/compile_messages.py
 
 demo: env
+	@bash scripts/ensure-system-deps.sh --runtime || echo "PDF reports need Pango and fonts-wqy-microhei"
 	DEBUG=0 HTTPS=0 $(BIN)/safecity demo
 
 system-deps:

@@ -1,12 +1,24 @@
 #!/usr/bin/env bash
-# Install the system packages the tests need (Debian): chromium for browser tests, a CJK font
-# for PDFs and screenshots, gettext for the translation-coverage test. Does nothing when present.
+# Install the system packages SafeCity needs (Debian): Pango for WeasyPrint's PDFs and a CJK font
+# (without it Chinese renders as boxes); for the tests also chromium (browser tests), gettext
+# (translation coverage) and poppler-utils (reading PDFs). Does nothing when all are present.
+# --runtime: only what the running app needs, and never fail (make demo on a non-Debian machine).
 set -euo pipefail
+runtime=0
+[ "${1:-}" = "--runtime" ] && runtime=1
 missing=()
-command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || missing+=(fonts-wqy-microhei)
-command -v xgettext >/dev/null 2>&1 || missing+=(gettext)
+ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
+if [ $runtime -eq 0 ]; then
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  command -v xgettext >/dev/null 2>&1 || missing+=(gettext)
+  command -v pdffonts >/dev/null 2>&1 || missing+=(poppler-utils)
+fi
 if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
+if [ $runtime -eq 1 ] && ! command -v apt-get >/dev/null 2>&1; then
+  echo "Note: install ${missing[*]} for PDF reports with Chinese text." >&2
+  exit 0
+fi
 echo "Installing system packages for the tests: ${missing[*]}"
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi

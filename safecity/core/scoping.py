@@ -147,6 +147,21 @@ def register_assignment(model: type[models.Model], rule: AssignmentRule) -> None
     _assignments.setdefault(model, []).append(rule)
 
 
+AssignmentTarget = Callable[[Principal, models.Model], bool]
+_assignment_targets: dict[type[models.Model], list[AssignmentTarget]] = {}
+
+
+def register_assignment_target(model: type[models.Model], predicate: AssignmentTarget) -> None:
+    """Let an app say which rows of ``model`` an ASSIGNMENT role may write (an expert reporting a
+    finding at an enterprise their panel checks). Evaluated on the unsaved object, like
+    :func:`allows_target`; only for roles in the model's ``change_roles``."""
+    _assignment_targets.setdefault(model, []).append(predicate)
+
+
+def _assigned_target(principal: Principal, obj: models.Model) -> bool:
+    return any(predicate(principal, obj) for predicate in _assignment_targets.get(type(obj), []))
+
+
 def rule_for(model: type[models.Model]) -> ScopeRule:
     rule = getattr(model, "scope_rule", None)
     if not isinstance(rule, ScopeRule):
@@ -244,6 +259,13 @@ def allows_target(user: Any, obj: models.Model, *, jurisdiction_only: bool = Fal
         by_region = reach is Reach.JURISDICTION and grant.role in rule.change_roles
         if by_region and (path.startswith(grant.region_path) if rule.region_path else rule.authenticated and _city_wide(grant)):
             return True
+        if (
+            not jurisdiction_only
+            and reach is Reach.ASSIGNMENT
+            and grant.role in rule.change_roles
+            and _assigned_target(principal, obj)
+        ):
+            return True
         by_org = (
             not jurisdiction_only
             and reach is Reach.ORGANISATION
@@ -277,8 +299,10 @@ def roles_for(user: Any, obj: models.Model) -> frozenset[str]:
     roles = set()
     for grant in principal.grants:
         reach = ROLE_REACH.get(grant.role)
-        if (reach is Reach.JURISDICTION and path and path.startswith(grant.region_path)) or (
-            reach is Reach.ORGANISATION and org is not None and org == grant.organisation_id
+        if (
+            (reach is Reach.JURISDICTION and path and path.startswith(grant.region_path))
+            or (reach is Reach.ORGANISATION and org is not None and org == grant.organisation_id)
+            or (reach is Reach.ASSIGNMENT and _assigned_target(principal, obj))
         ):
             roles.add(grant.role)
     return frozenset(roles)

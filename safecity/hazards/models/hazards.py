@@ -26,7 +26,7 @@ from safecity.hazards.choices import (
 HAZARD_SCOPE = ScopeRule(
     region_path="organisation__region__path",
     organisation="organisation",
-    change_roles=frozenset({"city_admin", "city_official", "district_official", "inspector"}),
+    change_roles=frozenset({"city_admin", "city_official", "district_official", "inspector", "expert"}),
     organisation_change_roles=frozenset({"enterprise_manager", "enterprise_staff"}),
 )
 
