@@ -9,7 +9,6 @@ from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
@@ -25,25 +24,8 @@ from safecity.core.figures import FigureContext, compute_indicators, indicators,
 from safecity.core.filtersets import AuditEntryFilterSet, OrganisationFilterSet, PersonFilterSet
 from safecity.core.forms import OrganisationForm
 from safecity.core.models import Organisation
+from safecity.core.paging import page_of, querystring
 from safecity.core.scoping import CHANGE, can, principal_for, scoped
-
-PAGE_SIZES = (25, 50, 100, 200)
-
-
-def _page(request: HttpRequest, queryset: Any, default: int = 50) -> Any:
-    try:
-        size = int(request.GET.get("page_size", default))
-    except ValueError:
-        size = default
-    size = size if size in PAGE_SIZES else default
-    return Paginator(queryset, size).get_page(request.GET.get("page"))
-
-
-def _querystring(request: HttpRequest, drop: tuple[str, ...] = ("page",)) -> str:
-    params = request.GET.copy()
-    for key in drop:
-        params.pop(key, None)
-    return params.urlencode()
 
 
 @require_GET
@@ -123,11 +105,11 @@ def organisation_list(request: HttpRequest) -> HttpResponseBase:
     if fmt in ("csv", "xlsx"):
         columns = [(str(title), getter) for title, getter in ORGANISATION_COLUMNS]
         return export_response(fmt=fmt, filename="organisations", columns=columns, objects=filterset.qs.iterator(chunk_size=2000))
-    page = _page(request, filterset.qs)
+    page = page_of(request, filterset.qs)
     context = {
         "filter": filterset,
         "page": page,
-        "querystring": _querystring(request),
+        "querystring": querystring(request),
         "can_create": bool(principal_for(request.user).is_superuser or scoped(Organisation, request.user, CHANGE).exists()),
     }
     template = "core/organisation_table.html" if request.headers.get("HX-Request") else "core/organisation_list.html"
@@ -187,8 +169,8 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def person_list(request: HttpRequest) -> HttpResponse:
     filterset = PersonFilterSet(request.GET, queryset=selectors.person_list(user=request.user))
-    page = _page(request, filterset.qs)
-    return render(request, "core/person_list.html", {"filter": filterset, "page": page, "querystring": _querystring(request)})
+    page = page_of(request, filterset.qs)
+    return render(request, "core/person_list.html", {"filter": filterset, "page": page, "querystring": querystring(request)})
 
 
 @login_required
@@ -223,8 +205,8 @@ def _audit_page(request: HttpRequest, queryset: Any, template: str, extra: dict[
     if fmt in ("csv", "xlsx"):
         columns = [(str(title), getter) for title, getter in AUDIT_COLUMNS]
         return export_response(fmt=fmt, filename="audit", columns=columns, objects=filterset.qs.iterator(chunk_size=2000))
-    page = _page(request, filterset.qs)
-    return render(request, template, {"filter": filterset, "page": page, "querystring": _querystring(request), **extra})
+    page = page_of(request, filterset.qs)
+    return render(request, template, {"filter": filterset, "page": page, "querystring": querystring(request), **extra})
 
 
 @login_required

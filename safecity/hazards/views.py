@@ -19,8 +19,8 @@ from django.views.decorators.http import require_POST
 
 from safecity.core.exports import export_response
 from safecity.core.models import Notification, Organisation
+from safecity.core.paging import page_of, querystring
 from safecity.core.scoping import CHANGE, can, roles_for, scoped
-from safecity.core.views import _page, _querystring
 from safecity.hazards import reports, selectors, services
 from safecity.hazards.choices import RISK_HEX, HazardLevel
 from safecity.hazards.filtersets import HiddenHazardFilterSet
@@ -53,7 +53,7 @@ def hazard_list(request: HttpRequest) -> HttpResponseBase:
         return export_response(
             fmt=fmt, filename="hidden-hazards", columns=columns, objects=filterset.qs.iterator(chunk_size=2000)
         )
-    context = {"filter": filterset, "page": _page(request, filterset.qs), "querystring": _querystring(request)}
+    context = {"filter": filterset, "page": page_of(request, filterset.qs), "querystring": querystring(request)}
     template = "hazards/hazard_table.html" if request.headers.get("HX-Request") else "hazards/hazard_list.html"
     return render(request, template, context)
 
@@ -213,8 +213,8 @@ def hazard_report(request: HttpRequest) -> HttpResponse:
 @login_required
 def check_list(request: HttpRequest) -> HttpResponse:
     """Due and overdue checks within reach (the to-do list)."""
-    page = _page(request, selectors.due_checks(user=request.user))
-    return render(request, "hazards/check_list.html", {"page": page, "querystring": _querystring(request)})
+    page = page_of(request, selectors.due_checks(user=request.user))
+    return render(request, "hazards/check_list.html", {"page": page, "querystring": querystring(request)})
 
 
 @login_required
@@ -336,4 +336,4 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         notes.filter(read_at__isnull=True).update(read_at=timezone.now())
         return redirect("hazards:inbox")
-    return render(request, "hazards/inbox.html", {"page": _page(request, notes), "querystring": _querystring(request)})
+    return render(request, "hazards/inbox.html", {"page": page_of(request, notes), "querystring": querystring(request)})

@@ -2,40 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from safecity.core.paging import page_of, querystring
 from safecity.riskdict import selectors, services
 from safecity.riskdict.filtersets import DictionaryVersionFilterSet, RiskEntryFilterSet
 from safecity.riskdict.forms import DictionaryDiffForm, DictionaryImportForm
 
-PAGE_SIZES = (10, 25, 50, 100, 200)
 # The import page lists this many row problems; the rest are counted (fix these first).
 SHOWN_IMPORT_ERRORS = 500
-
-
-def _page(request: HttpRequest, queryset: Any, default: int = 25) -> Any:
-    try:
-        size = int(request.GET.get("page_size", default))
-    except ValueError:
-        size = default
-    size = size if size in PAGE_SIZES else default
-    return Paginator(queryset, size).get_page(request.GET.get("page"))
-
-
-def _querystring(request: HttpRequest, drop: tuple[str, ...] = ("page",)) -> str:
-    params = request.GET.copy()
-    for key in drop:
-        params.pop(key, None)
-    return params.urlencode()
 
 
 @login_required
@@ -47,8 +28,8 @@ def version_list(request: HttpRequest) -> HttpResponse:
         "riskdict/version_list.html",
         {
             "filter": filterset,
-            "page": _page(request, filterset.qs),
-            "querystring": _querystring(request),
+            "page": page_of(request, filterset.qs),
+            "querystring": querystring(request),
             "can_edit": selectors.dictionary_can_edit(user=request.user),
         },
     )
@@ -68,8 +49,8 @@ def version_detail(request: HttpRequest, version: str) -> HttpResponse:
         "version": found,
         "categories": categories,
         "filter": filterset,
-        "page": _page(request, filterset.qs),
-        "querystring": _querystring(request),
+        "page": page_of(request, filterset.qs),
+        "querystring": querystring(request),
         "can_edit": selectors.dictionary_can_edit(user=request.user),
     }
     template = "riskdict/entry_table.html" if request.headers.get("HX-Request") else "riskdict/version_detail.html"
