@@ -332,7 +332,7 @@ def provincial_report(request: HttpRequest, organisation_id: int) -> HttpRespons
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     """The user's notifications (reminders and escalations)."""
-    notes = Notification.objects.filter(recipient=request.user)
+    notes = scoped(Notification, request.user).filter(recipient=request.user)
     if request.method == "POST":
         notes.filter(read_at__isnull=True).update(read_at=timezone.now())
         return redirect("hazards:inbox")

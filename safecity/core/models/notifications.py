@@ -21,6 +21,7 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
+    # Each person sees their own; the views also filter on the signed-in user.
     scope_rule = ScopeRule(person="recipient__person", change_roles=frozenset())
 
     class Meta:
