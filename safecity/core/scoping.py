@@ -42,6 +42,8 @@ class ScopeRule:
     public: everybody sees every row, signed in or not.
     change_roles: jurisdiction roles that may change rows within their jurisdiction.
     organisation_change_roles: organisation roles that may change their own organisation's rows.
+    view_roles: when set, only these roles see the rows at all (e.g. procuratorate cases: only
+        procurators and fire officers), whatever else a grant would reach.
     """
 
     region_path: str | None = None
@@ -51,6 +53,7 @@ class ScopeRule:
     public: bool = False
     change_roles: frozenset[str] = frozenset({"city_admin"})
     organisation_change_roles: frozenset[str] = frozenset()
+    view_roles: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -179,6 +182,8 @@ def scope_q(model: type[models.Model], principal: Principal, action: str = VIEW)
     parts: list[Q] = []
     for grant in principal.grants:
         reach = ROLE_REACH.get(grant.role)
+        if rule.view_roles is not None and grant.role not in rule.view_roles:
+            continue
         if action == CHANGE:
             allowed = rule.organisation_change_roles if reach is Reach.ORGANISATION else rule.change_roles
             if grant.role not in allowed:
@@ -255,6 +260,8 @@ def allows_target(user: Any, obj: models.Model, *, jurisdiction_only: bool = Fal
     rule = rule_for(type(obj))
     path, org = scope_keys(obj)
     for grant in principal.grants:
+        if rule.view_roles is not None and grant.role not in rule.view_roles:
+            continue
         reach = ROLE_REACH.get(grant.role)
         by_region = reach is Reach.JURISDICTION and grant.role in rule.change_roles
         if by_region and (path.startswith(grant.region_path) if rule.region_path else rule.authenticated and _city_wide(grant)):
@@ -296,9 +303,13 @@ def roles_for(user: Any, obj: models.Model) -> frozenset[str]:
     if principal.is_superuser:
         return frozenset(ROLE_REACH)
     path, org = scope_keys(obj)
+    rule = getattr(type(obj), "scope_rule", None)
+    view_roles = rule.view_roles if isinstance(rule, ScopeRule) else None
     roles = set()
     for grant in principal.grants:
         reach = ROLE_REACH.get(grant.role)
+        if view_roles is not None and grant.role not in view_roles:
+            continue
         if (
             (reach is Reach.JURISDICTION and path and path.startswith(grant.region_path))
             or (reach is Reach.ORGANISATION and org is not None and org == grant.organisation_id)

@@ -45,3 +45,22 @@ def test_reference_data_without_a_region_is_changed_by_city_wide_grants_only(cit
     Notification.objects.create(recipient=personas.district_b, kind="x", message="for district B only")
     assert not scoped(Notification, personas.city_official).exists()
     assert scoped(Notification, personas.district_b).count() == 1
+
+
+def test_view_roles_limit_who_sees_a_model_at_all(city: Any, personas: Any) -> None:
+    from safecity.core.models import Person, RoleAssignment
+    from safecity.core.scoping import ScopeRule, principal_for, scope_q
+
+    restricted = ScopeRule(region_path="region__path", view_roles=frozenset({"procurator"}), change_roles=frozenset({"procurator"}))
+    original = Organisation.scope_rule
+    try:
+        Organisation.scope_rule = restricted  # type: ignore[misc]
+        assert not scoped(Organisation, personas.city_official).exists()
+        person = Person.objects.get(user=personas.city_official)
+        RoleAssignment.objects.create(person=person, role="procurator", organisation=city.city_department, jurisdiction=city.city)
+        personas.city_official._safecity_principal = None
+        del personas.city_official._safecity_principal
+        assert scope_q(Organisation, principal_for(personas.city_official)) is not None
+        assert scoped(Organisation, personas.city_official).count() == Organisation.objects.count()
+    finally:
+        Organisation.scope_rule = original  # type: ignore[misc]
