@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "safecity.core",
     "safecity.riskdict",
     "safecity.hazards",
+    "safecity.deepchecks",
+    "safecity.portraits",
+    "safecity.firecases",
 ]
 
 MIDDLEWARE = [
@@ -211,6 +214,9 @@ SPECTACULAR_SETTINGS = {
         "HazardStateEnum": "safecity.hazards.choices.HazardState",
         "OrganisationKindEnum": "safecity.core.choices.OrganisationKind",
         "RiskObjectKindEnum": "safecity.hazards.choices.RiskObjectKind",
+        "AssessmentMethodEnum": "safecity.hazards.choices.AssessmentMethod",
+        "DeterminationMethodEnum": "safecity.firecases.choices.DeterminationMethod",
+        "CaseStateEnum": "safecity.firecases.choices.CaseState",
     },
 }
 

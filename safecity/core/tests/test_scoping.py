@@ -51,7 +51,9 @@ def test_view_roles_limit_who_sees_a_model_at_all(city: Any, personas: Any) -> N
     from safecity.core.models import Person, RoleAssignment
     from safecity.core.scoping import ScopeRule, principal_for, scope_q
 
-    restricted = ScopeRule(region_path="region__path", view_roles=frozenset({"procurator"}), change_roles=frozenset({"procurator"}))
+    restricted = ScopeRule(
+        region_path="region__path", view_roles=frozenset({"procurator"}), change_roles=frozenset({"procurator"})
+    )
     original = Organisation.scope_rule
     try:
         Organisation.scope_rule = restricted  # type: ignore[misc]

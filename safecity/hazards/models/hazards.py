@@ -26,7 +26,9 @@ from safecity.hazards.choices import (
 HAZARD_SCOPE = ScopeRule(
     region_path="organisation__region__path",
     organisation="organisation",
-    change_roles=frozenset({"city_admin", "city_official", "district_official", "inspector", "expert"}),
+    # Experts write only where an app assigns them (register_assignment_target); fire officers report
+    # the fire hazards their inspections find. Lifecycle transitions have their own roles.
+    change_roles=frozenset({"city_admin", "city_official", "district_official", "inspector", "expert", "fire_officer"}),
     organisation_change_roles=frozenset({"enterprise_manager", "enterprise_staff"}),
 )
 

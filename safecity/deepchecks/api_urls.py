@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from safecity.deepchecks import api
+
+router = DefaultRouter()
+router.register("experts", api.ExpertViewSet, basename="deepchecks-expert")
+router.register("campaigns", api.CampaignViewSet, basename="deepchecks-campaign")
+router.register("panels", api.PanelViewSet, basename="deepchecks-panel")
+router.register("findings", api.FindingViewSet, basename="deepchecks-finding")
+
+urlpatterns = [
+    path("enterprises/<int:organisation_id>/causes/", api.EnterpriseAnalysisView.as_view(), name="deepchecks-causes"),
+    path("", include(router.urls)),
+]

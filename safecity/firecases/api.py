@@ -1,0 +1,181 @@
+"""Fire-case API: thin serializers and views over selectors and services (core error format)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from safecity.core.models import Organisation
+from safecity.firecases import selectors, services
+from safecity.firecases.models import Case, CaseEvent, FireInspection, Hearing, Lead, MajorFireHazardUnit, SuggestionLetter
+
+
+class AgencyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Only procurators and fire officers; the selector decides the rows."""
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        if not selectors.sees_fire_cases(request.user):
+            raise PermissionDenied
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+
+    class Meta:
+        model = MajorFireHazardUnit
+        fields = ["id", "organisation", "organisation_name", "method", "direct_items", "comprehensive_elements", "discussion", "evidence", "determined_on"]  # fmt: skip
+
+
+class InspectionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FireInspection
+        fields = ["id", "organisation", "fire_brigade", "inspected_on", "inspectors", "result", "notes", "hazards"]
+
+
+class LeadSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Lead
+        fields = ["id", "organisation", "fire_brigade", "inspection", "major_unit", "description", "status", "referred_at"]
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    unit = serializers.CharField(source="lead.organisation.name", read_only=True)
+    state_display = serializers.CharField(source="get_state_display", read_only=True)
+    open_reply_due = serializers.DateField(read_only=True)
+    has_late_reply = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Case
+        fields = ["id", "number", "title", "unit", "lead", "state", "state_display", "urgent", "filed_at", "open_reply_due", "has_late_reply"]  # fmt: skip
+
+
+class CaseTimelineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CaseEvent
+        fields = ["action", "from_state", "to_state", "actor_label", "at", "comment"]
+
+
+class LetterSerializer(serializers.ModelSerializer):
+    reply_late = serializers.BooleanField(source="reply.late", read_only=True, default=None)
+
+    class Meta:
+        model = SuggestionLetter
+        fields = ["id", "number", "case", "addressee", "facts", "suggestions", "urgent", "issued_on", "delivered_on", "reply_due", "reply_late"]  # fmt: skip
+
+
+class HearingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Hearing
+        fields = ["id", "case", "scheduled_at", "location", "is_public", "notice_sent_at", "public_notice", "published_at", "held_at"]  # fmt: skip
+
+
+class LetterInput(serializers.Serializer):
+    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.none(), allow_null=True, required=False)
+    addressee = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
+    facts = serializers.CharField()
+    suggestions = serializers.CharField()
+    issued_on = serializers.DateField(required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["case"].queryset = selectors.case_list(user=request.user)  # type: ignore[attr-defined]
+
+
+class ReplyInput(serializers.Serializer):
+    received_on = serializers.DateField()
+    content = serializers.CharField()
+
+
+class HearingInput(serializers.Serializer):
+    scheduled_at = serializers.DateTimeField()
+    location = serializers.CharField()
+    is_public = serializers.BooleanField(default=True)
+    notice_sent_at = serializers.DateTimeField(required=False, allow_null=True)
+
+
+class UnitViewSet(AgencyViewSet):
+    serializer_class = UnitSerializer
+
+    def get_queryset(self) -> Any:
+        return selectors.major_unit_list(user=self.request.user)
+
+
+class InspectionViewSet(AgencyViewSet):
+    serializer_class = InspectionSerializer
+
+    def get_queryset(self) -> Any:
+        return selectors.inspection_list(user=self.request.user).prefetch_related("hazards")
+
+
+class LeadViewSet(AgencyViewSet):
+    serializer_class = LeadSerializer
+
+    def get_queryset(self) -> Any:
+        return selectors.lead_list(user=self.request.user)
+
+    @extend_schema(request=None, responses=CaseSerializer)
+    @action(detail=True, methods=["post"], url_path="file")
+    def file_case(self, request: Request, pk: str | None = None) -> Response:
+        case = services.case_file(actor=request.user, lead=self.get_object(), urgent=bool(request.data.get("urgent")))
+        return Response(CaseSerializer(selectors.case_get(user=request.user, pk=case.pk)).data, status=201)
+
+
+class CaseViewSet(AgencyViewSet):
+    serializer_class = CaseSerializer
+
+    def get_queryset(self) -> Any:
+        return selectors.case_list(user=self.request.user, state=self.request.query_params.get("state"))
+
+    @extend_schema(responses=CaseTimelineSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def timeline(self, request: Request, pk: str | None = None) -> Response:
+        return Response(
+            CaseTimelineSerializer(selectors.case_timeline(user=request.user, case=self.get_object()), many=True).data
+        )
+
+    @extend_schema(request=HearingInput, responses=HearingSerializer)
+    @action(detail=True, methods=["post"])
+    def hearing(self, request: Request, pk: str | None = None) -> Response:
+        body = HearingInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        hearing = services.hearing_schedule(actor=request.user, case=self.get_object(), **body.validated_data)
+        return Response(HearingSerializer(hearing).data, status=201)
+
+
+class LetterViewSet(AgencyViewSet, mixins.CreateModelMixin):
+    serializer_class = LetterSerializer
+
+    def get_queryset(self) -> Any:
+        return selectors.letter_list(user=self.request.user)
+
+    @extend_schema(request=LetterInput, responses=LetterSerializer)
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        body = LetterInput(data=request.data, context={"request": request})
+        body.is_valid(raise_exception=True)
+        letter = services.letter_issue(actor=request.user, **{"case": None, **body.validated_data})
+        return Response(LetterSerializer(letter).data, status=201)
+
+    @extend_schema(request=ReplyInput, responses=LetterSerializer)
+    @action(detail=True, methods=["post"])
+    def reply(self, request: Request, pk: str | None = None) -> Response:
+        body = ReplyInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        letter = self.get_object()
+        services.reply_record(actor=request.user, letter=letter, **body.validated_data)
+        return Response(LetterSerializer(selectors.letter_get(user=request.user, pk=letter.pk)).data, status=201)
+
+
+class HearingViewSet(AgencyViewSet):
+    serializer_class = HearingSerializer
+
+    def get_queryset(self) -> Any:
+        return selectors.hearing_list(user=self.request.user)

@@ -1,0 +1,301 @@
+"""Server-rendered UI of fire cases: lists, case page with timeline and next-step forms, hearing and
+letter pages, dashboard. Thin: selectors read, services write, refusals shown as messages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from safecity.core.choices import OrganisationKind
+from safecity.core.figures import FigureContext
+from safecity.core.models import Organisation, Region
+from safecity.core.paging import page_of
+from safecity.core.scoping import roles_for
+from safecity.firecases import cockpit, forms, selectors, services
+from safecity.firecases.choices import CaseState
+from safecity.firecases.transitions import ACTION_LABELS, actions_from
+
+
+def _agency(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Only procurators and fire officers reach these pages (issue 7 §3)."""
+
+    @login_required
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not selectors.sees_fire_cases(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+@_agency
+def dashboard(request: HttpRequest) -> HttpResponse:
+    year = int(request.GET.get("year") or timezone.localdate().year)
+    region = Region.objects.filter(code="320400").first() or Region.objects.filter(parent__isnull=True).first()
+    figures: list[tuple[str, Any]] = []
+    if region is not None:
+        ctx = FigureContext(region=region, year=year, user=request.user)
+        for title, fn in [
+            (_("Units with a major fire hazard"), cockpit.units),
+            (_("Public hearings"), cockpit.hearings),
+            (_("Procuratorial suggestion letters"), cockpit.letters),
+            (_("Replies on time"), cockpit.replies_on_time),
+            (_("Replies late"), cockpit.replies_late),
+            (_("Persons prosecuted"), cockpit.prosecuted_persons),
+        ]:
+            figures.append((title, fn(ctx)))
+    cases = selectors.case_list(user=request.user)
+    today = timezone.localdate()
+    overdue = [c for c in cases.filter(state=CaseState.AWAITING_REPLY) if c.open_reply_due and c.open_reply_due < today]
+    return render(request, "firecases/dashboard.html", {"year": year, "figures": figures, "overdue": overdue})
+
+
+@_agency
+def unit_list(request: HttpRequest) -> HttpResponse:
+    units = selectors.major_unit_list(user=request.user, year=int(request.GET["year"]) if request.GET.get("year") else None)
+    return render(request, "firecases/unit_list.html", {"page": page_of(request, units)})
+
+
+@_agency
+def unit_hazards(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    """The fire hidden hazards of one unit concerned (the procuratorate's window on them)."""
+    hazards = selectors.unit_fire_hazards(user=request.user, organisation_id=organisation_id)
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    if organisation is None or (organisation_id not in selectors._concerned_ids(request.user) and not request.user.is_superuser):
+        raise Http404
+    return render(request, "firecases/unit_hazards.html", {"organisation": organisation, "hazards": hazards})
+
+
+@_agency
+def inspection_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "firecases/inspection_list.html", {"page": page_of(request, selectors.inspection_list(user=request.user))}
+    )
+
+
+@_agency
+def lead_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "firecases/lead_list.html",
+        {"page": page_of(request, selectors.lead_list(user=request.user)), "can_file": selectors.is_procurator(request.user)},
+    )
+
+
+@_agency
+@require_POST
+def lead_file(request: HttpRequest, pk: int) -> HttpResponse:
+    lead = selectors.lead_get(user=request.user, pk=pk)
+    form = forms.FileCaseForm(request.POST)
+    if form.is_valid():
+        try:
+            case = services.case_file(actor=request.user, lead=lead, **form.cleaned_data)
+            return redirect("firecases:case-detail", pk=case.pk)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    return redirect("firecases:lead-list")
+
+
+@_agency
+def case_list(request: HttpRequest) -> HttpResponse:
+    cases = selectors.case_list(user=request.user, state=request.GET.get("state") or None)
+    return render(
+        request,
+        "firecases/case_list.html",
+        {"page": page_of(request, cases), "states": CaseState.choices, "today": timezone.localdate()},
+    )
+
+
+STEP_FORMS: dict[str, type] = {
+    "investigate": forms.FileCaseForm,
+    "add_evidence": forms.EvidenceForm,
+    "schedule_hearing": forms.HearingForm,
+    "issue_letter": forms.LetterForm,
+    "deliver_letter": forms.DeliveryForm,
+    "record_reply": forms.ReplyForm,
+    "assess_reply": forms.AssessmentForm,
+    "follow_up": forms.FollowUpForm,
+    "decide": forms.DecisionForm,
+    "notify_not_sue": forms.NotifyForm,
+    "record_prosecution": forms.ProsecutionForm,
+}
+
+
+def _addressees() -> Any:
+    return Organisation.objects.filter(
+        kind__in=[
+            OrganisationKind.DISTRICT_BUREAU,
+            OrganisationKind.GOVERNMENT_DEPARTMENT,
+            OrganisationKind.STREET_OFFICE,
+            OrganisationKind.FIRE_BRIGADE,
+        ]
+    ).order_by("name")
+
+
+def _next_steps(user: Any, case: Any) -> list[str]:
+    if not (roles_for(user, case) & {"procurator"}):
+        return []
+    steps = [t.action for t in actions_from(case.state)]
+    if "decide_sue" in steps:
+        steps = [s for s in steps if s not in ("decide_sue", "decide_not_sue")] + ["decide"]
+    if case.state in (CaseState.FILED, CaseState.INVESTIGATING):
+        steps.append("add_evidence")
+    decision = getattr(case, "decision", None)
+    if decision is not None and decision.kind == "not_sue" and decision.notified_on is None:
+        steps.append("notify_not_sue")
+    return steps
+
+
+def _form(step: str, data: Any = None) -> Any:
+    cls = STEP_FORMS[step]
+    if cls is forms.LetterForm:
+        return cls(data, addressees=_addressees())
+    return cls(data)
+
+
+@_agency
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.case_get(user=request.user, pk=pk)
+    steps = _next_steps(request.user, case)
+    return render(
+        request,
+        "firecases/case_detail.html",
+        {
+            "case": case,
+            "timeline": selectors.case_timeline(user=request.user, case=case),
+            "letters": case.letters.select_related("addressee", "reply"),
+            "evidence": case.evidence.all(),
+            "hearing": getattr(case, "hearing", None),
+            "follow_ups": case.follow_ups.all(),
+            "steps": [(s, ACTION_LABELS.get(s, _("Decide to sue or not")), _form(s)) for s in steps],
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@_agency
+@require_POST
+def case_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    """Apply one step; on refusal the case page says why and nothing changes."""
+    case = selectors.case_get(user=request.user, pk=pk)
+    if step not in STEP_FORMS:
+        raise Http404
+    form = _form(step, request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The form could not be read: %(errors)s") % {"errors": form.errors.as_text()})
+        return redirect("firecases:case-detail", pk=pk)
+    data, actor = form.cleaned_data, request.user
+    letter = case.letters.order_by("-issued_on", "-serial").first()
+    try:
+        if step == "investigate":
+            services.case_investigate(actor=actor, case=case)
+        elif step == "add_evidence":
+            services.case_evidence_add(actor=actor, case=case, **data)
+        elif step == "schedule_hearing":
+            hearing = services.hearing_schedule(actor=actor, case=case, **data)
+            return redirect("firecases:hearing-detail", pk=hearing.pk)
+        elif step == "issue_letter":
+            services.letter_issue(actor=actor, case=case, **data)
+        elif step == "deliver_letter" and letter is not None:
+            services.letter_deliver(actor=actor, letter=letter, **data)
+        elif step == "record_reply" and letter is not None:
+            services.reply_record(actor=actor, letter=letter, **data)
+        elif step == "assess_reply" and letter is not None:
+            services.reply_assess(actor=actor, reply=letter.reply, **data)
+        elif step == "follow_up":
+            services.follow_up_record(actor=actor, case=case, **data)
+        elif step == "decide":
+            services.decision_record(actor=actor, case=case, **data)
+        elif step == "notify_not_sue":
+            services.decision_notify(actor=actor, decision=case.decision, **data)
+        elif step == "record_prosecution":
+            persons = [{"name": line.strip()} for line in data.pop("persons").splitlines() if line.strip()]
+            services.prosecution_record(actor=actor, case=case, persons=persons, **data)
+        else:
+            raise ValidationError(_("The case has no letter."))
+        messages.success(request, _("Saved."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("firecases:case-detail", pk=pk)
+
+
+@_agency
+def hearing_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    hearing = selectors.hearing_get(user=request.user, pk=pk)
+    editable = hearing.held_at is None and bool(roles_for(request.user, hearing.case) & {"procurator"})
+    return render(
+        request,
+        "firecases/hearing_detail.html",
+        {
+            "hearing": hearing,
+            "editable": editable,
+            "participant_form": forms.ParticipantForm(),
+            "notice_form": forms.NoticeForm(),
+            "minutes_form": forms.MinutesForm(),
+            "minutes": [(label, getattr(hearing, name)) for name, label in forms.HEARING_STEPS],
+        },
+    )
+
+
+@_agency
+@require_POST
+def hearing_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    hearing = selectors.hearing_get(user=request.user, pk=pk)
+    try:
+        if step == "participant":
+            form: Any = forms.ParticipantForm(request.POST)
+            if form.is_valid():
+                services.hearing_participant_add(actor=request.user, hearing=hearing, **form.cleaned_data)
+        elif step == "notify":
+            services.hearing_notify(actor=request.user, hearing=hearing)
+        elif step == "notice":
+            form = forms.NoticeForm(request.POST)
+            if form.is_valid():
+                services.hearing_publish_notice(actor=request.user, hearing=hearing, text=form.cleaned_data["text"])
+        elif step == "minutes":
+            form = forms.MinutesForm(request.POST)
+            if form.is_valid():
+                data = dict(form.cleaned_data)
+                held_at = data.pop("held_at")
+                services.hearing_hold(actor=request.user, hearing=hearing, minutes=data, held_at=held_at)
+            else:
+                messages.error(request, form.errors.as_text())
+        else:
+            raise Http404
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("firecases:hearing-detail", pk=pk)
+
+
+@_agency
+def letter_list(request: HttpRequest) -> HttpResponse:
+    letters = selectors.letter_list(user=request.user)
+    return render(request, "firecases/letter_list.html", {"page": page_of(request, letters), "today": timezone.localdate()})
+
+
+@_agency
+def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    letter = selectors.letter_get(user=request.user, pk=pk)
+    return render(request, "firecases/letter_detail.html", {"letter": letter, "today": timezone.localdate()})
+
+
+@_agency
+def letter_document(request: HttpRequest, pk: int) -> HttpResponse:
+    """The stored document: HTML, or PDF with ``?as=pdf``."""
+    letter = selectors.letter_get(user=request.user, pk=pk)
+    if request.GET.get("as") == "pdf":
+        response = HttpResponse(services.letter_pdf(letter), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="letter-{letter.pk}.pdf"'
+        return response
+    return HttpResponse(letter.document_html)

@@ -1,0 +1,30 @@
+"""Filters of the portrait list, shared by the UI and the API."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from safecity.portraits.choices import PortraitColour
+from safecity.portraits.models import Portrait
+
+
+class PortraitFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Enterprise"), field_name="organisation__name", lookup_expr="icontains")
+    year = django_filters.NumberFilter(label=_("Year"))
+    colour = django_filters.TypedChoiceFilter(label=_("Colour"), choices=PortraitColour.choices, coerce=int)
+    region = django_filters.CharFilter(label=_("Region code (and everything under it)"), method="in_region")
+    forced_red = django_filters.BooleanFilter(label=_("Forced red"))
+
+    class Meta:
+        model = Portrait
+        fields = ["q", "year", "colour", "region", "forced_red"]
+
+    def in_region(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        from safecity.core.models import Region
+
+        path = Region.objects.filter(code=value.strip()).values_list("path", flat=True).first()
+        if path is None:
+            return queryset.none()
+        return queryset.filter(organisation__region__path__startswith=path)

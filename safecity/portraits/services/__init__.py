@@ -1,0 +1,22 @@
+"""Writes of the health-portrait app: rescoring (set-based) and one enterprise's portrait."""
+
+from __future__ import annotations
+
+from safecity.portraits.services.facts import enterprise_facts, reference_moment
+from safecity.portraits.services.rescore import (
+    portrait_compute,
+    portraits_changed,
+    portraits_rescore,
+    portraits_rescore_changed,
+    portraits_score,
+)
+
+__all__ = [
+    "enterprise_facts",
+    "portrait_compute",
+    "portraits_changed",
+    "portraits_rescore",
+    "portraits_rescore_changed",
+    "portraits_score",
+    "reference_moment",
+]

@@ -1,0 +1,39 @@
+"""Background jobs of the health portraits: thin wrappers around the rescoring service."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django_tasks import task
+
+from safecity.core.scheduling import periodic
+
+
+@task()
+def rescore(year: int, organisation_ids: list[int] | None = None) -> int:
+    """Rescore the portraits of ``year`` (all enterprises, or the given ones) after relevant changes."""
+    from safecity.portraits.services import portraits_rescore
+
+    return portraits_rescore(year=year, organisations=organisation_ids)
+
+
+@periodic(every=timedelta(days=1), name="portraits.rescore_daily")
+@task()
+def rescore_daily() -> int:
+    """Every day: rescore this year's portraits of every enterprise (deadlines pass without any write)."""
+    from django.utils import timezone
+
+    from safecity.portraits.services import portraits_rescore
+
+    return portraits_rescore(year=timezone.localdate().year)
+
+
+@periodic(every=timedelta(hours=1), name="portraits.rescore_changed")
+@task()
+def rescore_changed() -> int:
+    """Every hour: rescore this year's portraits of the enterprises whose hazards or registry changed."""
+    from django.utils import timezone
+
+    from safecity.portraits.services import portraits_rescore_changed
+
+    return portraits_rescore_changed(year=timezone.localdate().year)
