@@ -180,6 +180,8 @@ def _hazard_rules(facts: EnterpriseFacts, out: list[DeductionResult], forced: li
             _deduct(out, rule, "hazard", h.id, h.label, dimension=dimension, detail=detail)
         elif h.level == MAJOR and h.found_in_year and h.closed:
             _deduct(out, "hazard.major_found", "hazard", h.id, h.label, dimension=dimension, detail=detail)
+        elif h.finding_id is not None and h.found_in_year and h.closed:
+            _deduct(out, "deepcheck.finding", "hazard", h.id, h.label, dimension=dimension, detail=detail)
         if h.open and h.overdue:
             _deduct(out, "governance.overdue", "hazard", h.id, h.label)
             if h.level == MAJOR:

@@ -132,6 +132,9 @@ def _rule(
 ORDER_16 = "SAWS order No. 16 (2007)"
 DUAL_PREVENTION = "MEM dual-prevention guideline (2021)"
 MHI_RESPONSIBILITY = "MHI responsibility system (2021)"
+# The portrait shows what the expert panel found ("已病") even after it was fixed, in the dimension
+# of each finding's root cause; rectification performance is scored under hazard governance.
+DEEP_CHECK = "Deep safety check findings (坐堂会诊)"
 
 RULES: tuple[Rule, ...] = (
     _rule(
@@ -160,6 +163,15 @@ RULES: tuple[Rule, ...] = (
         "",
         "hazard",
         ORDER_16,
+    ),
+    _rule(
+        "deepcheck.finding",
+        _("General hidden hazard found by this year's deep safety check (closed)"),
+        "本年度深度安全体检发现的一般隐患（已销号）",
+        "0.4",
+        "",
+        "hazard",
+        DEEP_CHECK,
     ),
     _rule(
         "governance.overdue",

@@ -267,3 +267,16 @@ def test_every_deep_check_management_element_and_category_has_a_dimension() -> N
     assert root_cause_dimension(ManagementElement.CONTRACTORS) == "contractors"
     assert root_cause_dimension(ManagementElement.TRAINING) == "training"
     assert root_cause_dimension(ManagementElement.EMERGENCY) == "emergency"
+
+
+def test_closed_deep_check_findings_still_show_in_their_root_cause_dimension() -> None:
+    from safecity.portraits.scoring.engine import EnterpriseFacts, HazardFact, score_enterprise
+
+    finding = HazardFact(
+        id=1, label="YH1", level=0, hazard_type=1, open=False, overdue=False, found_in_year=True, closed=True,
+        root_cause="equipment_integrity", finding_id=7,
+    )  # fmt: skip
+    routine = HazardFact(id=2, label="YH2", level=0, hazard_type=1, open=False, overdue=False, found_in_year=True, closed=True)
+    result = score_enterprise(EnterpriseFacts(organisation_id=1, hazards=[finding, routine]))
+    assert [(d.rule, d.dimension, d.points) for d in result.deductions] == [("deepcheck.finding", "equipment", Decimal("0.4"))]
+    assert result.score == Decimal("99.6")
