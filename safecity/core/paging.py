@@ -26,3 +26,11 @@ def querystring(request: HttpRequest, drop: tuple[str, ...] = ("page",)) -> str:
     for key in drop:
         params.pop(key, None)
     return params.urlencode()
+
+
+def year_of(request: HttpRequest, default: int | None = None) -> int | None:
+    """``?year=`` as a whole number; a missing or malformed year gives ``default``."""
+    try:
+        return int(request.GET.get("year") or "")
+    except ValueError:
+        return default

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from safecity.core.choices import OrganisationKind
 from safecity.core.figures import FigureContext
 from safecity.core.models import Organisation, Region
-from safecity.core.paging import page_of
+from safecity.core.paging import page_of, year_of
 from safecity.core.scoping import roles_for
 from safecity.firecases import cockpit, forms, selectors, services
 from safecity.firecases.choices import CaseState
@@ -41,7 +41,7 @@ def _agency(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 
 @_agency
 def dashboard(request: HttpRequest) -> HttpResponse:
-    year = int(request.GET.get("year") or timezone.localdate().year)
+    year = year_of(request, timezone.localdate().year) or timezone.localdate().year
     region = Region.objects.filter(code="320400").first() or Region.objects.filter(parent__isnull=True).first()
     figures: list[tuple[str, Any]] = []
     if region is not None:
@@ -63,7 +63,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @_agency
 def unit_list(request: HttpRequest) -> HttpResponse:
-    units = selectors.major_unit_list(user=request.user, year=int(request.GET["year"]) if request.GET.get("year") else None)
+    units = selectors.major_unit_list(user=request.user, year=year_of(request))
     return render(request, "firecases/unit_list.html", {"page": page_of(request, units)})
 
 
