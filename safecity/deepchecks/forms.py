@@ -7,8 +7,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from safecity.core.models import Organisation, Region
+from safecity.core.scoping import scoped
 from safecity.deepchecks.choices import CauseCategory, ExpertLevel, ItemResult, ManagementElement
 from safecity.deepchecks.models import Expert
+from safecity.deepchecks.selectors import campaign_regions
 from safecity.hazards.choices import HazardLevel, HazardType
 
 
@@ -49,3 +52,36 @@ class ItemMarkForm(forms.Form):
 
 class CompleteForm(forms.Form):
     summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CampaignForm(forms.Form):
+    """A new campaign: where, when, the panel rule, and the enterprises it checks."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.none(), to_field_name="code")
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    period_start = forms.DateField(label=_("Period start"), widget=forms.DateInput(attrs={"type": "date"}))
+    period_end = forms.DateField(label=_("Period end"), widget=forms.DateInput(attrs={"type": "date"}))
+    min_panel_size = forms.IntegerField(label=_("Minimum panel size"), min_value=1, initial=5)
+    min_senior = forms.IntegerField(label=_("Minimum provincial-level or above experts"), min_value=0, initial=3)
+    workload_cap = forms.IntegerField(label=_("Workload cap per expert (check days)"), min_value=1, initial=8)
+    days_per_check = forms.IntegerField(label=_("Days per check"), min_value=1, initial=1)
+    targets = forms.ModelMultipleChoiceField(
+        label=_("Enterprises to check"), queryset=Organisation.objects.none(), widget=forms.SelectMultiple(attrs={"size": 12})
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        region = self.fields["region"]
+        assert isinstance(region, forms.ModelChoiceField)
+        region.queryset = campaign_regions(user=user)
+        targets = self.fields["targets"]
+        assert isinstance(targets, forms.ModelMultipleChoiceField)
+        targets.queryset = scoped(Organisation, user).filter(kind="enterprise", risk_registry__isnull=False).order_by("name")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", _("The period cannot end before it starts."))
+        return data

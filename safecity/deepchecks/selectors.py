@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from safecity.core.models import Region
 from safecity.core.scoping import scoped
 from safecity.deepchecks.choices import SENIOR_LEVELS, CauseCategory, ManagementElement
 from safecity.deepchecks.models import (
@@ -161,3 +162,24 @@ def enterprise_root_causes(
         }
         for row in top
     ]
+
+
+def campaign_regions(*, user: Any) -> QuerySet[Region]:
+    """The regions where ``user`` may open a campaign: the subtrees of their grants whose role may
+    change campaigns (the same rule the service checks with ``allows_target``)."""
+    import operator
+    from functools import reduce
+
+    from safecity.core.roles import ROLE_REACH, Reach
+    from safecity.core.scoping import principal_for
+    from safecity.deepchecks.models import Campaign
+
+    principal = principal_for(user)
+    regions = Region.objects.filter(level__in=["city", "district", "zone"]).order_by("path")
+    if principal.is_superuser:
+        return regions
+    roles = Campaign.scope_rule.change_roles
+    paths = [g.region_path for g in principal.grants if g.role in roles and ROLE_REACH.get(g.role) is Reach.JURISDICTION]
+    if not paths:
+        return regions.none()
+    return regions.filter(reduce(operator.or_, [Q(path__startswith=p) for p in paths]))

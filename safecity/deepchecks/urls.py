@@ -8,6 +8,7 @@ app_name = "deepchecks"
 
 urlpatterns = [
     path("", views.campaign_list, name="campaign-list"),
+    path("campaigns/new/", views.campaign_new, name="campaign-new"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign-detail"),
     path("campaigns/<int:pk>/run/", views.campaign_run, name="campaign-run"),
     path("campaigns/<int:pk>/run-status/", views.run_status, name="run-status"),

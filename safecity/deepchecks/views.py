@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -20,7 +21,7 @@ from django.views.decorators.http import require_POST
 from safecity.core.paging import page_of, querystring
 from safecity.core.scoping import CHANGE, can
 from safecity.deepchecks import selectors, services
-from safecity.deepchecks.forms import ExpertFilterForm, PanelMembersForm
+from safecity.deepchecks.forms import CampaignForm, ExpertFilterForm, PanelMembersForm
 from safecity.deepchecks.services.campaigns import pool_for
 
 
@@ -62,8 +63,33 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "deepchecks/campaign_list.html",
-        {"page": page_of(request, selectors.campaign_list(user=request.user)), "querystring": querystring(request)},
+        {
+            "page": page_of(request, selectors.campaign_list(user=request.user)),
+            "querystring": querystring(request),
+            "can_create": selectors.campaign_regions(user=request.user).exists(),
+        },
     )
+
+
+@login_required
+def campaign_new(request: HttpRequest) -> HttpResponse:
+    """Create a campaign and its target enterprises (officials of the region); then run the scheduler."""
+    form = CampaignForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        targets = data.pop("targets")
+        try:
+            with transaction.atomic():
+                campaign = services.campaign_create(actor=request.user, **data)
+                services.campaign_targets_add(actor=request.user, campaign=campaign, organisations=targets)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        except PermissionDenied:
+            return render(request, "403.html", status=403)
+        else:
+            messages.success(request, _("Campaign created. Run the scheduler to form the panels."))
+            return redirect("deepchecks:campaign-detail", pk=campaign.pk)
+    return render(request, "deepchecks/campaign_form.html", {"form": form})
 
 
 @login_required
