@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from safecity.core.models import Organisation, Region
 from safecity.core.scoping import scoped
-from safecity.deepchecks.choices import CauseCategory, ExpertLevel, ItemResult, ManagementElement
+from safecity.deepchecks.choices import AffiliationKind, CauseCategory, ExpertLevel, ItemResult, ManagementElement
 from safecity.deepchecks.models import Expert
 from safecity.deepchecks.selectors import campaign_regions
 from safecity.hazards.choices import HazardLevel, HazardType
@@ -85,3 +85,22 @@ class CampaignForm(forms.Form):
         if start and end and end < start:
             self.add_error("period_end", _("The period cannot end before it starts."))
         return data
+
+
+class UnavailabilityForm(forms.Form):
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("Note"), required=False, max_length=200)
+
+
+class AffiliationForm(forms.Form):
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
+    kind = forms.ChoiceField(label=_("Kind"), choices=AffiliationKind.choices)
+    valid_from = forms.DateField(label=_("Valid from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    valid_until = forms.DateField(label=_("Valid until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = scoped(Organisation, user).order_by("name")

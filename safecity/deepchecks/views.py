@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from safecity.core.paging import page_of, querystring
 from safecity.core.scoping import CHANGE, can
 from safecity.deepchecks import selectors, services
-from safecity.deepchecks.forms import CampaignForm, ExpertFilterForm, PanelMembersForm
+from safecity.deepchecks.forms import AffiliationForm, CampaignForm, ExpertFilterForm, PanelMembersForm, UnavailabilityForm
 from safecity.deepchecks.services.campaigns import pool_for
 
 
@@ -54,8 +54,47 @@ def expert_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "unavailability": expert.unavailability.all(),
             "documents": expert.documents.all(),
             "seats": selectors.panel_list(user=request.user).filter(members__expert=expert)[:50],
+            "unavailability_form": UnavailabilityForm(),
+            "affiliation_form": AffiliationForm(user=request.user) if can(request.user, expert, CHANGE) else None,
         },
     )
+
+
+@login_required
+@require_POST
+def expert_unavailability_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Days the expert cannot sit (the expert themselves or an official of the pool)."""
+    expert = selectors.expert_get(user=request.user, pk=pk)
+    form = UnavailabilityForm(request.POST)
+    _save_expert_form(request, form, lambda data: services.unavailability_add(actor=request.user, expert=expert, **data))
+    return redirect("deepchecks:expert-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def expert_affiliation_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """An employer or related enterprise of the expert: the scheduler treats it as a conflict of interest."""
+    expert = selectors.expert_get(user=request.user, pk=pk)
+    form = AffiliationForm(request.POST, user=request.user)
+    _save_expert_form(request, form, lambda data: services.affiliation_add(actor=request.user, expert=expert, **data))
+    return redirect("deepchecks:expert-detail", pk=pk)
+
+
+def _save_expert_form(request: HttpRequest, form: Any, save: Any) -> None:
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return
+    try:
+        save(form.cleaned_data)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    except PermissionDenied:
+        messages.error(request, _("Your role does not allow this action."))
+    else:
+        messages.success(request, _("Saved."))
 
 
 @login_required

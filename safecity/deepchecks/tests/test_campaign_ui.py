@@ -50,3 +50,25 @@ def test_bad_campaign_input_writes_nothing(client: Any, city: Any, personas: Any
     assert not Campaign.objects.exists()
     client.force_login(personas.enterprise_user)
     assert "New campaign" not in client.get("/deepchecks/").content.decode()
+
+
+def test_expert_pool_keeps_unavailable_dates_and_affiliations(client: Any, city: Any, personas: Any, pool: Any) -> None:
+    expert = pool[0]
+    client.force_login(personas.district_a)
+    page = client.get(f"/deepchecks/experts/{expert.pk}/").content.decode()
+    assert "Add an affiliation" in page and "Add unavailable dates" in page
+    client.post(f"/deepchecks/experts/{expert.pk}/unavailability/", {"start": "2023-04-03", "end": "2023-04-07", "note": "出差"})
+    client.post(f"/deepchecks/experts/{expert.pk}/affiliations/", {"organisation": city.enterprise_a.pk, "kind": "employer"})
+    assert expert.unavailability.filter(start="2023-04-03").exists()
+    assert expert.affiliations.filter(organisation=city.enterprise_a).exists()
+    backwards = client.post(
+        f"/deepchecks/experts/{expert.pk}/unavailability/", {"start": "2023-05-09", "end": "2023-05-01"}, follow=True
+    )
+    assert expert.unavailability.count() == 1 and backwards.status_code == 200
+    client.force_login(personas.district_b)
+    assert client.get(f"/deepchecks/experts/{expert.pk}/").status_code == 404
+    assert (
+        client.post(f"/deepchecks/experts/{expert.pk}/unavailability/", {"start": "2023-06-01", "end": "2023-06-02"}).status_code
+        == 404
+    )
+    assert expert.unavailability.count() == 1
