@@ -19,23 +19,14 @@ import sys
 import time
 from datetime import UTC, datetime, timedelta
 
+from bench.common import load_regions
+from bench.common import setup_django as setup
+
 DB_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/safecity_bench")
 
 
 def setup_django() -> None:
-    os.environ["DATABASE_URL"] = DB_URL
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safecity.test_settings")
-    os.environ["ROOT_URLCONF_BENCH"] = "1"
-    import psycopg
-
-    base = DB_URL.rsplit("/", 1)[0] + "/postgres"
-    name = DB_URL.rsplit("/", 1)[1]
-    with psycopg.connect(base, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-    import django
-
-    django.setup()
+    setup(DB_URL)
     from django.conf import settings
 
     settings.ALLOWED_HOSTS = ["*"]
@@ -80,15 +71,8 @@ def load(hazards: int, enterprises: int) -> None:
     started = time.monotonic()
     from django.contrib.auth import get_user_model
 
-    from safecity.core import services
-    from safecity.core.demo.regions import REGIONS
-
     admin = get_user_model().objects.create_superuser("bench-admin", password="bench-password-123")
-    made: dict[str, Region] = {}
-    for code, name, level, parent, note in REGIONS:
-        made[code] = services.region_create(
-            actor=admin, code=code, name=name, level=level, parent=made.get(parent) if parent else None, note=note
-        )
+    made: dict[str, Region] = load_regions(admin)
     streets = [r for r in made.values() if r.level == "street"]
     now = datetime.now(UTC)
     codes: set[str] = set()

@@ -21,6 +21,8 @@ import statistics
 import time
 from datetime import UTC, datetime, timedelta
 
+from bench.common import copy_rows, load_regions, setup_django
+
 DB_URL = os.environ.get("BENCH_PORTRAITS_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/safecity_bench_portraits")
 
 AGGREGATE_SQL = """
@@ -36,35 +38,12 @@ GROUP BY organisation_id
 """
 
 
-def setup_django() -> None:
-    os.environ["DATABASE_URL"] = DB_URL
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safecity.test_settings")
-    import psycopg
-
-    base = DB_URL.rsplit("/", 1)[0] + "/postgres"
-    name = DB_URL.rsplit("/", 1)[1]
-    with psycopg.connect(base, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-    import django
-
-    django.setup()
-
-
-def _copy(cursor: object, sql: str, rows: object) -> None:
-    with cursor.copy(sql) as copy:  # type: ignore[attr-defined]
-        for row in rows:  # type: ignore[attr-defined]
-            copy.write_row(row)
-
-
 def load(enterprises: int, hazards: int) -> None:
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.db import connection
 
-    from safecity.core import services
     from safecity.core.demo.codes import credit_code
-    from safecity.core.demo.regions import REGIONS
     from safecity.core.models import Organisation, Region
 
     call_command("migrate", verbosity=0)
@@ -77,11 +56,7 @@ def load(enterprises: int, hazards: int) -> None:
     rng = random.Random(42)
     started = time.monotonic()
     admin = get_user_model().objects.create_superuser("bench-admin", password="bench-password-123")
-    made: dict[str, Region] = {}
-    for code, name, level, parent, note in REGIONS:
-        made[code] = services.region_create(
-            actor=admin, code=code, name=name, level=level, parent=made.get(parent) if parent else None, note=note
-        )
+    made: dict[str, Region] = load_regions(admin)
     streets = [r for r in made.values() if r.level == "street"]
     now = datetime.now(UTC)
     codes: set[str] = set()
@@ -111,7 +86,7 @@ def load(enterprises: int, hazards: int) -> None:
             )
 
     with connection.cursor() as cursor:
-        _copy(
+        copy_rows(
             cursor,
             "COPY core_organisation (name, short_name, kind, credit_code, region_id, industry_code, address, latitude, longitude,"
             " contact_phone, is_active, created_at, updated_at) FROM STDIN",
@@ -133,7 +108,7 @@ def load(enterprises: int, hazards: int) -> None:
             )  # fmt: skip
 
     with connection.cursor() as cursor:
-        _copy(
+        copy_rows(
             cursor,
             "COPY hazards_hiddenhazard (organisation_id, code, level, source, management_type, hazard_type, state, description,"
             " cause, measures, location, discovered_at, deadline, rectification, acceptance_comment, accepted_by_id, accepted_at,"
@@ -141,14 +116,14 @@ def load(enterprises: int, hazards: int) -> None:
             hidden_hazards(),
         )
         # One storage object and unit per enterprise, three risk events of random colours, measures for most.
-        _copy(
+        copy_rows(
             cursor,
             "COPY hazards_riskobject (organisation_id, name, kind, created_at, updated_at) FROM STDIN",
             ((org, "罐区", "storage", now, now) for org in org_ids),
         )
         cursor.execute("SELECT id, organisation_id FROM hazards_riskobject")
         objects = cursor.fetchall()
-        _copy(
+        copy_rows(
             cursor,
             "COPY hazards_riskunit (organisation_id, risk_object_id, name, location, created_at, updated_at) FROM STDIN",
             ((org, obj, "1号储罐", "", now, now) for obj, org in objects),
@@ -162,7 +137,7 @@ def load(enterprises: int, hazards: int) -> None:
                     level = rng.choice((1, 2, 2, 3, 3, 3, 4, 4, 4, 4))
                     yield (org, unit, f"风险事件{n}", "", "LEC", "{}", 200, level, "{}", 100, level, now, now)
 
-        _copy(
+        copy_rows(
             cursor,
             "COPY hazards_riskevent (organisation_id, unit_id, name, accident_type, method, initial_factors, initial_score,"
             " initial_level, current_factors, current_score, current_level, created_at, updated_at) FROM STDIN",
@@ -178,7 +153,7 @@ def load(enterprises: int, hazards: int) -> None:
                 if rng.random() < 0.7:
                     yield (org, event, "emergency", "emergency_other", "应急措施", "", now, now)
 
-        _copy(
+        copy_rows(
             cursor,
             "COPY hazards_controlmeasure (organisation_id, event_id, measure_class, subclass, content, basis, created_at, updated_at)"
             " FROM STDIN",
@@ -220,7 +195,7 @@ def main() -> None:
     parser.add_argument("--hazards", type=int, default=300_000)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    setup_django()
+    setup_django(DB_URL)
     from django.db.models import Count
 
     from safecity.portraits.models import Deduction, Portrait
