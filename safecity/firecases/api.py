@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -13,7 +14,18 @@ from rest_framework.response import Response
 
 from safecity.core.models import Organisation
 from safecity.firecases import selectors, services
-from safecity.firecases.models import Case, CaseEvent, FireInspection, Hearing, Lead, MajorFireHazardUnit, SuggestionLetter
+from safecity.firecases.choices import DecisionKind, FollowUpOutcome, ReplyAssessment
+from safecity.firecases.models import (
+    Case,
+    CaseEvent,
+    Decision,
+    FireInspection,
+    Hearing,
+    Lead,
+    MajorFireHazardUnit,
+    Reply,
+    SuggestionLetter,
+)
 
 
 class AgencyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -129,7 +141,111 @@ class LeadViewSet(AgencyViewSet):
         return Response(CaseSerializer(selectors.case_get(user=request.user, pk=case.pk)).data, status=201)
 
 
-class CaseViewSet(AgencyViewSet):
+class StepInput(serializers.Serializer):
+    """The later steps of a case; each field belongs to the step named in the URL."""
+
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    delivered_on = serializers.DateField(required=False, allow_null=True, default=None)
+    assessment = serializers.ChoiceField(choices=ReplyAssessment.choices, required=False)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    reviewed_on = serializers.DateField(required=False)
+    outcome = serializers.ChoiceField(choices=FollowUpOutcome.choices, required=False)
+    findings = serializers.CharField(required=False, allow_blank=True, default="")
+    kind = serializers.ChoiceField(choices=DecisionKind.choices, required=False)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    notified_on = serializers.DateField(required=False, allow_null=True, default=None)
+    filed_on = serializers.DateField(required=False)
+    court = serializers.CharField(required=False, allow_blank=True, default="")
+    persons = serializers.ListField(child=serializers.DictField(child=serializers.CharField()), required=False, default=list)
+
+
+def _need(data: dict[str, Any], *names: str) -> None:
+    missing = {name: [_("This field is required.")] for name in names if data.get(name) in (None, "")}
+    if missing:
+        raise serializers.ValidationError(missing)
+
+
+class CaseStepsMixin:
+    """POST the later steps of a case: investigate, deliver the letter, assess the reply, follow-up
+    review, decide, notify a decision not to sue, record the prosecution. Same services as the UI."""
+
+    def _step(self, request: Request, name: str) -> Response:
+        case = self.get_object()  # type: ignore[attr-defined]
+        body = StepInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        if name == "investigate":
+            services.case_investigate(actor=request.user, case=case, comment=data["comment"])
+        elif name == "deliver":
+            letter = case.letters.order_by("-id").first()
+            if letter is None:
+                raise serializers.ValidationError({"letter": [_("This case has no letter to deliver.")]})
+            services.letter_deliver(actor=request.user, letter=letter, delivered_on=data["delivered_on"])
+        elif name == "assess":
+            _need(data, "assessment")
+            reply = Reply.objects.filter(letter__case=case).order_by("-id").first()
+            if reply is None:
+                raise serializers.ValidationError({"reply": [_("No reply has been recorded.")]})
+            services.reply_assess(actor=request.user, reply=reply, assessment=data["assessment"], note=data["note"])
+        elif name == "follow-up":
+            _need(data, "reviewed_on", "outcome")
+            services.follow_up_record(
+                actor=request.user, case=case, reviewed_on=data["reviewed_on"], outcome=data["outcome"], findings=data["findings"]
+            )
+        elif name == "decide":
+            _need(data, "kind", "reason")
+            services.decision_record(
+                actor=request.user, case=case, kind=data["kind"], reason=data["reason"], notified_on=data["notified_on"]
+            )
+        elif name == "notify":
+            decision = Decision.objects.filter(case=case).order_by("-id").first()
+            if decision is None:
+                raise serializers.ValidationError({"decision": [_("No decision has been taken.")]})
+            services.decision_notify(actor=request.user, decision=decision, notified_on=data["notified_on"])
+        elif name == "prosecute":
+            _need(data, "filed_on", "court", "persons")
+            services.prosecution_record(
+                actor=request.user, case=case, filed_on=data["filed_on"], court=data["court"], persons=data["persons"]
+            )
+        return Response(CaseSerializer(selectors.case_get(user=request.user, pk=case.pk)).data)
+
+    @extend_schema(request=StepInput, responses=CaseSerializer)
+    @action(detail=True, methods=["post"])
+    def investigate(self, request: Request, pk: str | None = None) -> Response:
+        return self._step(request, "investigate")
+
+    @extend_schema(request=StepInput, responses=CaseSerializer)
+    @action(detail=True, methods=["post"])
+    def deliver(self, request: Request, pk: str | None = None) -> Response:
+        return self._step(request, "deliver")
+
+    @extend_schema(request=StepInput, responses=CaseSerializer)
+    @action(detail=True, methods=["post"])
+    def assess(self, request: Request, pk: str | None = None) -> Response:
+        return self._step(request, "assess")
+
+    @extend_schema(request=StepInput, responses=CaseSerializer)
+    @action(detail=True, methods=["post"], url_path="follow-up")
+    def follow_up(self, request: Request, pk: str | None = None) -> Response:
+        return self._step(request, "follow-up")
+
+    @extend_schema(request=StepInput, responses=CaseSerializer)
+    @action(detail=True, methods=["post"])
+    def decide(self, request: Request, pk: str | None = None) -> Response:
+        return self._step(request, "decide")
+
+    @extend_schema(request=StepInput, responses=CaseSerializer)
+    @action(detail=True, methods=["post"])
+    def notify(self, request: Request, pk: str | None = None) -> Response:
+        return self._step(request, "notify")
+
+    @extend_schema(request=StepInput, responses=CaseSerializer)
+    @action(detail=True, methods=["post"])
+    def prosecute(self, request: Request, pk: str | None = None) -> Response:
+        return self._step(request, "prosecute")
+
+
+class CaseViewSet(CaseStepsMixin, AgencyViewSet):
     serializer_class = CaseSerializer
 
     def get_queryset(self) -> Any:
