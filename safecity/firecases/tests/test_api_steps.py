@@ -17,18 +17,33 @@ def test_procurator_walks_a_case_to_prosecution_through_the_api(client: Any, cit
     client.force_login(agencies.procurator)
     url = f"/api/firecases/cases/{case.pk}"
     today = timezone.localdate()
-    assert client.post(f"{url}/deliver/", {"delivered_on": str(today - timedelta(days=40))}, content_type="application/json").status_code == 200
+    assert (
+        client.post(
+            f"{url}/deliver/", {"delivered_on": str(today - timedelta(days=40))}, content_type="application/json"
+        ).status_code
+        == 200
+    )
     letter = case.letters.get()
     services.reply_record(actor=agencies.procurator, letter=letter, received_on=today - timedelta(days=10), content="已整改")
     missing = client.post(f"{url}/assess/", {}, content_type="application/json")
     assert missing.status_code == 400 and "assessment" in missing.json()["fields"]
     assert client.post(f"{url}/assess/", {"assessment": "inadequate"}, content_type="application/json").status_code == 200
-    out_of_order = client.post(f"{url}/prosecute/", {"filed_on": str(today), "court": "天宁区人民法院", "persons": [{"name": "甲"}]}, content_type="application/json")
+    out_of_order = client.post(
+        f"{url}/prosecute/",
+        {"filed_on": str(today), "court": "天宁区人民法院", "persons": [{"name": "甲"}]},
+        content_type="application/json",
+    )
     assert out_of_order.status_code == 400
     body = {"reviewed_on": str(today), "outcome": "not_rectified", "findings": "仍未整改"}
     assert client.post(f"{url}/follow-up/", body, content_type="application/json").status_code == 200
-    assert client.post(f"{url}/decide/", {"kind": "sue", "reason": "整改不到位"}, content_type="application/json").status_code == 200
-    done = client.post(f"{url}/prosecute/", {"filed_on": str(today), "court": "天宁区人民法院", "persons": [{"name": "甲"}, {"name": "乙"}]}, content_type="application/json")
+    assert (
+        client.post(f"{url}/decide/", {"kind": "sue", "reason": "整改不到位"}, content_type="application/json").status_code == 200
+    )
+    done = client.post(
+        f"{url}/prosecute/",
+        {"filed_on": str(today), "court": "天宁区人民法院", "persons": [{"name": "甲"}, {"name": "乙"}]},
+        content_type="application/json",
+    )
     assert done.status_code == 200, done.json()
     assert Prosecution.objects.filter(case=case).exists()
     assert Case.objects.get(pk=case.pk).state == done.json()["state"]
