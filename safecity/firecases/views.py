@@ -10,12 +10,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from safecity.core.choices import OrganisationKind
+from safecity.core.exports import export_response
 from safecity.core.figures import FigureContext
 from safecity.core.models import Organisation, Region
 from safecity.core.paging import page_of, year_of
@@ -107,9 +109,25 @@ def lead_file(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("firecases:lead-list")
 
 
+CASE_COLUMNS = [
+    (_("Case number"), lambda c: c.number),
+    (_("Unit"), lambda c: c.lead.organisation.name),
+    (_("Region"), lambda c: c.lead.organisation.region.name),
+    (_("State"), lambda c: c.get_state_display()),
+    (_("Urgent"), lambda c: c.urgent),
+    (_("Filed at"), lambda c: timezone.localtime(c.filed_at).strftime("%Y-%m-%d")),
+    (_("Reply due"), lambda c: c.open_reply_due.isoformat() if c.open_reply_due else ""),
+    (_("Late reply"), lambda c: c.has_late_reply),
+]
+
+
 @_agency
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: HttpRequest) -> HttpResponseBase:
     cases = selectors.case_list(user=request.user, state=request.GET.get("state") or None)
+    fmt = request.GET.get("export")
+    if fmt in ("csv", "xlsx"):
+        columns = [(str(title), getter) for title, getter in CASE_COLUMNS]
+        return export_response(fmt=fmt, filename="fire-cases", columns=columns, objects=cases.iterator(chunk_size=1000))
     return render(
         request,
         "firecases/case_list.html",

@@ -57,3 +57,14 @@ def test_fire_officer_and_outsiders_cannot_move_a_case(client: Any, city: Any, a
     client.force_login(personas.city_official)
     assert client.post(url, {}, content_type="application/json").status_code in (403, 404)
     assert Case.objects.get(pk=case.pk).state == case.state
+
+
+def test_case_list_exports_only_what_the_agency_sees(client: Any, city: Any, agencies: Any, personas: Any) -> None:
+    case = make_case(city, agencies, until="letter_issued")
+    client.force_login(agencies.procurator)
+    body = b"".join(client.get("/firecases/cases/", {"export": "csv"}).streaming_content).decode("utf-8-sig")
+    assert case.number in body and "常州甲化工有限公司" in body
+    client.force_login(agencies.other_fire_officer)
+    other = client.get("/firecases/cases/", {"export": "csv"})
+    content = b"".join(other.streaming_content) if other.streaming else other.content
+    assert case.number not in content.decode("utf-8-sig")
