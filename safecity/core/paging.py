@@ -28,9 +28,27 @@ def querystring(request: HttpRequest, drop: tuple[str, ...] = ("page",)) -> str:
     return params.urlencode()
 
 
-def year_of(request: HttpRequest, default: int | None = None) -> int | None:
-    """``?year=`` as a whole number; a missing or malformed year gives ``default``."""
+YEARS = range(1900, 2101)
+
+
+def year_of(request: Any, default: int | None = None) -> int | None:
+    """``?year=`` as a whole number from 1900 to 2100; a missing, malformed or absurd year gives ``default``."""
     try:
-        return int(request.GET.get("year") or "")
+        year = int(request.GET.get("year") or "")
     except ValueError:
         return default
+    return year if year in YEARS else default
+
+
+def api_year(request: Any) -> int:
+    """``?year=`` for the API: this year when absent; a 400 in the one error format when malformed."""
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+    from rest_framework.exceptions import ValidationError
+
+    if not request.GET.get("year"):
+        return timezone.localdate().year
+    year = year_of(request)
+    if year is None:
+        raise ValidationError({"year": [_("A year is a whole number from 1900 to 2100, such as 2023.")]})
+    return year

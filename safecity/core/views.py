@@ -24,7 +24,7 @@ from safecity.core.figures import FigureContext, compute_indicators, indicators,
 from safecity.core.filtersets import AuditEntryFilterSet, OrganisationFilterSet, PersonFilterSet
 from safecity.core.forms import OrganisationForm
 from safecity.core.models import Organisation
-from safecity.core.paging import page_of, querystring
+from safecity.core.paging import page_of, querystring, year_of
 from safecity.core.scoping import CHANGE, can, principal_for, scoped
 
 
@@ -40,10 +40,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def cockpit(request: HttpRequest) -> HttpResponse:
     """The city cockpit: every registered indicator and panel, for the viewer's region and year."""
     region = selectors.cockpit_region(user=request.user, code=request.GET.get("region"))
-    try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        year = timezone.localdate().year
+    year = year_of(request, timezone.localdate().year) or timezone.localdate().year
     ctx = FigureContext(region=region, year=year, user=request.user)
     values = compute_indicators(ctx)
     sections: dict[str, list[dict[str, Any]]] = {}

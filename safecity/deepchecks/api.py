@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -14,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from safecity.core.models import Organisation
+from safecity.core.paging import year_of
 from safecity.core.scoping import scoped
 from safecity.deepchecks import selectors, services
 from safecity.deepchecks.choices import CauseCategory, ManagementElement
@@ -141,7 +143,9 @@ class PanelViewSet(viewsets.ReadOnlyModelViewSet):
         panel = self.get_object()
         data = MembersInput(data=request.data)
         data.is_valid(raise_exception=True)
-        experts = list(Expert.objects.filter(pk__in=data.validated_data["experts"]))
+        experts = list(scoped(Expert, request.user).filter(pk__in=data.validated_data["experts"]))
+        if len(experts) != len(set(data.validated_data["experts"])):
+            raise serializers.ValidationError({"experts": [_("Choose experts from the campaign's expert pool.")]})
         leader = next((e for e in experts if e.pk == data.validated_data.get("leader")), None)
         services.panel_member_set(actor=request.user, panel=panel, experts=experts, leader=leader)
         return Response(PanelSerializer(selectors.panel_get(user=request.user, pk=panel.pk)).data)
@@ -180,7 +184,7 @@ class EnterpriseAnalysisView(APIView):
     @extend_schema(parameters=[OpenApiParameter("year", int)], responses=OpenApiTypes.OBJECT)
     def get(self, request: Request, organisation_id: int) -> Response:
         organisation = get_object_or_404(scoped(Organisation, request.user), pk=organisation_id)
-        year = int(request.query_params.get("year") or 0) or None
+        year = year_of(request)
         roots = selectors.enterprise_root_causes(user=request.user, organisation=organisation, year=year)
         return Response(
             {

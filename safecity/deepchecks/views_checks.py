@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from safecity.core.models import Organisation
+from safecity.core.paging import year_of
 from safecity.core.scoping import principal_for, scoped
 from safecity.deepchecks import selectors, services
 from safecity.deepchecks.forms import CompleteForm, FindingForm, ItemMarkForm, RootCauseForm
@@ -124,10 +125,7 @@ def root_cause(request: HttpRequest, pk: int) -> HttpResponse:
 def enterprise_analysis(request: HttpRequest, organisation_id: int) -> HttpResponse:
     """The enterprise's causes (person, object, management, environment) and most frequent root causes."""
     organisation = get_object_or_404(scoped(Organisation, request.user), pk=organisation_id)
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        year = timezone.localdate().year
+    year = year_of(request, timezone.localdate().year) or timezone.localdate().year
     causes = selectors.enterprise_causes(user=request.user, organisation=organisation, year=year)
     roots = selectors.enterprise_root_causes(user=request.user, organisation=organisation, year=year)
     return render(

@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from safecity.core.models import Organisation
+from safecity.core.scoping import scoped
 from safecity.firecases import selectors, services
 from safecity.firecases.choices import DecisionKind, FollowUpOutcome, ReplyAssessment
 from safecity.firecases.models import (
@@ -90,7 +91,7 @@ class HearingSerializer(serializers.ModelSerializer):
 
 class LetterInput(serializers.Serializer):
     case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.none(), allow_null=True, required=False)
-    addressee = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
+    addressee = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.none())
     facts = serializers.CharField()
     suggestions = serializers.CharField()
     issued_on = serializers.DateField(required=False)
@@ -100,6 +101,8 @@ class LetterInput(serializers.Serializer):
         request = self.context.get("request")
         if request is not None:
             self.fields["case"].queryset = selectors.case_list(user=request.user)  # type: ignore[attr-defined]
+            # An addressee outside the procurator's reach does not exist for them (as in the UI).
+            self.fields["addressee"].queryset = scoped(Organisation, request.user)  # type: ignore[attr-defined]
 
 
 class ReplyInput(serializers.Serializer):

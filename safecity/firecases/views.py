@@ -21,9 +21,10 @@ from safecity.core.exports import export_response
 from safecity.core.figures import FigureContext
 from safecity.core.models import Organisation, Region
 from safecity.core.paging import page_of, year_of
-from safecity.core.scoping import roles_for
+from safecity.core.scoping import roles_for, scoped
 from safecity.firecases import cockpit, forms, selectors, services
 from safecity.firecases.choices import CaseState
+from safecity.firecases.models import Decision, Reply
 from safecity.firecases.transitions import ACTION_LABELS, actions_from
 
 
@@ -150,15 +151,20 @@ STEP_FORMS: dict[str, type] = {
 }
 
 
-def _addressees() -> Any:
-    return Organisation.objects.filter(
-        kind__in=[
-            OrganisationKind.DISTRICT_BUREAU,
-            OrganisationKind.GOVERNMENT_DEPARTMENT,
-            OrganisationKind.STREET_OFFICE,
-            OrganisationKind.FIRE_BRIGADE,
-        ]
-    ).order_by("name")
+def _addressees(user: Any) -> Any:
+    """Who a letter may be addressed to: the supervising agencies within the procurator's reach."""
+    return (
+        scoped(Organisation, user)
+        .filter(
+            kind__in=[
+                OrganisationKind.DISTRICT_BUREAU,
+                OrganisationKind.GOVERNMENT_DEPARTMENT,
+                OrganisationKind.STREET_OFFICE,
+                OrganisationKind.FIRE_BRIGADE,
+            ]
+        )
+        .order_by("name")
+    )
 
 
 def _next_steps(user: Any, case: Any) -> list[str]:
@@ -175,10 +181,10 @@ def _next_steps(user: Any, case: Any) -> list[str]:
     return steps
 
 
-def _form(step: str, data: Any = None) -> Any:
+def _form(step: str, user: Any, data: Any = None) -> Any:
     cls = STEP_FORMS[step]
     if cls is forms.LetterForm:
-        return cls(data, addressees=_addressees())
+        return cls(data, addressees=_addressees(user))
     return cls(data)
 
 
@@ -196,7 +202,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "evidence": case.evidence.all(),
             "hearing": getattr(case, "hearing", None),
             "follow_ups": case.follow_ups.all(),
-            "steps": [(s, ACTION_LABELS.get(s, _("Decide to sue or not")), _form(s)) for s in steps],
+            "steps": [(s, ACTION_LABELS.get(s, _("Decide to sue or not")), _form(s, request.user)) for s in steps],
             "today": timezone.localdate(),
         },
     )
@@ -209,7 +215,7 @@ def case_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     case = selectors.case_get(user=request.user, pk=pk)
     if step not in STEP_FORMS:
         raise Http404
-    form = _form(step, request.POST)
+    form = _form(step, request.user, request.POST)
     if not form.is_valid():
         messages.error(request, _("The form could not be read: %(errors)s") % {"errors": form.errors.as_text()})
         return redirect("firecases:case-detail", pk=pk)
@@ -230,13 +236,19 @@ def case_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         elif step == "record_reply" and letter is not None:
             services.reply_record(actor=actor, letter=letter, **data)
         elif step == "assess_reply" and letter is not None:
-            services.reply_assess(actor=actor, reply=letter.reply, **data)
+            reply = Reply.objects.filter(letter=letter).first()
+            if reply is None:
+                raise ValidationError(_("No reply has been recorded."))
+            services.reply_assess(actor=actor, reply=reply, **data)
         elif step == "follow_up":
             services.follow_up_record(actor=actor, case=case, **data)
         elif step == "decide":
             services.decision_record(actor=actor, case=case, **data)
         elif step == "notify_not_sue":
-            services.decision_notify(actor=actor, decision=case.decision, **data)
+            decision = Decision.objects.filter(case=case).first()
+            if decision is None:
+                raise ValidationError(_("No decision has been taken."))
+            services.decision_notify(actor=actor, decision=decision, **data)
         elif step == "record_prosecution":
             persons = [{"name": line.strip()} for line in data.pop("persons").splitlines() if line.strip()]
             services.prosecution_record(actor=actor, case=case, persons=persons, **data)

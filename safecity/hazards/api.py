@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpResponse
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
@@ -16,8 +15,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from safecity.core.models import Organisation, Person
+from safecity.core.paging import api_year
 from safecity.core.scoping import scoped
 from safecity.hazards import reports, selectors, services
+from safecity.hazards.choices import HazardLevel, HazardType, ManagementType
 from safecity.hazards.filtersets import HiddenHazardFilterSet, RiskEventFilterSet
 from safecity.hazards.models import CheckRecord, HazardEvidence, HazardTransition, HiddenHazard, RiskEvent
 
@@ -253,10 +254,24 @@ class CheckRecordSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "organisation", "task", "content", "due_at", "checked_at"]
 
 
+class FoundHazardSerializer(serializers.Serializer):
+    """What a checker says about a hidden hazard found during a check (typed, so bad input is a 400)."""
+
+    description = serializers.CharField()
+    level = serializers.ChoiceField(choices=HazardLevel.choices, required=False)
+    hazard_type = serializers.ChoiceField(choices=HazardType.choices, required=False)
+    management_type = serializers.ChoiceField(choices=ManagementType.choices, required=False)
+    cause = serializers.CharField(required=False, allow_blank=True)
+    measures = serializers.CharField(required=False, allow_blank=True)
+    location = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    deadline = serializers.DateField(required=False, allow_null=True)
+    cost = serializers.DecimalField(max_digits=12, decimal_places=2, required=False, allow_null=True)
+
+
 class CheckCompleteSerializer(serializers.Serializer):
     result = serializers.ChoiceField(choices=["done", "hazard_found"])
     note = serializers.CharField(required=False, allow_blank=True, default="")
-    hazard = serializers.DictField(required=False, allow_null=True, default=None)
+    hazard = FoundHazardSerializer(required=False, allow_null=True, default=None)
 
 
 class DueCheckViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -282,10 +297,7 @@ class StatisticsView(APIView):
 
     @extend_schema(parameters=[OpenApiParameter("year", int)], responses=OpenApiTypes.OBJECT)
     def get(self, request: Request) -> Response:
-        try:
-            year = int(request.query_params.get("year") or timezone.localdate().year)
-        except ValueError:
-            raise serializers.ValidationError({"year": ["A year is a whole number such as 2023."]}) from None
+        year = api_year(request)
         hazards = HiddenHazardFilterSet(request.query_params, queryset=selectors.hazard_list(user=request.user)).qs
         return Response(reports.hazard_statistics(hazards=hazards, year=year))
 

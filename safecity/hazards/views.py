@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from safecity.core.exports import export_response
 from safecity.core.models import Notification, Organisation
-from safecity.core.paging import page_of, querystring
+from safecity.core.paging import page_of, querystring, year_of
 from safecity.core.scoping import CHANGE, can, roles_for, scoped
 from safecity.hazards import reports, selectors, services
 from safecity.hazards.choices import RISK_HEX, HazardLevel
@@ -302,10 +302,7 @@ def registry_detail(request: HttpRequest, organisation_id: int) -> HttpResponse:
 @login_required
 def statistics(request: HttpRequest) -> HttpResponse:
     """Hazard statistics by quarter and year, for an enterprise or a region within reach."""
-    try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        year = timezone.localdate().year
+    year = year_of(request, timezone.localdate().year) or timezone.localdate().year
     filterset = HiddenHazardFilterSet(request.GET, queryset=selectors.hazard_list(user=request.user))
     data = reports.hazard_statistics(hazards=filterset.qs, year=year)
     if request.GET.get("format") == "json":

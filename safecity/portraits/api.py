@@ -82,6 +82,8 @@ class PortraitDetailSerializer(PortraitSerializer):
 class PortraitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Portraits within reach; filter by ``year``, ``colour`` (1 red .. 4 blue), ``region`` code."""
 
+    lookup_value_regex = r"\d+"  # a non-numeric id is a 404, not a 500
+
     filterset_class = PortraitFilterSet
 
     def get_queryset(self) -> Any:

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from safecity.core.exports import export_response
 from safecity.core.models import Region
-from safecity.core.paging import page_of, querystring
+from safecity.core.paging import page_of, querystring, year_of
 from safecity.core.scoping import CHANGE, can
 from safecity.portraits import selectors, services
 from safecity.portraits.choices import PortraitColour
@@ -38,11 +38,11 @@ PORTRAIT_COLUMNS = [
 
 
 def _year(request: HttpRequest, user: Any) -> int:
-    try:
-        return int(request.GET.get("year") or "")
-    except ValueError:
-        years = selectors.portrait_years(user=user)
-        return years[0] if years else timezone.localdate().year
+    year = year_of(request)
+    if year is not None:
+        return year
+    years = selectors.portrait_years(user=user)
+    return years[0] if years else timezone.localdate().year
 
 
 @login_required

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
@@ -23,6 +22,7 @@ from safecity.core.api.serializers import (
 )
 from safecity.core.figures import FigureContext, compute_indicators
 from safecity.core.filtersets import AuditEntryFilterSet, OrganisationFilterSet, PersonFilterSet
+from safecity.core.paging import api_year
 from safecity.core.scoping import principal_for
 
 
@@ -140,11 +140,6 @@ class FiguresView(APIView):
     )
     def get(self, request: Request) -> Response:
         region = selectors.cockpit_region(user=request.user, code=request.query_params.get("region"))
-        try:
-            year = int(request.query_params.get("year") or timezone.localdate().year)
-        except ValueError:
-            from rest_framework.exceptions import ValidationError
-
-            raise ValidationError({"year": ["A year is a whole number such as 2023."]}) from None
+        year = api_year(request)
         ctx = FigureContext(region=region, year=year, user=request.user)
         return Response({"region": region.code, "year": year, "indicators": compute_indicators(ctx)})

@@ -274,9 +274,13 @@ def panel_member_set(*, actor: Any, panel: Panel, experts: Iterable[Expert], lea
     if panel.status == PanelStatus.COMPLETED:
         raise ValidationError(_("The check is completed; its panel cannot change."), code="completed")
     campaign = panel.campaign
-    chosen = list(Expert.objects.filter(pk__in=[e.pk for e in experts]).select_related("person").prefetch_related(
+    wanted = {e.pk for e in experts}
+    # Only the campaign's pool: an id from elsewhere is refused, never shown or seated.
+    chosen = list(pool_for(campaign).filter(pk__in=wanted).select_related("person").prefetch_related(
         "affiliations", "specialties", "unavailability"
     ))  # fmt: skip
+    if len(chosen) != len(wanted):
+        raise ValidationError({"experts": [_("Choose experts from the campaign's expert pool.")]}, code="pool")
     period = (campaign.period_start, campaign.period_end)
     found = conflicts(
         experts=chosen, organisation_ids=[panel.target.organisation_id], on=panel.start_date, years=campaign.conflict_years

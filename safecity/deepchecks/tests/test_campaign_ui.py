@@ -72,3 +72,21 @@ def test_expert_pool_keeps_unavailable_dates_and_affiliations(client: Any, city:
         == 404
     )
     assert expert.unavailability.count() == 1
+
+
+def test_panel_members_come_from_the_campaign_pool_only(client: Any, city: Any, personas: Any, world: Any) -> None:
+    from safecity.core import services as core_services
+    from safecity.deepchecks import services
+
+    outsider_person = core_services.person_create(actor=city.superuser, name="外区专家", organisation=city.bureau_b)
+    stranger = services.expert_create(actor=city.superuser, person=outsider_person, region=city.district_b, level="national")
+    members = list(world.panel.members.values_list("expert_id", flat=True))
+    client.force_login(personas.district_a)
+    response = client.patch(
+        f"/api/deepchecks/panels/{world.panel.pk}/members/",
+        {"experts": [*members[1:], stranger.pk]},
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and "experts" in response.json()["fields"]
+    assert "外区专家" not in response.content.decode()
+    assert sorted(world.panel.members.values_list("expert_id", flat=True)) == sorted(members)

@@ -68,3 +68,13 @@ def test_case_list_exports_only_what_the_agency_sees(client: Any, city: Any, age
     other = client.get("/firecases/cases/", {"export": "csv"})
     content = b"".join(other.streaming_content) if other.streaming else other.content
     assert case.number not in content.decode("utf-8-sig")
+
+
+def test_steps_without_their_record_are_refused_not_crashed(client: Any, city: Any, agencies: Any) -> None:
+    case = make_case(city, agencies, until="awaiting_reply")
+    client.force_login(agencies.procurator)
+    reply = client.post(f"/firecases/cases/{case.pk}/assess_reply/", {"assessment": "adequate"}, follow=True)
+    assert reply.status_code == 200 and Case.objects.get(pk=case.pk).state == case.state
+    fresh = make_case(city, agencies, until="filed")
+    notify = client.post(f"/firecases/cases/{fresh.pk}/notify_not_sue/", {"notified_on": "2023-05-01"}, follow=True)
+    assert notify.status_code == 200 and Case.objects.get(pk=fresh.pk).state == fresh.state
