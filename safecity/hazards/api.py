@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
@@ -266,6 +267,13 @@ class FoundHazardSerializer(serializers.Serializer):
     location = serializers.CharField(required=False, allow_blank=True, max_length=200)
     deadline = serializers.DateField(required=False, allow_null=True)
     cost = serializers.DecimalField(max_digits=12, decimal_places=2, required=False, allow_null=True)
+
+    def to_internal_value(self, data: Any) -> Any:
+        # The enterprise, risk event and check record come from the check itself; anything else unknown is refused.
+        unknown = sorted(set(data) - set(self.fields)) if isinstance(data, dict) else []
+        if unknown:
+            raise serializers.ValidationError({name: [_("Unknown field.")] for name in unknown})
+        return super().to_internal_value(data)
 
 
 class CheckCompleteSerializer(serializers.Serializer):
