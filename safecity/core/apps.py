@@ -24,6 +24,9 @@ class CoreConfig(AppConfig):
                 audit.register(model)
         audit.register(get_user_model(), exclude=["last_login"], masked=["password"])
         audit.register(Token, masked=["key"])
+        from safecity.core.models import Notification
+
+        audit.register(Notification)
         pre_save.connect(audit.on_pre_save, dispatch_uid="safecity_audit_pre_save")
         post_save.connect(audit.on_post_save, dispatch_uid="safecity_audit_post_save")
         post_delete.connect(audit.on_post_delete, dispatch_uid="safecity_audit_post_delete")

@@ -194,3 +194,14 @@ def role_assign(
     require_target(actor, assignment)
     assignment.save()
     return assignment
+
+
+def notifications_mark_read(*, user: Any) -> int:
+    """Mark every unread notification of ``user`` as read (recorded in the audit trail, one entry per row)."""
+    from django.utils import timezone
+
+    from safecity.core.audit import recorded_update
+    from safecity.core.models import Notification
+
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    return recorded_update(unread, {"read_at": timezone.now()}, unread.update)

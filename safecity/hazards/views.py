@@ -9,7 +9,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -17,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from safecity.core import services as core_services
 from safecity.core.exports import export_response
 from safecity.core.models import Notification, Organisation
 from safecity.core.paging import page_of, querystring, year_of
@@ -191,11 +191,7 @@ def hazard_report(request: HttpRequest) -> HttpResponse:
         photo = data.pop("photo", None)
         organisation = data.pop("organisation")
         try:
-            # One transaction: a refused photo leaves no half-recorded hazard behind.
-            with transaction.atomic():
-                hazard = services.hazard_report(actor=request.user, organisation=organisation, **data)
-                if photo:
-                    services.evidence_add(actor=request.user, hazard=hazard, stage="discovery", file=photo)
+            hazard = services.hazard_report_with_photo(actor=request.user, organisation=organisation, photo=photo, **data)
         except ValidationError as exc:
             errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
             for field, messages_ in errors.items():
@@ -331,6 +327,6 @@ def inbox(request: HttpRequest) -> HttpResponse:
     """The user's notifications (reminders and escalations)."""
     notes = scoped(Notification, request.user).filter(recipient=request.user)
     if request.method == "POST":
-        notes.filter(read_at__isnull=True).update(read_at=timezone.now())
+        core_services.notifications_mark_read(user=request.user)
         return redirect("hazards:inbox")
     return render(request, "hazards/inbox.html", {"page": page_of(request, notes), "querystring": querystring(request)})

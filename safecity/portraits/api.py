@@ -10,19 +10,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from safecity.core.choices import OrganisationKind
-from safecity.core.models import Organisation
-from safecity.core.scoping import CHANGE, scoped
 from safecity.portraits import selectors, services
 from safecity.portraits.filtersets import PortraitFilterSet
 from safecity.portraits.models import Deduction, DimensionScore, Portrait
-
-OFFICIAL_ROLES = frozenset({"city_admin", "city_official", "district_official"})
 
 
 class PortraitSerializer(serializers.ModelSerializer):
@@ -131,20 +125,10 @@ class RescoreView(APIView):
 
     @extend_schema(request=RescoreInput, responses=OpenApiTypes.OBJECT)
     def post(self, request: Request) -> Response:
-        from safecity.core.scoping import principal_for
-
-        principal = principal_for(request.user)
-        if not (principal.is_superuser or principal.roles & OFFICIAL_ROLES):
-            raise PermissionDenied
         data = RescoreInput(data=request.data)
         data.is_valid(raise_exception=True)
         year = data.validated_data.get("year") or timezone.localdate().year
-        enterprises = scoped(Organisation, request.user, CHANGE).filter(kind=OrganisationKind.ENTERPRISE, is_active=True)
-        if "organisation" in data.validated_data:
-            enterprises = enterprises.filter(pk=data.validated_data["organisation"])
-            if not enterprises.exists():
-                from django.http import Http404
-
-                raise Http404
-        count = services.portraits_rescore(year=year, organisations=list(enterprises.values_list("pk", flat=True)))
+        count = services.portraits_rescore_by(
+            actor=request.user, year=year, organisation_id=data.validated_data.get("organisation")
+        )
         return Response({"year": year, "portraits": count}, status=status.HTTP_200_OK)

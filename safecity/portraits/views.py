@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -159,8 +158,6 @@ def pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def rescore(request: HttpRequest, pk: int) -> HttpResponse:
     """Recompute one portrait now (officials of the enterprise's jurisdiction)."""
     portrait = selectors.portrait_get(user=request.user, pk=pk)
-    if not can(request.user, portrait, CHANGE):
-        raise PermissionDenied
-    services.portrait_compute(organisation=portrait.organisation, year=portrait.year)
+    services.portraits_rescore_by(actor=request.user, year=portrait.year, organisation_id=portrait.organisation_id)
     messages.success(request, _("Portrait recomputed."))
     return redirect("portraits:detail", pk=pk)

@@ -2,7 +2,7 @@
 
 from safecity.hazards.services.checks import check_record_complete, check_records_generate, next_due
 from safecity.hazards.services.escalation import hazards_escalate
-from safecity.hazards.services.evidence import evidence_add, evidence_content_type
+from safecity.hazards.services.evidence import evidence_add, evidence_content_type, hazard_report_with_photo
 from safecity.hazards.services.lifecycle import (
     HazardConflict,
     governance_plan_save,
@@ -40,6 +40,7 @@ __all__ = [
     "hazard_fix_on_the_spot",
     "hazard_reject",
     "hazard_report",
+    "hazard_report_with_photo",
     "hazard_request_acceptance",
     "hazard_update",
     "hazard_withdraw",

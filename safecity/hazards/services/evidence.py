@@ -46,3 +46,15 @@ def evidence_add(*, actor: Any, hazard: HiddenHazard, stage: str, file: Uploaded
     evidence.file.save(file.name or "evidence", file, save=False)
     evidence.save()
     return evidence
+
+
+@transaction.atomic
+def hazard_report_with_photo(*, actor: Any, organisation: Any, photo: UploadedFile | None, **fields: Any) -> HiddenHazard:
+    """Report a hazard with its photo from the field in one transaction: a refused photo leaves no
+    half-recorded hazard behind (the inspector corrects it and submits again)."""
+    from safecity.hazards.services.lifecycle import hazard_report
+
+    hazard = hazard_report(actor=actor, organisation=organisation, **fields)
+    if photo:
+        evidence_add(actor=actor, hazard=hazard, stage="discovery", file=photo)
+    return hazard

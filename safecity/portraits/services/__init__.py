@@ -7,6 +7,7 @@ from safecity.portraits.services.rescore import (
     portrait_compute,
     portraits_changed,
     portraits_rescore,
+    portraits_rescore_by,
     portraits_rescore_changed,
     portraits_score,
 )
@@ -16,6 +17,7 @@ __all__ = [
     "portrait_compute",
     "portraits_changed",
     "portraits_rescore",
+    "portraits_rescore_by",
     "portraits_rescore_changed",
     "portraits_score",
     "reference_moment",

@@ -200,3 +200,23 @@ def portraits_rescore_changed(*, year: int) -> int:
     """Rescore only the enterprises that changed since their portrait (the hourly job)."""
     changed = portraits_changed(year=year)
     return portraits_rescore(year=year, organisations=changed) if changed else 0
+
+
+def portraits_rescore_by(*, actor: Any, year: int, organisation_id: int | None = None) -> int:
+    """Rescore on request: officials (the Portrait scope rule's change roles) for the enterprises
+    of their jurisdiction, or one of them. The one permission rule for the UI and the API."""
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    from safecity.core.choices import OrganisationKind
+    from safecity.core.scoping import CHANGE, principal_for, scoped
+
+    principal = principal_for(actor)
+    if not (principal.is_superuser or principal.roles & Portrait.scope_rule.change_roles):
+        raise PermissionDenied
+    enterprises = scoped(Organisation, actor, CHANGE).filter(kind=OrganisationKind.ENTERPRISE, is_active=True)
+    if organisation_id is not None:
+        enterprises = enterprises.filter(pk=organisation_id)
+        if not enterprises.exists():
+            raise Http404
+    return portraits_rescore(year=year, organisations=list(enterprises.values_list("pk", flat=True)))
