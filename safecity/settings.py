@@ -63,6 +63,10 @@ INSTALLED_APPS = [
     "safecity.deepchecks",
     "safecity.portraits",
     "safecity.firecases",
+    "safecity.keyprojects",
+    "safecity.innovation",
+    "safecity.ledger",
+    "safecity.cylinders",
 ]
 
 MIDDLEWARE = [

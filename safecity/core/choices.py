@@ -46,6 +46,8 @@ class Role(models.TextChoices):
     PROCURATOR = "procurator", _("Procurator")
     FIRE_OFFICER = "fire_officer", _("Fire officer")
     FILLING_STATION_OPERATOR = "filling_station_operator", _("Filling-station operator")
+    INSPECTION_STATION_OPERATOR = "inspection_station_operator", _("Inspection-station operator")
+    DEPARTMENT_OFFICER = "department_officer", _("Department officer")
     PUBLIC_VISITOR = "public_visitor", _("Public visitor")
 
 

@@ -2,7 +2,8 @@
 
 - JURISDICTION: the subtree of the role's jurisdiction region (city/district officials,
   inspectors, the procuratorate and fire brigade within their area).
-- ORGANISATION: the organisation the role is held in (enterprise people, filling stations).
+- ORGANISATION: the organisation the role is held in (enterprise people, filling and inspection
+  stations, city departments' liaison officers).
 - ASSIGNMENT: only what the person is assigned to (experts: panels, scoring); apps register
   what an assignment reaches with :func:`safecity.core.scoping.register_assignment`.
 - PUBLIC: public pages only.
@@ -33,6 +34,11 @@ ROLE_REACH: dict[str, Reach] = {
     Role.ENTERPRISE_MANAGER: Reach.ORGANISATION,
     Role.ENTERPRISE_STAFF: Reach.ORGANISATION,
     Role.FILLING_STATION_OPERATOR: Reach.ORGANISATION,
+    # Cylinder inspection stations write the inspection events of the cylinders brought to them.
+    Role.INSPECTION_STATION_OPERATOR: Reach.ORGANISATION,
+    # A city department's liaison: reports progress on the key projects the department leads and
+    # submits its innovation projects; sees its own department's records.
+    Role.DEPARTMENT_OFFICER: Reach.ORGANISATION,
     Role.PUBLIC_VISITOR: Reach.PUBLIC,
 }
 

@@ -197,6 +197,31 @@ class CityBuilder:
         self.pending = []
 
 
+CITY_DEPARTMENTS = [
+    "常州市住房和城乡建设局",
+    "常州市交通运输局",
+    "常州市公安局",
+    "常州市城市管理局",
+    "常州市教育局",
+    "常州市商务局",
+    "常州市农业农村局",
+    "常州市水利局",
+    "常州市卫生健康委员会",
+    "常州市工业和信息化局",
+    "常州市文化广电和旅游局",
+    "常州市生态环境局",
+    "常州市自然资源和规划局",
+    "常州市民政局",
+    "常州市气象局",
+    "常州市发展和改革委员会",
+    "常州市财政局",
+    "常州市体育局",
+    "常州市邮政管理局",
+    "常州市人力资源和社会保障局",
+    "常州市司法局",
+]
+
+
 def _streets(builder: CityBuilder, district: str) -> list[str]:
     return [
         code for code, region in builder.regions.items()
@@ -303,6 +328,12 @@ def build_city(rng: random.Random, admin: Any) -> None:
         b.org(f"常州{place}液化气充装站", K.FILLING_UNIT, code, industry="D4512")
         for place, code in [("新北", "320411122"), ("武进", "320412100"), ("金坛", "320413100"), ("溧阳", "320481002")]
     ]
+    # City departments that lead key projects and submit innovation projects. A separate generator,
+    # so adding departments does not shift the records generated after them.
+    main_rng, b.rng = b.rng, random.Random(20230129)
+    for name in CITY_DEPARTMENTS:
+        b.org(name, K.GOVERNMENT_DEPARTMENT, "320400", prefix=gov)
+    b.rng = main_rng
     b.flush()
     del landlord, committee, transport, market
 
@@ -349,7 +380,7 @@ def build_city(rng: random.Random, admin: Any) -> None:
         "特种设备安全监察处",
         [(Role.CITY_OFFICIAL, "320400")],
     )
-    account("inspection.station", "许斌", inspection, "检验员", [(Role.INSPECTOR, "320404")])
+    account("inspection.station", "许斌", inspection, "检验员", [(Role.INSPECTION_STATION_OPERATOR, None)])
     account("visitor", "林秀", Organisation.objects.get(name="红梅村公共安全体验馆"), "访客", [(Role.PUBLIC_VISITOR, None)])
 
     # Staff without accounts: a safety manager and a few employees per enterprise.
@@ -365,6 +396,12 @@ def build_city(rng: random.Random, admin: Any) -> None:
                 )
             )
     Person.objects.bulk_create(people)
+
+    # Accounts added later draw on their own generator, so the records above stay as they were.
+    rng = random.Random(20230130)
+    housing = Organisation.objects.get(name="常州市住房和城乡建设局")
+    account("dept.housing", "钱伟", housing, "市住建局安全监管处", [(Role.DEPARTMENT_OFFICER, None)])
+    account("judge.zhang", "张立新", housing, "创新创优项目评审专家（市住建局）", [(Role.EXPERT, "320400")])
     assert RoleAssignment.objects.exists()
 
 
@@ -381,5 +418,8 @@ DEMO_LOGINS = [
     ("fire.officer", "市消防救援支队 fire officer"),
     ("filling.operator", "filling-station operator"),
     ("market.official", "市场监督管理局 official"),
+    ("inspection.station", "cylinder inspection-station operator"),
+    ("dept.housing", "市住建局 department officer (key projects, innovation)"),
+    ("judge.zhang", "innovation judge (from 市住建局)"),
     ("visitor", "public visitor"),
 ]

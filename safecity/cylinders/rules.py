@@ -1,0 +1,1 @@
+"""Cylinder rules (TSG 23-2021)."""

@@ -1,0 +1,1 @@
+"""Reads of the cylinders app (filled in by its implementation)."""

@@ -1,0 +1,1 @@
+"""Writes of the cylinders app (filled in by its implementation)."""

@@ -1,0 +1,1 @@
+"""Reads of the innovation app (filled in by its implementation)."""

@@ -1,0 +1,1 @@
+"""Writes of the innovation app (filled in by its implementation)."""

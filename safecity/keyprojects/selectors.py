@@ -1,0 +1,1 @@
+"""Reads of the keyprojects app (filled in by its implementation)."""

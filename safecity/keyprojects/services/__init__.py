@@ -1,0 +1,1 @@
+"""Writes of the keyprojects app (filled in by its implementation)."""

@@ -1,0 +1,1 @@
+"""Reads of the ledger app (filled in by its implementation)."""

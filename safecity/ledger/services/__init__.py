@@ -1,0 +1,1 @@
+"""Writes of the ledger app (filled in by its implementation)."""
