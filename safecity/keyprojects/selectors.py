@@ -1,1 +1,210 @@
-"""Reads of the keyprojects app (filled in by its implementation)."""
+"""Reads of the key projects: scoped lists, one project, and the computed schedule figures.
+
+Every list goes through :func:`safecity.core.scoping.scoped`. The M2M lookups of the scope rule
+(districts, participating departments) can match a project several times, so every list is made
+unique with ``pk__in`` (a subquery), which keeps ordering and counting exact on every database.
+The status figures of the plan dashboard, the cockpit and the monthly report all come from
+:func:`evaluate` and :func:`status_counts`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from safecity.core.scoping import principal_for, scoped
+from safecity.keyprojects import schedule
+from safecity.keyprojects.choices import ProjectStatus
+from safecity.keyprojects.models import KeyProject, Milestone, ProgressEvidence, ProgressReport, SubSystem, YearPlan
+
+COMMITTEE_ROLES = frozenset({"city_admin", "city_official"})
+
+
+def is_committee(user: Any) -> bool:
+    """The committee office (市安委办): city administrators and city officials, city-wide."""
+    principal = principal_for(user)
+    return principal.is_superuser or (bool(principal.roles & COMMITTEE_ROLES) and principal.is_city_wide)
+
+
+def sees_key_projects(user: Any) -> bool:
+    principal = principal_for(user)
+    return principal.is_superuser or bool(
+        principal.roles & {"city_admin", "city_official", "district_official", "department_officer"}
+    )
+
+
+def subsystem_list(*, user: Any) -> QuerySet[SubSystem]:
+    return scoped(SubSystem, user)
+
+
+def plan_list(*, user: Any) -> QuerySet[YearPlan]:
+    return scoped(YearPlan, user)
+
+
+def plan_get(*, user: Any, year: int) -> YearPlan:
+    plan = plan_list(user=user).filter(year=year).first()
+    if plan is None:
+        raise Http404
+    return plan
+
+
+def _unique(queryset: QuerySet[Any], user: Any) -> QuerySet[Any]:
+    visible = scoped(queryset.model, user)
+    return queryset.filter(pk__in=visible.values("pk"))
+
+
+def project_list(
+    *,
+    user: Any,
+    plan: YearPlan | None = None,
+    sub_system: Any = None,
+    lead_department: Any = None,
+    district: Any = None,
+) -> QuerySet[KeyProject]:
+    """The projects ``user`` may see (each once), with what the lists and the schedule need."""
+    queryset = KeyProject.objects.all()
+    if plan is not None:
+        queryset = queryset.filter(plan=plan)
+    if sub_system:
+        queryset = queryset.filter(sub_system=sub_system)
+    if lead_department:
+        queryset = queryset.filter(lead_department=lead_department)
+    if district:
+        queryset = queryset.filter(pk__in=KeyProject.objects.filter(districts=district).values("pk"))
+    return with_schedule(_unique(queryset, user))
+
+
+def with_schedule(queryset: QuerySet[KeyProject]) -> QuerySet[KeyProject]:
+    """What the lists and the schedule computations read, in a fixed number of queries."""
+    return (
+        queryset.select_related("plan", "sub_system", "lead_department")
+        .prefetch_related(
+            "districts",
+            Prefetch("milestones", queryset=Milestone.objects.order_by("planned_date", "id")),
+            Prefetch("reports", queryset=ProgressReport.objects.order_by("reported_on", "id")),
+        )
+        .order_by("plan__year", "sequence")
+    )
+
+
+def project_get(*, user: Any, pk: int) -> KeyProject:
+    project = project_list(user=user).prefetch_related("participations__organisation").filter(pk=pk).first()
+    if project is None:
+        raise Http404
+    return project
+
+
+def report_list(*, user: Any, project: KeyProject | None = None) -> QuerySet[ProgressReport]:
+    queryset = ProgressReport.objects.all() if project is None else ProgressReport.objects.filter(project=project)
+    return (
+        _unique(queryset, user)
+        .select_related("milestone", "reporter", "project")
+        .prefetch_related("evidence")
+        .order_by("-reported_on", "-id")
+    )
+
+
+def evidence_get(*, user: Any, pk: int) -> ProgressEvidence:
+    evidence = _unique(ProgressEvidence.objects.filter(pk=pk), user).select_related("report").first()
+    if evidence is None:
+        raise Http404
+    return evidence
+
+
+@dataclass
+class Evaluation:
+    """A project's schedule figures on one date (never stored)."""
+
+    project: KeyProject
+    at: date
+    expected: float
+    actual: float
+    status: str
+    forecast: date | None
+    completions: dict[int, float] = field(default_factory=dict)
+
+    @property
+    def status_label(self) -> str:
+        return str(ProjectStatus(self.status).label)
+
+    @property
+    def gap(self) -> float:
+        return round(self.actual - self.expected, 2)
+
+
+def evaluate(project: KeyProject, at: date) -> Evaluation:
+    """Expected vs actual progress, status and forecast of ``project`` at ``at``, from its milestones
+    and the reports made up to that day (uses prefetched ``milestones`` and ``reports``)."""
+    milestones = list(project.milestones.all())
+    reports = [r for r in project.reports.all() if r.reported_on <= at]
+    reports.sort(key=lambda r: (r.reported_on, r.pk))
+    latest: dict[int, float] = {}
+    for report in reports:
+        latest[report.milestone_id] = float(report.completion)
+    completions = [latest.get(m.pk, 0.0) for m in milestones]
+    expected = schedule.expected_progress(
+        project.start_date, [schedule.MilestoneSpec(m.planned_date, m.weight) for m in milestones], at
+    )
+    actual = schedule.actual_progress([m.weight for m in milestones], completions)
+    completed = schedule.is_completed(completions)
+    status = schedule.classify(expected=expected, actual=actual, completed=completed, thresholds=project.plan.thresholds)
+    history = schedule.progress_history(
+        {m.pk: m.weight for m in milestones}, [(r.reported_on, r.milestone_id, float(r.completion)) for r in reports]
+    )
+    return Evaluation(
+        project=project,
+        at=at,
+        expected=expected,
+        actual=actual,
+        status=status,
+        forecast=schedule.forecast_completion(history),
+        completions={m.pk: latest.get(m.pk, 0.0) for m in milestones},
+    )
+
+
+def evaluation_date(plan: YearPlan, today: date | None = None) -> date:
+    return plan.evaluation_date(today or timezone.localdate())
+
+
+def evaluate_all(projects: Any, at: date) -> list[Evaluation]:
+    return [evaluate(p, at) for p in projects]
+
+
+def status_counts(evaluations: list[Evaluation]) -> dict[str, int]:
+    """Projects per status, with every status present (zeros included) and the total."""
+    counts = Counter(e.status for e in evaluations)
+    result = {status.value: counts.get(status.value, 0) for status in ProjectStatus}
+    result["total"] = len(evaluations)
+    return result
+
+
+def plan_evaluations(*, plan: YearPlan, projects: Any, at: date | None = None) -> list[Evaluation]:
+    """The evaluations the plan dashboard, the cockpit and the reports show (one function for all)."""
+    return evaluate_all(projects, at or evaluation_date(plan))
+
+
+def breakdown(evaluations: list[Evaluation], key: str) -> list[dict[str, Any]]:
+    """Counts per status grouped by ``sub_system``, ``lead_department`` or ``district``."""
+    groups: dict[Any, dict[str, Any]] = {}
+    for ev in evaluations:
+        if key == "district":
+            labels = [(r.pk, r.name, r.code) for r in ev.project.districts.all()]
+        elif key == "sub_system":
+            s = ev.project.sub_system
+            labels = [(s.pk, s.name, f"{s.order:03d}")]
+        else:
+            d = ev.project.lead_department
+            labels = [(d.pk, d.name, d.name)]
+        for pk, name, sort_key in labels:
+            row = groups.setdefault(
+                pk, {"id": pk, "name": name, "sort": sort_key, "total": 0, **{s.value: 0 for s in ProjectStatus}}
+            )
+            row["total"] += 1
+            row[ev.status] += 1
+    return sorted(groups.values(), key=lambda r: r["sort"])
