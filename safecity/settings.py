@@ -253,5 +253,8 @@ SAFECITY_LS_THRESHOLDS = tuple(int(v) for v in env_list("SAFECITY_LS_THRESHOLDS"
 SAFECITY_MAJOR_ACCEPTANCE_DAYS = env_int("SAFECITY_MAJOR_ACCEPTANCE_DAYS", 10)
 # An overdue hazard goes to the liable person first, then after this many days to the supervisor.
 SAFECITY_ESCALATE_AFTER_DAYS = env_int("SAFECITY_ESCALATE_AFTER_DAYS", 3)
+# The verifiable ledger's origin line in its signed checkpoints (C2SP tlog-checkpoint): a schema-less
+# URL naming this log; witnesses pin it together with the log's public key.
+SAFECITY_LEDGER_ORIGIN = env_str("SAFECITY_LEDGER_ORIGIN", "changzhou.safecity.example/cylinders")
 SAFECITY_EVIDENCE_MAX_BYTES = env_int("SAFECITY_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = SAFECITY_EVIDENCE_MAX_BYTES + 1024 * 1024

@@ -23,6 +23,7 @@ def test_department_officer_reports_progress_with_evidence(
     live_server: Any, city: Any, personas: Any, browser: Any, settings: Any, tmp_path: Path
 ) -> None:
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    services.subsystems_seed()  # the live-server test database was flushed: reseed the reference list
     year = date.today().year
     housing = make_org("常州市住房和城乡建设局", OrganisationKind.GOVERNMENT_DEPARTMENT, city.city, actor=city.superuser)
     make_user(city, "dept_officer", housing, Role.DEPARTMENT_OFFICER)

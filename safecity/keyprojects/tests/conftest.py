@@ -49,6 +49,8 @@ def media(settings: Any, tmp_path: Any) -> None:
 @pytest.fixture
 def kp(city: City, personas: Any) -> Plan:
     root = city.superuser
+    # A transactional test run earlier on this worker flushes the rows the data migration seeded.
+    services.subsystems_seed()
     housing = make_org("常州市住房和城乡建设局", OrganisationKind.GOVERNMENT_DEPARTMENT, city.city, actor=root)
     plan = services.plan_create(actor=personas.city_admin, year=YEAR, title="2023年度重点项目", as_of=date(2023, 12, 20))
     fire = SubSystem.objects.get(code="02")
