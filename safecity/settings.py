@@ -256,5 +256,11 @@ SAFECITY_ESCALATE_AFTER_DAYS = env_int("SAFECITY_ESCALATE_AFTER_DAYS", 3)
 # The verifiable ledger's origin line in its signed checkpoints (C2SP tlog-checkpoint): a schema-less
 # URL naming this log; witnesses pin it together with the log's public key.
 SAFECITY_LEDGER_ORIGIN = env_str("SAFECITY_LEDGER_ORIGIN", "changzhou.safecity.example/cylinders")
+# A statement must be signed within this many seconds of its append (no back-dating past the
+# filling gate or a key's retirement); only the platform's own historic imports are exempt.
+SAFECITY_LEDGER_MAX_SKEW_SECONDS = env_int("SAFECITY_LEDGER_MAX_SKEW_SECONDS", 300)
+# The public address printed in QR labels (e.g. https://safecity.changzhou.gov.cn); empty: the
+# address of the request that printed them.
+SAFECITY_PUBLIC_BASE_URL = env_str("SAFECITY_PUBLIC_BASE_URL", "").rstrip("/")
 SAFECITY_EVIDENCE_MAX_BYTES = env_int("SAFECITY_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = SAFECITY_EVIDENCE_MAX_BYTES + 1024 * 1024

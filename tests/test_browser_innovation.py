@@ -46,12 +46,19 @@ def test_judge_scores_and_is_not_offered_own_department(live_server: Any, city: 
     assert errors == []
 
     # The committee office's ranking page draws each judge's strictness before and after normalisation.
+    score_all(contest, personas)
     committee = browser.new_page(locale="en-GB")
     committee.on("pageerror", lambda exc: errors.append(str(exc)))
     _login(committee, live_server.url, "city_admin")
     committee.goto(f"{live_server.url}/innovation/rounds/{contest.round.pk}/ranking/")
     committee.wait_for_selector("#chart-raw canvas")
     committee.wait_for_selector("#chart-z canvas")
+    for chart_id in ("chart-raw", "chart-z"):
+        boxes = committee.evaluate(
+            "id => echarts.getInstanceByDom(document.getElementById(id)).getOption().series[0].data", chart_id
+        )
+        # One box (min, Q1, median, Q3, max) per judge, drawn from real totals (not empty, not all zero).
+        assert len(boxes) == 3 and all(len(box) == 5 and box[-1] > 0 for box in boxes), boxes
     assert "深度安全体检" in committee.locator("[data-testid=ranking-table]").inner_text()
     assert errors == []
 

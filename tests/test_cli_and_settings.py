@@ -35,10 +35,13 @@ def test_figures_prints_every_indicator_computed_from_records(city: Any) -> None
 
 def test_cockpit_and_figures_agree(client: Any, city: Any, personas: Any) -> None:
     client.force_login(personas.city_official)
-    api = client.get("/api/cockpit/figures/", {"region": "320400", "year": 2023}).json()["indicators"]
+    body = client.get("/api/cockpit/figures/", {"region": "320400", "year": 2023}).json()
+    api = body["indicators"]
     out = io.StringIO()
     call_command("figures", region="320400", year=2023, stdout=out)
-    assert api == json.loads(out.getvalue())
+    assert {**api, **body["panels"]} == json.loads(out.getvalue())
+    # Panels (the cockpit's breakdowns) are printed too, with plain labels and values.
+    assert set(body["panels"]["firecases.cases_by_state"]) == {"labels", "values"}
     page = client.get("/", {"region": "320400", "year": 2023}).content.decode()
     assert f'data-indicator="core.organisations.total">\n      <div class="value">{api["core.organisations.total"]}</div>' in page
 

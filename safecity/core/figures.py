@@ -2,11 +2,12 @@
 
 An indicator is a function of a :class:`FigureContext` (region, year, viewer) that computes one
 figure from the records. The cockpit page, the API and ``safecity figures`` all call
-:func:`compute_indicators`, so they show the same numbers.
+:func:`compute_indicators` (and :func:`compute_panels` for the breakdowns), so they show the same numbers.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -97,3 +98,9 @@ def panels() -> list[Panel]:
 def compute_indicators(ctx: FigureContext) -> dict[str, Any]:
     """Every registered indicator's value for ``ctx``, keyed by indicator id."""
     return {ind.id: ind.compute(ctx) for ind in indicators()}
+
+
+def compute_panels(ctx: FigureContext) -> dict[str, Any]:
+    """Every registered panel's data (the breakdowns the cockpit draws as charts), keyed by panel id,
+    with translated labels made plain strings so the result is JSON."""
+    return {p.id: json.loads(json.dumps(p.data(ctx), ensure_ascii=False, default=str)) for p in panels()}

@@ -44,6 +44,8 @@ class ScopeRule:
     organisation_change_roles: organisation roles that may change their own organisation's rows.
     view_roles: when set, only these roles see the rows at all (e.g. procuratorate cases: only
         procurators and fire officers), whatever else a grant would reach.
+    region_ancestors: jurisdiction roles also SEE (never change) rows whose region contains their
+        jurisdiction, e.g. a city-wide key project is seen by every district official.
     """
 
     region_path: str | None = None
@@ -54,6 +56,14 @@ class ScopeRule:
     change_roles: frozenset[str] = frozenset({"city_admin"})
     organisation_change_roles: frozenset[str] = frozenset()
     view_roles: frozenset[str] | None = None
+    region_ancestors: bool = False
+
+
+def ancestor_paths(region_path: str) -> list[str]:
+    """The materialised paths of the regions above ``region_path`` ("320000/320400/320411/" ->
+    ["320000/", "320000/320400/"])."""
+    parts = [p for p in region_path.split("/") if p]
+    return ["".join(f"{p}/" for p in parts[:n]) for n in range(1, len(parts))]
 
 
 @dataclass(frozen=True)
@@ -190,6 +200,8 @@ def scope_q(model: type[models.Model], principal: Principal, action: str = VIEW)
                 continue
         if reach is Reach.JURISDICTION and rule.region_path:
             parts.append(Q(**{f"{rule.region_path}__startswith": grant.region_path}))
+            if action == VIEW and rule.region_ancestors and (above := ancestor_paths(grant.region_path)):
+                parts.append(Q(**{f"{rule.region_path}__in": above}))
         elif reach is Reach.JURISDICTION and rule.authenticated and _city_wide(grant):
             # Reference data without a region (a dictionary, a catalogue): a city-wide grant reaches all of it.
             return None

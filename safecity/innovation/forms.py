@@ -10,6 +10,19 @@ from django.utils.translation import gettext_lazy as _
 from safecity.innovation.choices import InnovationCategory, LibraryKind
 
 
+class RoundForm(forms.Form):
+    """Open a year's selection round (the committee office); the service checks the rules."""
+
+    year = forms.IntegerField(min_value=2000, max_value=2100, label=_("Year"))
+    title = forms.CharField(max_length=200, label=_("Title"))
+    select_count = forms.IntegerField(min_value=1, initial=38, label=_("Number to select"))
+    scale_max = forms.IntegerField(min_value=1, max_value=100, initial=10, label=_("Score scale (maximum)"))
+    min_judges = forms.IntegerField(min_value=1, initial=3, label=_("Minimum judges per entry"))
+    submission_deadline = forms.DateField(
+        label=_("Submission deadline"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+
 class EntryForm(forms.Form):
     department = forms.ModelChoiceField(queryset=None, label=_("Department"))  # type: ignore[arg-type]
     category = forms.ChoiceField(choices=InnovationCategory.choices, label=_("Category"))

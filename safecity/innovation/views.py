@@ -3,7 +3,6 @@ are shown as messages (nothing changed). The published list and the library need
 
 from __future__ import annotations
 
-import json
 from statistics import median
 from typing import Any
 
@@ -30,8 +29,27 @@ def _errors(request: HttpRequest, error: ValidationError) -> None:
 
 @login_required
 def round_list(request: HttpRequest) -> HttpResponse:
+    """The rounds; the committee office opens a year's round here (the same service as the API)."""
+    committee = services.is_committee(request.user)
+    form = forms.RoundForm(request.POST or None) if committee else None
+    status = 200
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                round = services.round_create(actor=request.user, **form.cleaned_data)
+                messages.success(request, _("The selection round of %(year)s is open.") % {"year": round.year})
+                return redirect("innovation:round-detail", pk=round.pk)
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    for message in errors:
+                        form.add_error(field if field in form.fields else None, message)
+        status = 400
     rounds = selectors.round_list(user=request.user)
-    return render(request, "innovation/round_list.html", {"rounds": rounds, "committee": services.is_committee(request.user)})
+    return render(
+        request, "innovation/round_list.html", {"rounds": rounds, "committee": committee, "form": form}, status=status
+    )
 
 
 def _submit_departments(user: Any, round: SelectionRound) -> Any:
@@ -275,7 +293,7 @@ def ranking_page(request: HttpRequest, pk: int) -> HttpResponse:
             "result": result,
             "rows": rows,
             "judge_labels": labels,
-            "chart": json.dumps(chart, ensure_ascii=False),
+            "chart": chart,
             "tie_labels": tie_labels,
             "tie_order": [tie_labels[k] for k in ranking.TIE_BREAKS[1:]],
             "top_name": _top_name(result.criteria),

@@ -45,7 +45,14 @@ class KeyProjectMilestoneSerializer(serializers.ModelSerializer):
         fields = ["id", "project", "name", "planned_date", "weight"]
 
 
+class CooperatingDepartmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
 class KeyProjectSerializer(serializers.ModelSerializer):
+    cooperating_departments = serializers.SerializerMethodField()
+    forecast_later_than_planned = serializers.SerializerMethodField()
     sub_system_name = serializers.CharField(source="sub_system.name", read_only=True)
     lead_department_name = serializers.CharField(source="lead_department.name", read_only=True)
     districts = serializers.SerializerMethodField()
@@ -57,13 +64,21 @@ class KeyProjectSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = KeyProject
-        fields = ["id", "plan", "sequence", "name", "sub_system", "sub_system_name", "lead_department", "lead_department_name", "districts", "goal", "budget", "deliverables", "start_date", "milestones", "expected", "actual", "status", "forecast"]  # fmt: skip
+        fields = ["id", "plan", "sequence", "name", "sub_system", "sub_system_name", "lead_department", "lead_department_name", "cooperating_departments", "districts", "goal", "budget", "deliverables", "start_date", "milestones", "expected", "actual", "status", "forecast", "forecast_later_than_planned"]  # fmt: skip
 
     def _ev(self, obj: KeyProject) -> selectors.Evaluation:
         cache = self.context.setdefault("evaluations", {})
         if obj.pk not in cache:
             cache[obj.pk] = selectors.evaluate(obj, selectors.evaluation_date(obj.plan))
         return cache[obj.pk]
+
+    @extend_schema_field(CooperatingDepartmentSerializer(many=True))
+    def get_cooperating_departments(self, obj: KeyProject) -> Any:
+        return [{"id": o.pk, "name": o.name} for o in obj.cooperating()]
+
+    def get_forecast_later_than_planned(self, obj: KeyProject) -> bool:
+        """On schedule, yet forecast after the last milestone's date (information only)."""
+        return self._ev(obj).forecast_late
 
     def get_districts(self, obj: KeyProject) -> list[str]:
         return [r.code for r in obj.districts.all()]
@@ -208,7 +223,7 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     @action(detail=True)
     def export(self, request: Request, year: int) -> HttpResponse:
         plan = self.get_object()
-        projects = selectors.project_list(user=request.user, plan=plan).prefetch_related("participations__organisation")
+        projects = selectors.project_list(user=request.user, plan=plan)
         response = HttpResponse(services.plan_export_workbook(projects=projects), content_type=XLSX)
         response["Content-Disposition"] = f'attachment; filename="keyprojects-{plan.year}.xlsx"'
         return response

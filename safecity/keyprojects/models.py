@@ -25,7 +25,12 @@ COMMITTEE = frozenset({"city_admin", "city_official"})
 
 # Who sees a key project: jurisdiction roles through the districts it involves (the city region for
 # a city-wide project), a department officer through the departments that lead or cooperate.
-PROJECT_SCOPE = ScopeRule(region_path="districts__path", organisation="participations__organisation", change_roles=COMMITTEE)
+PROJECT_SCOPE = ScopeRule(
+    region_path="districts__path",
+    organisation="participations__organisation",
+    change_roles=COMMITTEE,
+    region_ancestors=True,
+)
 
 
 def _scope(prefix: str) -> ScopeRule:
@@ -33,6 +38,7 @@ def _scope(prefix: str) -> ScopeRule:
         region_path=f"{prefix}districts__path",
         organisation=f"{prefix}participations__organisation",
         change_roles=COMMITTEE,
+        region_ancestors=True,
     )
 
 
@@ -296,7 +302,7 @@ class ProgressEvidence(AuditedModel):
         return self.file.name.rsplit("/", 1)[-1]
 
 
-class MilestoneReminder(models.Model):
+class MilestoneReminder(AuditedModel):
     """A reminder sent about a milestone (the outbox of the daily job): once per milestone and person."""
 
     milestone = models.ForeignKey(Milestone, verbose_name=_("milestone"), on_delete=models.CASCADE, related_name="reminders")
@@ -317,7 +323,7 @@ class MilestoneReminder(models.Model):
         return f"{self.milestone_id} {self.kind} {self.recipient_id}"
 
 
-class StatusObservation(models.Model):
+class StatusObservation(AuditedModel):
     """The status the daily job last saw for a project (the memory of the escalation): a new row only
     when the status changed, so the committee office is told once per change into "behind" or
     "seriously behind". This is a log of observations; statistics never read it."""

@@ -3,6 +3,7 @@
 Computed at the month's last day (or the plan's evaluation date if earlier) with the same
 :func:`safecity.keyprojects.selectors.plan_evaluations` as the dashboard, over the projects the
 user may see. WeasyPrint is imported only here; the PDF embeds the WenQuanYi Micro Hei font.
+Both follow the active language (the requesting user's; Chinese, the site default, otherwise).
 """
 
 from __future__ import annotations
@@ -13,19 +14,14 @@ from datetime import date
 from typing import Any
 
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from safecity.keyprojects import selectors
 from safecity.keyprojects.choices import ProjectStatus
 from safecity.keyprojects.models import YearPlan
 
 FONT_FAMILY = "WenQuanYi Micro Hei"
-STATUS_ZH = {
-    ProjectStatus.COMPLETED: "完成",
-    ProjectStatus.ON_SCHEDULE: "达到时序进度",
-    ProjectStatus.BEHIND: "滞后",
-    ProjectStatus.SERIOUSLY_BEHIND: "严重滞后",
-}
 
 
 def monthly_report(*, user: Any, plan: YearPlan, month: int) -> dict[str, Any]:
@@ -48,7 +44,6 @@ def monthly_report(*, user: Any, plan: YearPlan, month: int) -> dict[str, Any]:
                 "expected": ev.expected,
                 "actual": ev.actual,
                 "status": ev.status,
-                "status_zh": STATUS_ZH[ProjectStatus(ev.status)],
                 "reports": len(in_month),
                 "forecast": ev.forecast,
                 "notes": "；".join(r.note for r in in_month if r.note)[:300],
@@ -61,38 +56,52 @@ def monthly_report(*, user: Any, plan: YearPlan, month: int) -> dict[str, Any]:
         "counts": selectors.status_counts(evaluations),
         "by_sub_system": selectors.breakdown(evaluations, "sub_system"),
         "rows": rows,
-        "status_zh": {s.value: z for s, z in STATUS_ZH.items()},
+    }
+
+
+def _status_label(code: str) -> str:
+    return str(ProjectStatus(code).label)
+
+
+def _status_headings() -> list[str]:
+    return [str(s.label) for s in ProjectStatus]
+
+
+def _title(data: dict[str, Any]) -> str:
+    return _("Key projects %(year)s: progress report for month %(month)s") % {
+        "year": data["plan"].year,
+        "month": data["month"],
     }
 
 
 def monthly_xlsx(data: dict[str, Any]) -> bytes:
+    """The report as a workbook, in the active language (the requesting user's; Chinese by default)."""
     from openpyxl import Workbook
 
     workbook = Workbook()
     summary = workbook.active
-    summary.title = "汇总"
-    plan = data["plan"]
-    summary.append([f"{plan.year}年重点项目{data['month']}月进展通报", f"统计截至 {data['at']:%Y-%m-%d}"])
-    summary.append(["项目总数", "完成", "达到时序进度", "滞后", "严重滞后"])
+    summary.title = _("Monthly summary")[:31]
+    summary.append([_title(data), _("Statistics as of %(date)s") % {"date": f"{data['at']:%Y-%m-%d}"}])
+    summary.append([_("Total projects"), *_status_headings()])
     c = data["counts"]
-    summary.append([c["total"], c["completed"], c["on_schedule"], c["behind"], c["seriously_behind"]])
+    summary.append([c["total"], *(c[s.value] for s in ProjectStatus)])
     summary.append([])
-    summary.append(["子体系", "项目数", "完成", "达到时序进度", "滞后", "严重滞后"])
+    summary.append([_("Sub-system"), _("Number of projects"), *_status_headings()])
     for r in data["by_sub_system"]:
-        summary.append([r["name"], r["total"], r["completed"], r["on_schedule"], r["behind"], r["seriously_behind"]])
-    detail = workbook.create_sheet("项目进展")
+        summary.append([r["name"], r["total"], *(r[s.value] for s in ProjectStatus)])
+    detail = workbook.create_sheet(_("Project progress")[:31])
     detail.append(
         [
-            "序号",
-            "项目名称",
-            "所属子体系",
-            "牵头部门",
-            "时序进度（%）",
-            "实际进度（%）",
-            "状态",
-            "本月报告数",
-            "预计完成日期",
-            "本月进展",
+            _("Sequence"),
+            _("Project name"),
+            _("Sub-system"),
+            _("Lead department"),
+            _("Time-based schedule (%)"),
+            _("Actual progress (%)"),
+            _("Status"),
+            _("Reports this month"),
+            _("Forecast completion"),
+            _("Progress this month"),
         ]
     )
     for r in data["rows"]:
@@ -104,7 +113,7 @@ def monthly_xlsx(data: dict[str, Any]) -> bytes:
                 r["lead"],
                 r["expected"],
                 r["actual"],
-                r["status_zh"],
+                _status_label(r["status"]),
                 r["reports"],
                 r["forecast"],
                 r["notes"],
@@ -115,11 +124,32 @@ def monthly_xlsx(data: dict[str, Any]) -> bytes:
     return buffer.getvalue()
 
 
+def _page_footer() -> str:
+    """The CSS ``content`` of the page footer ("Page 1 of 3" / "第 1 页 / 共 3 页")."""
+    text = _("Page %(page)s of %(pages)s") % {"page": "\x00page\x00", "pages": "\x00pages\x00"}
+    parts = []
+    for index, piece in enumerate(text.split("\x00")):
+        if index % 2:
+            parts.append(f"counter({piece})")
+        elif piece:
+            parts.append('"' + piece.replace("\\", "").replace('"', "") + '"')
+    return " ".join(parts)
+
+
 def monthly_pdf(data: dict[str, Any]) -> bytes:
+    """The report as a PDF (WenQuanYi embedded), in the active language (Chinese by default)."""
     from weasyprint import HTML
 
-    with translation.override("zh-hans"):
-        html = render_to_string(
-            "keyprojects/monthly_pdf.html", {**data, "font_family": FONT_FAMILY, "generated_at": timezone.localtime()}
-        )
+    html = render_to_string(
+        "keyprojects/monthly_pdf.html",
+        {
+            **data,
+            "title": _title(data),
+            "rows": [{**r, "status_label": _status_label(r["status"])} for r in data["rows"]],
+            "status_headings": _status_headings(),
+            "page_footer": _page_footer(),
+            "font_family": FONT_FAMILY,
+            "generated_at": timezone.localtime(),
+        },
+    )
     return HTML(string=html).write_pdf()

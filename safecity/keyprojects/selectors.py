@@ -21,7 +21,15 @@ from django.utils import timezone
 from safecity.core.scoping import principal_for, scoped
 from safecity.keyprojects import schedule
 from safecity.keyprojects.choices import ProjectStatus
-from safecity.keyprojects.models import KeyProject, Milestone, ProgressEvidence, ProgressReport, SubSystem, YearPlan
+from safecity.keyprojects.models import (
+    KeyProject,
+    Milestone,
+    ProgressEvidence,
+    ProgressReport,
+    ProjectDepartment,
+    SubSystem,
+    YearPlan,
+)
 
 COMMITTEE_ROLES = frozenset({"city_admin", "city_official"})
 
@@ -86,6 +94,7 @@ def with_schedule(queryset: QuerySet[KeyProject]) -> QuerySet[KeyProject]:
         queryset.select_related("plan", "sub_system", "lead_department")
         .prefetch_related(
             "districts",
+            Prefetch("participations", queryset=ProjectDepartment.objects.select_related("organisation")),
             Prefetch("milestones", queryset=Milestone.objects.order_by("planned_date", "id")),
             Prefetch("reports", queryset=ProgressReport.objects.order_by("reported_on", "id")),
         )
@@ -94,7 +103,7 @@ def with_schedule(queryset: QuerySet[KeyProject]) -> QuerySet[KeyProject]:
 
 
 def project_get(*, user: Any, pk: int) -> KeyProject:
-    project = project_list(user=user).prefetch_related("participations__organisation").filter(pk=pk).first()
+    project = project_list(user=user).filter(pk=pk).first()
     if project is None:
         raise Http404
     return project
@@ -128,6 +137,18 @@ class Evaluation:
     status: str
     forecast: date | None
     completions: dict[int, float] = field(default_factory=dict)
+    planned_end: date | None = None
+
+    @property
+    def forecast_late(self) -> bool:
+        """On schedule by the thresholds, yet the forecast lies after the last milestone's date: a
+        warning shown beside the status (information only; the status stays computed)."""
+        return (
+            self.status == ProjectStatus.ON_SCHEDULE
+            and self.forecast is not None
+            and self.planned_end is not None
+            and self.forecast > self.planned_end
+        )
 
     @property
     def status_label(self) -> str:
@@ -165,6 +186,7 @@ def evaluate(project: KeyProject, at: date) -> Evaluation:
         status=status,
         forecast=schedule.forecast_completion(history),
         completions={m.pk: latest.get(m.pk, 0.0) for m in milestones},
+        planned_end=max((m.planned_date for m in milestones), default=None),
     )
 
 

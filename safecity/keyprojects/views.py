@@ -16,6 +16,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.dates import MONTHS_3
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -62,9 +63,13 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "keyprojects/plan_list.html", {"plans": plans, "committee": selectors.is_committee(request.user)})
 
 
+CHART_ROW_PX = 22  # every category row of a bar chart gets room for its own label
+
+
 def _chart(evaluations: list[selectors.Evaluation], key: str) -> dict[str, Any]:
     rows = selectors.breakdown(evaluations, key)
     return {
+        "height": 70 + CHART_ROW_PX * len(rows),
         "labels": [r["name"] for r in rows],
         "series": [
             {"name": str(s.label), "colour": STATUS_COLOURS[s], "values": [r[s.value] for r in rows]} for s in ProjectStatus
@@ -90,6 +95,7 @@ def plan_dashboard(request: HttpRequest, year: int) -> HttpResponse:
             "by_department": selectors.breakdown(evaluations, "lead_department"),
             "by_district": selectors.breakdown(evaluations, "district"),
             "chart": _chart(evaluations, "sub_system"),
+            "district_chart": _chart(evaluations, "district"),
             "committee": selectors.is_committee(request.user),
             "months": range(1, 13),
         },
@@ -133,7 +139,7 @@ def project_list(request: HttpRequest, year: int) -> HttpResponse:
     )
 
 
-def _gantt_data(evaluations: list[selectors.Evaluation], at: date) -> dict[str, Any]:
+def _gantt_data(evaluations: list[selectors.Evaluation], at: date, year: int) -> dict[str, Any]:
     rows = []
     for ev in evaluations:
         p = ev.project
@@ -154,7 +160,17 @@ def _gantt_data(evaluations: list[selectors.Evaluation], at: date) -> dict[str, 
                 ],
             }
         )
-    return {"rows": rows, "today": at}
+    return {
+        "rows": rows,
+        "today": at,
+        "year": year,
+        "legend": {
+            "done": _("Milestone done"),
+            "open": _("Milestone not done"),
+            "statuses": [{"name": str(s.label), "colour": STATUS_COLOURS[s]} for s in ProjectStatus],
+            "months": [str(MONTHS_3[m]).title() for m in range(1, 13)],
+        },
+    }
 
 
 @_members
@@ -165,7 +181,7 @@ def gantt(request: HttpRequest, year: int) -> HttpResponse:
     return render(
         request,
         "keyprojects/gantt.html",
-        {"plan": plan, "form": form, "gantt": _json(_gantt_data(evaluations, at)), "height": 80 + 26 * len(evaluations)},
+        {"plan": plan, "form": form, "gantt": _json(_gantt_data(evaluations, at, plan.year)), "height": 110 + 26 * len(evaluations)},
     )
 
 
@@ -197,7 +213,7 @@ def _detail(request: HttpRequest, project: Any, evaluation: selectors.Evaluation
             "library": library_selectors.key_project_library(user=request.user, key_project=project),
             "library_candidates": _library_candidates(request.user, project),
             "form": form,
-            "gantt": _json(_gantt_data([evaluation], evaluation.at)),
+            "gantt": _json(_gantt_data([evaluation], evaluation.at, project.plan.year)),
         },
         status=status,
     )
@@ -276,7 +292,7 @@ def evidence_file(request: HttpRequest, pk: int) -> HttpResponse:
 @_members
 def plan_export(request: HttpRequest, year: int) -> HttpResponse:
     plan = selectors.plan_get(user=request.user, year=year)
-    projects = selectors.project_list(user=request.user, plan=plan).prefetch_related("participations__organisation")
+    projects = selectors.project_list(user=request.user, plan=plan)
     response = HttpResponse(services.plan_export_workbook(projects=projects), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="keyprojects-{plan.year}.xlsx"'
     return response

@@ -20,7 +20,7 @@ from safecity.core.api.serializers import (
     RegionSerializer,
     RoleAssignmentSerializer,
 )
-from safecity.core.figures import FigureContext, compute_indicators
+from safecity.core.figures import FigureContext, compute_indicators, compute_panels
 from safecity.core.filtersets import AuditEntryFilterSet, OrganisationFilterSet, PersonFilterSet
 from safecity.core.paging import api_year
 from safecity.core.scoping import principal_for
@@ -129,7 +129,7 @@ class MeView(APIView):
 
 
 class FiguresView(APIView):
-    """Every cockpit indicator for a region and year, within the caller's reach (as the cockpit shows)."""
+    """Every cockpit indicator and panel for a region and year, within the caller's reach (as the cockpit shows)."""
 
     @extend_schema(
         parameters=[
@@ -142,4 +142,6 @@ class FiguresView(APIView):
         region = selectors.cockpit_region(user=request.user, code=request.query_params.get("region"))
         year = api_year(request)
         ctx = FigureContext(region=region, year=year, user=request.user)
-        return Response({"region": region.code, "year": year, "indicators": compute_indicators(ctx)})
+        return Response(
+            {"region": region.code, "year": year, "indicators": compute_indicators(ctx), "panels": compute_panels(ctx)}
+        )

@@ -66,3 +66,25 @@ def test_view_roles_limit_who_sees_a_model_at_all(city: Any, personas: Any) -> N
         assert scoped(Organisation, personas.city_official).count() == Organisation.objects.count()
     finally:
         Organisation.scope_rule = original  # type: ignore[misc]
+
+
+def test_region_ancestors_let_a_district_see_but_not_change_city_wide_rows(city: Any, personas: Any) -> None:
+    from safecity.core.scoping import ScopeRule, ancestor_paths
+
+    assert ancestor_paths("320000/320400/320411/") == ["320000/", "320000/320400/"]
+    assert ancestor_paths("320000/") == []
+    city_wide = city.city_department  # an organisation whose region is the city itself
+    original = Organisation.scope_rule
+    try:
+        Organisation.scope_rule = ScopeRule(
+            region_path="region__path", region_ancestors=True, change_roles=frozenset({"district_official"})
+        )  # type: ignore[misc]
+        seen = names(scoped(Organisation, personas.district_a))
+        assert city_wide.name in seen and "常州甲化工有限公司" in seen
+        assert "常州乙化工有限公司" not in seen  # a sibling district's row stays out of reach
+        assert can(personas.district_a, city_wide)
+        assert not can(personas.district_a, city_wide, CHANGE)
+        assert can(personas.district_a, city.enterprise_a, CHANGE)
+        assert not scoped(Organisation, personas.outsider).exists()
+    finally:
+        Organisation.scope_rule = original  # type: ignore[misc]

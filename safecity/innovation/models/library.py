@@ -108,6 +108,7 @@ KEY_PROJECT_CITATION_SCOPE = ScopeRule(
     region_path="key_project__districts__path",
     organisation="key_project__participations__organisation",
     change_roles=COMMITTEE_ROLES,
+    region_ancestors=True,
 )
 
 

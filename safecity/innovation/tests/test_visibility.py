@@ -3,6 +3,9 @@ the API error format; the demo's figures."""
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
@@ -90,8 +93,15 @@ def test_pages_per_persona(contest, personas, client):
 def test_ranking_page_shows_every_judge_and_the_method(contest, personas, client):
     score_all(contest, personas)
     client.force_login(personas.city_admin)
-    page = client.get(reverse("innovation:ranking", args=[contest.round.pk])).content.decode()
+    response = client.get(reverse("innovation:ranking", args=[contest.round.pk]))
+    page = response.content.decode()
     assert "纸质评委" in page and "50 + 10" in page and "earlier submission" in page and "ranking-chart" in page
+    # The chart data is encoded once: the script element parses to an object, not to a string.
+    raw = re.search(r'<script id="ranking-chart" type="application/json">(.*?)</script>', page, re.S)
+    assert raw is not None
+    chart = json.loads(raw.group(1))
+    assert isinstance(chart, dict) and len(chart["judges"]) == len(chart["raw"]) == len(chart["z"]) == 3
+    assert all(len(box) == 5 and box[-1] > 0 for box in chart["raw"])
 
 
 def test_anonymous_sees_only_published_list_and_library(contest, personas, client):
@@ -261,3 +271,30 @@ def test_api_library_create_and_hazard_link(contest, personas, city, client):
     assert [h["code"] for h in detail["hazards"]] == [hazard.code]
     client.logout()
     assert client.get(f"/api/innovation/library/{created.json()['id']}/").json()["hazards"] == []
+
+
+def test_committee_opens_a_round_from_the_page(contest, personas, client):
+    url = reverse("innovation:round-list")
+    data = {
+        "year": 2031,
+        "title": "2031年度安全生产创新项目评选",
+        "select_count": 20,
+        "scale_max": 100,
+        "min_judges": 2,
+        "submission_deadline": "2031-06-30",
+    }
+    for name in ("district_a", "expert", "outsider"):
+        client.force_login(getattr(personas, name))
+        assert 'data-testid="round-create"' not in client.get(url).content.decode(), name
+        assert client.post(url, data).status_code == 403, name
+    assert not SelectionRound.objects.filter(year=2031).exists()
+    client.force_login(personas.city_official)
+    assert 'data-testid="round-create"' in client.get(url).content.decode()
+    response = client.post(url, data)
+    round = SelectionRound.objects.get(year=2031)
+    assert response.status_code == 302 and response["Location"] == reverse("innovation:round-detail", args=[round.pk])
+    assert (round.select_count, round.scale_max, round.min_judges, round.state) == (20, 100, 2, "open")
+    # A second round for the same year is refused by the service; the form says why, nothing changes.
+    response = client.post(url, {**data, "title": "重复"})
+    assert response.status_code == 400 and "year" in response.context["form"].errors
+    assert SelectionRound.objects.filter(year=2031).count() == 1

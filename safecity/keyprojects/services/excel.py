@@ -222,10 +222,13 @@ def parse_workbook(content: bytes, plan: YearPlan) -> tuple[list[_Project], list
         if _text(raw_budget):
             try:
                 budget = Decimal(str(raw_budget)).quantize(Decimal("0.01"))
-                if budget < 0 or budget >= Decimal("1e10"):
+                if budget >= Decimal("1e10"):
                     raise InvalidOperation
             except (InvalidOperation, ValueError):
                 err(S, row, "预算（万元）", _("The budget is an amount in 10,000 yuan, such as 120.5."))
+                budget = None
+            if budget is not None and budget < 0:
+                err(S, row, "预算（万元）", _("The budget cannot be negative (%(b)s): negative amounts are refused.") % {"b": budget})
                 budget = None
         start = _date(values["开始日期"])
         if _text(values["开始日期"]) and start is None:

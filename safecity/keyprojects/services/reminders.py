@@ -3,6 +3,8 @@
 - A milestone not yet complete whose planned date falls within the plan's ``reminder_days`` from
   today is announced once to each officer of the lead department (a :class:`MilestoneReminder`
   row claims the reminder, so running the job twice sends nothing twice).
+- Every row the job writes (reminders, observations, notifications) is recorded in the audit trail,
+  one entry per row.
 - When a project's computed status changes into "behind" or "seriously behind", the committee
   office (city administrators and city officials) is told once per change; the job keeps the last
   status it saw in :class:`StatusObservation`.
@@ -19,6 +21,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from safecity.core import audit
 from safecity.core.models import Notification
 from safecity.keyprojects import selectors
 from safecity.keyprojects.choices import ProjectStatus, ReminderKind
@@ -104,11 +107,14 @@ def _escalate(evaluation: selectors.Evaluation, today: date) -> int:
             "e": evaluation.expected,
         }
         recipients = _committee()
-        Notification.objects.bulk_create(
+        # Through the audit trail's bulk helper: one audit entry per notification (Notification has a
+        # plain manager, whose bulk_create would record nothing).
+        audit.bulk_create(
+            Notification,
             [
                 Notification(recipient=user, kind=f"keyprojects.{evaluation.status}", message=message, link=_link(project))
                 for user in recipients
-            ]
+            ],
         )
     return len(recipients)
 

@@ -85,6 +85,17 @@ def test_every_error_is_reported_by_row_and_column_and_nothing_is_imported(kp: P
     assert Milestone.objects.count() == 9
 
 
+def test_negative_budget_message_says_negatives_are_refused(kp: Plan, personas: Any) -> None:
+    content = workbook_bytes(
+        [[1, "负预算", "危险化学品安全", "常州市应急管理局", "", "新北区", "目标", -5, "2023-02-01", ""]],
+        [[1, "甲", "2023-05-01", 100]],
+    )
+    with pytest.raises(ImportRejected) as rejected:
+        services.plan_import(actor=personas.city_official, plan=kp.plan, content=content)
+    messages = [e.message for e in rejected.value.rows if e.column == "预算（万元）"]
+    assert len(messages) == 1 and "negative" in messages[0] and "-5.00" in messages[0]
+
+
 def test_import_is_for_the_committee_and_refused_after_reports(kp: Plan, personas: Any) -> None:
     content = login(personas.city_admin).get("/keyprojects/plans/2023/export/").content
     assert (
@@ -98,6 +109,11 @@ def test_import_is_for_the_committee_and_refused_after_reports(kp: Plan, persona
     with pytest.raises(ImportRejected):
         services.plan_import(actor=personas.city_admin, plan=kp.plan, content=content)
     assert KeyProject.objects.count() == 3
+    # A plan-level error is shown as such in the error table, never as row 0 of an unnamed sheet.
+    page = login(personas.city_admin).post("/keyprojects/plans/2023/import/", {"file": upload("p.xlsx", content)})
+    html = page.content.decode()
+    assert page.status_code == 400 and 'data-testid="plan-level-error"' in html and "The whole workbook" in html
+    assert "<td>0</td>" not in html and "<td></td>" not in html
 
 
 def _pdf_fonts_and_text(content: bytes) -> tuple[set[str], str]:
@@ -120,18 +136,42 @@ def _pdf_fonts_and_text(content: bytes) -> tuple[set[str], str]:
 
 def test_monthly_report_pdf_and_excel(kp: Plan, personas: Any) -> None:
     client = login(personas.district_a)
-    pdf = client.get("/keyprojects/plans/2023/monthly/?month=6&format=pdf")
+    pdf = client.get("/keyprojects/plans/2023/monthly/?month=6&format=pdf", HTTP_ACCEPT_LANGUAGE="en")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     fonts, text = _pdf_fonts_and_text(pdf.content)
+    text = text.replace("\n", " ")
     assert any("WenQuanYi" in name for name in fonts), fonts
     assert "新北消防项目" in text and "武进燃气项目" not in text  # scoped to 新北
+    assert "progress report for month 6" in text and "Seriously behind schedule" in text and "Page 1 of 1" in text
     from openpyxl import load_workbook
 
-    xlsx = client.get("/api/keyprojects/plans/2023/monthly-report/?month=6&output=xlsx")
-    sheet = load_workbook(io.BytesIO(xlsx.content))["项目进展"]
+    xlsx = client.get("/api/keyprojects/plans/2023/monthly-report/?month=6&output=xlsx", HTTP_ACCEPT_LANGUAGE="en")
+    workbook = load_workbook(io.BytesIO(xlsx.content))
+    assert workbook.sheetnames == ["Monthly summary", "Project progress"]
+    sheet = workbook["Project progress"]
     assert [r[1] for r in sheet.iter_rows(min_row=2, values_only=True)] == ["新北消防项目", "全市燃气项目"]
+    assert sheet["G1"].value == "Status" and sheet["G2"].value == "Seriously behind schedule"
     assert client.get("/api/keyprojects/plans/2023/monthly-report/?month=13").status_code == 400
     assert login(personas.outsider).get("/keyprojects/plans/2023/monthly/?month=6&format=pdf").status_code == 403
+
+
+def test_monthly_report_follows_the_users_language(kp: Plan, personas: Any, settings: Any) -> None:
+    from django.utils import translation
+    from openpyxl import load_workbook
+
+    client = login(personas.district_a)
+    for headers in ({"HTTP_ACCEPT_LANGUAGE": "zh-hans"}, {}):
+        if not headers:
+            settings.LANGUAGE_CODE = "zh-hans"  # the site's default language (no preference sent): Chinese
+        xlsx = client.get("/keyprojects/plans/2023/monthly/?month=6", **headers)
+        workbook = load_workbook(io.BytesIO(xlsx.content))
+        with translation.override("zh-hans"):
+            assert workbook.sheetnames[1] == translation.gettext("Project progress")
+        sheet = workbook.worksheets[1]
+        assert sheet["G1"].value == "状态" and sheet["G2"].value == "严重滞后", headers
+        pdf = client.get("/keyprojects/plans/2023/monthly/?month=6&format=pdf", **headers)
+        fonts, text = _pdf_fonts_and_text(pdf.content)
+        assert any("WenQuanYi" in name for name in fonts) and "严重滞后" in text and "Seriously" not in text
 
 
 @time_machine.travel("2023-05-15 10:00 +08:00", tick=False)

@@ -42,6 +42,30 @@ def test_reminder_once_per_milestone_and_escalation_once_per_change(kp: Plan, pe
         assert _kinds(personas.city_official).count("keyprojects.seriously_behind") == 4
 
 
+def test_reminders_job_writes_one_audit_entry_per_row(kp: Plan, personas: Any) -> None:
+    from django.contrib.contenttypes.models import ContentType
+
+    from safecity.core.models import AuditEntry
+    from safecity.keyprojects.models import MilestoneReminder, StatusObservation
+
+    def entries(model: Any) -> set[str]:
+        return set(
+            AuditEntry.objects.filter(content_type=ContentType.objects.get_for_model(model), action="create").values_list(
+                "object_id", flat=True
+            )
+        )
+
+    with time_machine.travel("2023-03-26 09:00 +08:00", tick=False):
+        counts = services.keyprojects_reminders(today=date(2023, 3, 26))
+    # 3 reminders and 3 × 2 escalations (bulk-created for the committee office) were written.
+    assert counts == {"reminders": 3, "escalations": 6}
+    assert Notification.objects.count() == 9
+    for model in (Notification, MilestoneReminder, StatusObservation):
+        rows = {str(pk) for pk in model.objects.values_list("pk", flat=True)}
+        assert rows and entries(model) == rows, model.__name__
+    assert AuditEntry.objects.filter(content_type=ContentType.objects.get_for_model(Notification)).count() == 9
+
+
 def test_demo_step_gives_84_projects_67_completed_17_on_schedule(db: Any, settings: Any, tmp_path: Any) -> None:
     from safecity.core.demo.city import build_city
     from safecity.keyprojects.demo import build

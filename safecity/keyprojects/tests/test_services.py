@@ -108,6 +108,46 @@ def test_progress_going_down_needs_a_reason(kp: Plan) -> None:
 
 
 @time_machine.travel(NOW, tick=False)
+def test_backdated_report_higher_than_a_later_report_needs_a_reason(kp: Plan) -> None:
+    milestone = kp.wujin.milestones.first()
+    report = services.progress_report
+    report(actor=kp.dept_officer, project=kp.wujin, milestone=milestone, completion=20, reported_on=date(2023, 3, 1))
+    report(actor=kp.dept_officer, project=kp.wujin, milestone=milestone, completion=50, reported_on=date(2023, 5, 1))
+    # 90 % on 1 April would make the history drop to 50 % on 1 May: refused without a reason.
+    with pytest.raises(ValidationError) as error:
+        report(actor=kp.dept_officer, project=kp.wujin, milestone=milestone, completion=90, reported_on=date(2023, 4, 1))
+    assert "reason" in error.value.message_dict and "2023-05-01" in error.value.message_dict["reason"][0]
+    assert ProgressReport.objects.count() == 2
+    # A backdated report between its neighbours keeps the history monotonic: accepted.
+    report(actor=kp.dept_officer, project=kp.wujin, milestone=milestone, completion=40, reported_on=date(2023, 4, 1))
+    # With a reason the backdated higher figure is accepted (and kept with its reason).
+    later = report(
+        actor=kp.dept_officer,
+        project=kp.wujin,
+        milestone=milestone,
+        completion=90,
+        reported_on=date(2023, 4, 2),
+        reason="补报",
+    )
+    assert later.reason == "补报" and ProgressReport.objects.count() == 4
+
+
+@time_machine.travel("2024-02-01 10:00 +08:00", tick=False)
+def test_reports_outside_the_plan_year_are_refused(kp: Plan) -> None:
+    milestone = kp.wujin.milestones.first()
+    for values in ({}, {"reported_on": date(2024, 1, 15)}, {"reported_on": date(2022, 12, 31)}):
+        with pytest.raises(ValidationError) as error:
+            services.progress_report(actor=kp.dept_officer, project=kp.wujin, milestone=milestone, completion=50, **values)
+        assert "2023" in error.value.message_dict["reported_on"][0], values
+    assert not ProgressReport.objects.exists()
+    # Reporting late on the plan year is fine when the date lies in the year.
+    services.progress_report(
+        actor=kp.dept_officer, project=kp.wujin, milestone=milestone, completion=50, reported_on=date(2023, 12, 10)
+    )
+    assert ProgressReport.objects.count() == 1
+
+
+@time_machine.travel(NOW, tick=False)
 @pytest.mark.parametrize(
     ("values", "field"),
     [

@@ -98,3 +98,123 @@ def test_dashboard_and_gantt_pages(kp: Plan, personas: Any) -> None:
     gantt = client.get("/keyprojects/plans/2023/gantt/").content.decode()
     escaped = json.dumps("新北消防项目")[1:-1]  # json_script escapes non-ASCII
     assert 'data-chart="kp-gantt"' in gantt and escaped in gantt
+
+
+def test_district_official_sees_a_city_wide_project_but_cannot_change_or_report(kp: Plan, personas: Any, city: Any) -> None:
+    """A project whose only district is the city itself is seen by every district official (the
+    scope rule's region ancestors): detail, list, API and its library citations; never changed."""
+    from datetime import date
+
+    import time_machine
+    from django.core.exceptions import PermissionDenied
+
+    from safecity.innovation import selectors as library_selectors
+    from safecity.innovation import services as library_services
+    from safecity.keyprojects import services
+    from safecity.keyprojects.models import KeyProject, ProgressReport
+    from safecity.keyprojects.tests.conftest import STANDARD, milestones
+
+    project = services.project_create(
+        actor=personas.city_admin,
+        plan=kp.plan,
+        sequence=4,
+        name="全市安全发展示范城市创建",
+        sub_system=kp.wujin.sub_system,
+        lead_department=kp.housing,
+        districts=[city.city],
+        goal="创建",
+        start_date=date(2023, 1, 1),
+        milestones=milestones(*STANDARD),
+    )
+    entry = library_services.library_entry_create(
+        actor=personas.city_admin, kind="local_standard", title="安全发展示范城市评价细则", summary="s"
+    )
+    library_services.library_key_project_link(actor=personas.city_admin, library_entry=entry, key_project=project)
+    for name in ("district_a", "district_b"):
+        user = getattr(personas, name)
+        client = login(user)
+        page = client.get(f"/keyprojects/projects/{project.pk}/")
+        assert page.status_code == 200 and "安全发展示范城市评价细则" in page.content.decode(), name
+        assert 'data-testid="report-form"' not in page.content.decode()
+        assert 'data-testid="library-link-form"' not in page.content.decode()
+        assert project.name in client.get("/keyprojects/plans/2023/projects/").content.decode()
+        assert project.name in [r["name"] for r in client.get("/api/keyprojects/projects/?plan=2023").json()["results"]]
+        detail = client.get(f"/api/keyprojects/projects/{project.pk}/").json()
+        assert [e["title"] for e in detail["library_entries"]] == ["安全发展示范城市评价细则"]
+        assert project.name in set(library_selectors.library_key_projects(user=user, item=entry).values_list("name", flat=True))
+        api_entry = client.get(f"/api/innovation/library/{entry.pk}/").json()
+        assert [p["code"] for p in api_entry["key_projects"]] == [project.code]
+        # Seeing is not changing: no edit, no citation change, no progress report (UI and API).
+        with pytest.raises(PermissionDenied):
+            services.project_update(actor=user, project=project, name="改名")
+        with pytest.raises(PermissionDenied):
+            library_services.library_key_project_unlink(actor=user, library_entry=entry, key_project=project)
+        assert client.post(f"/keyprojects/projects/{project.pk}/library/", {"library_entry": entry.pk, "unlink": "1"}).status_code == 403
+        unlink = client.delete(
+            f"/api/innovation/library/{entry.pk}/key-projects/", {"key_project": project.pk}, content_type="application/json"
+        )
+        assert unlink.status_code == 403
+        milestone = project.milestones.first()
+        with time_machine.travel("2023-05-15 10:00 +08:00", tick=False):
+            with pytest.raises(PermissionDenied):
+                services.progress_report(actor=user, project=project, milestone=milestone, completion=50)
+            form = {"milestone": milestone.pk, "completion": 50, "reported_on": "2023-05-01", "note": "", "reason": ""}
+            assert client.post(f"/keyprojects/projects/{project.pk}/report/", form).status_code == 403
+            api = client.post(f"/api/keyprojects/projects/{project.pk}/reports/", {"milestone": milestone.pk, "completion": 50})
+            assert api.status_code == 403
+    assert KeyProject.objects.get(pk=project.pk).name == "全市安全发展示范城市创建"
+    assert not ProgressReport.objects.exists() and project.library_citations.count() == 1
+    # Not for those outside: a department that takes no part, an enterprise, the public.
+    for user in (kp.em_officer, personas.enterprise_user, personas.outsider):
+        assert login(user).get(f"/keyprojects/projects/{project.pk}/").status_code in (403, 404)
+        assert project.name not in set(library_selectors.library_key_projects(user=user, item=entry).values_list("name", flat=True))
+
+
+def test_api_lists_cooperating_departments(kp: Plan, personas: Any, city: Any) -> None:
+    client = login(personas.city_official)
+    rows = {r["name"]: r for r in client.get("/api/keyprojects/projects/?plan=2023").json()["results"]}
+    expected = [{"id": city.city_department.pk, "name": city.city_department.name}]
+    assert rows["全市燃气项目"]["cooperating_departments"] == expected
+    assert rows["武进燃气项目"]["cooperating_departments"] == []
+    detail = client.get(f"/api/keyprojects/projects/{kp.citywide.pk}/").json()
+    assert detail["cooperating_departments"] == expected
+
+
+def test_forecast_later_than_planned_is_a_warning_beside_on_schedule(kp: Plan, personas: Any) -> None:
+    from datetime import date
+
+    import time_machine
+
+    from safecity.keyprojects import selectors, services
+
+    milestone = kp.wujin.milestones.first()
+    with time_machine.travel("2023-02-15 10:00 +08:00", tick=False):
+        for day, completion in ((date(2023, 1, 10), 10), (date(2023, 2, 15), 50)):
+            services.progress_report(
+                actor=kp.dept_officer, project=kp.wujin, milestone=milestone, completion=completion, reported_on=day
+            )
+        ev = selectors.evaluate(selectors.project_get(user=kp.dept_officer, pk=kp.wujin.pk), date(2023, 2, 15))
+        # 10 % done, ~10.1 % expected: on schedule by the thresholds; the trend reaches 100 % only in 2024.
+        assert ev.status == "on_schedule" and ev.forecast is not None and ev.forecast > date(2023, 9, 30)
+        client = login(kp.dept_officer)
+        page = client.get(f"/keyprojects/projects/{kp.wujin.pk}/").content.decode()
+        assert 'data-testid="forecast-late"' in page and "forecast later than planned" in page
+        assert 'data-testid="status">On time-based schedule' in page  # the status itself is unchanged
+        listing = client.get("/keyprojects/plans/2023/projects/").content.decode()
+        assert listing.count('data-testid="forecast-late"') == 1
+        rows = {r["name"]: r for r in client.get("/api/keyprojects/projects/?plan=2023").json()["results"]}
+        assert rows["武进燃气项目"]["forecast_later_than_planned"] is True
+        assert rows["武进燃气项目"]["status"] == "on_schedule"
+        assert rows["全市燃气项目"]["forecast_later_than_planned"] is False
+
+
+def test_dashboard_charts_give_every_row_room_for_a_label(kp: Plan, personas: Any) -> None:
+    import re
+
+    page = login(personas.city_official).get("/keyprojects/plans/2023/").content.decode()
+    for source in ("kp-chart", "kp-district-chart"):
+        raw = re.search(rf'<script id="{source}" type="application/json">(.*?)</script>', page, re.S)
+        assert raw is not None
+        chart = json.loads(raw.group(1))
+        assert chart["labels"] and chart["height"] >= 22 * len(chart["labels"])
+        assert f'data-source="{source}"' in page and f"height:{chart['height']}px" in page

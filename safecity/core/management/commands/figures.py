@@ -1,4 +1,7 @@
-"""``safecity figures``: every cockpit indicator as JSON, computed from the records."""
+"""``safecity figures``: every cockpit indicator and panel as JSON, computed from the records.
+
+The default output is one flat object: indicator ids to their values, and panel ids to the data
+their charts draw (labels and values), exactly as the cockpit computes them."""
 
 from __future__ import annotations
 
@@ -9,12 +12,12 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from safecity.core.figures import FigureContext, compute_indicators, indicators
+from safecity.core.figures import FigureContext, compute_indicators, compute_panels, indicators
 from safecity.core.models import Region
 
 
 class Command(BaseCommand):
-    help = "Print every cockpit indicator as JSON, keyed by its stable id (as the cockpit shows it)."
+    help = "Print every cockpit indicator and panel as JSON, keyed by its stable id (as the cockpit shows it)."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--region", default=settings.SAFECITY_CITY_REGION_CODE, help="division code (default: the city)")
@@ -26,7 +29,9 @@ class Command(BaseCommand):
         if region is None:
             raise CommandError(f"No region with code {options['region']}.")
         year = options["year"] or timezone.localdate().year
-        values = compute_indicators(FigureContext(region=region, year=year, user=None))
+        ctx = FigureContext(region=region, year=year, user=None)
+        values = compute_indicators(ctx)
+        panel_data = compute_panels(ctx)
         if options["verbose_json"]:
             out: dict[str, Any] = {
                 "region": region.code,
@@ -35,7 +40,8 @@ class Command(BaseCommand):
                     ind.id: {"value": values[ind.id], "title": str(ind.title), "unit": str(ind.unit), "section": str(ind.section)}
                     for ind in indicators()
                 },
+                "panels": panel_data,
             }
         else:
-            out = values
+            out = {**values, **panel_data}
         self.stdout.write(json.dumps(out, ensure_ascii=False, indent=2, sort_keys=True, default=str))
