@@ -47,9 +47,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
                         form.add_error(field if field in form.fields else None, message)
         status = 400
     rounds = selectors.round_list(user=request.user)
-    return render(
-        request, "innovation/round_list.html", {"rounds": rounds, "committee": committee, "form": form}, status=status
-    )
+    return render(request, "innovation/round_list.html", {"rounds": rounds, "committee": committee, "form": form}, status=status)
 
 
 def _submit_departments(user: Any, round: SelectionRound) -> Any:

@@ -181,7 +181,12 @@ def gantt(request: HttpRequest, year: int) -> HttpResponse:
     return render(
         request,
         "keyprojects/gantt.html",
-        {"plan": plan, "form": form, "gantt": _json(_gantt_data(evaluations, at, plan.year)), "height": 110 + 26 * len(evaluations)},
+        {
+            "plan": plan,
+            "form": form,
+            "gantt": _json(_gantt_data(evaluations, at, plan.year)),
+            "height": 110 + 26 * len(evaluations),
+        },
     )
 
 

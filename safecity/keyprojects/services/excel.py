@@ -228,7 +228,12 @@ def parse_workbook(content: bytes, plan: YearPlan) -> tuple[list[_Project], list
                 err(S, row, "预算（万元）", _("The budget is an amount in 10,000 yuan, such as 120.5."))
                 budget = None
             if budget is not None and budget < 0:
-                err(S, row, "预算（万元）", _("The budget cannot be negative (%(b)s): negative amounts are refused.") % {"b": budget})
+                err(
+                    S,
+                    row,
+                    "预算（万元）",
+                    _("The budget cannot be negative (%(b)s): negative amounts are refused.") % {"b": budget},
+                )
                 budget = None
         start = _date(values["开始日期"])
         if _text(values["开始日期"]) and start is None:

@@ -149,7 +149,10 @@ def test_district_official_sees_a_city_wide_project_but_cannot_change_or_report(
             services.project_update(actor=user, project=project, name="改名")
         with pytest.raises(PermissionDenied):
             library_services.library_key_project_unlink(actor=user, library_entry=entry, key_project=project)
-        assert client.post(f"/keyprojects/projects/{project.pk}/library/", {"library_entry": entry.pk, "unlink": "1"}).status_code == 403
+        assert (
+            client.post(f"/keyprojects/projects/{project.pk}/library/", {"library_entry": entry.pk, "unlink": "1"}).status_code
+            == 403
+        )
         unlink = client.delete(
             f"/api/innovation/library/{entry.pk}/key-projects/", {"key_project": project.pk}, content_type="application/json"
         )
@@ -167,7 +170,9 @@ def test_district_official_sees_a_city_wide_project_but_cannot_change_or_report(
     # Not for those outside: a department that takes no part, an enterprise, the public.
     for user in (kp.em_officer, personas.enterprise_user, personas.outsider):
         assert login(user).get(f"/keyprojects/projects/{project.pk}/").status_code in (403, 404)
-        assert project.name not in set(library_selectors.library_key_projects(user=user, item=entry).values_list("name", flat=True))
+        assert project.name not in set(
+            library_selectors.library_key_projects(user=user, item=entry).values_list("name", flat=True)
+        )
 
 
 def test_api_lists_cooperating_departments(kp: Plan, personas: Any, city: Any) -> None:

@@ -89,7 +89,7 @@
             var height = api.size([0, 1])[1] * 0.55;
             return { type: "rect", shape: { x: start[0], y: start[1] - height / 2, width: Math.max(end[0] - start[0], 2), height: height }, style: api.style() };
           },
-          markLine: { symbol: "none", lineStyle: { color: "#d7263d" }, label: { formatter: data.today, position: "end" }, data: [{ xAxis: data.today }] }
+          markLine: { symbol: "none", lineStyle: { color: "#d7263d" }, label: { formatter: data.today, position: "start" }, data: [{ xAxis: data.today }] }
         },
         milestone(data.legend.done, done, DONE),
         milestone(data.legend.open, open, OPEN)
