@@ -1,6 +1,7 @@
 """End to end in headless Chromium: a filling-station operator scans an overdue cylinder (REFUSE
 with the reason), scans a good one and fills it; an anonymous visitor opens the cylinder's public
-page and sees its history, each step verified in the browser against the latest checkpoint."""
+page and sees its history, each step verified in the browser against the latest checkpoint, and the
+refused cylinder's page lists its refusal on the ledger, verified too."""
 
 from __future__ import annotations
 
@@ -63,4 +64,15 @@ def test_scan_refuse_fill_and_verify_publicly(live_server: Any, cyl: Cyl, browse
         assert "Verified in your browser" in text
     assert cyl.operator.username not in visitor.content()
     visitor.screenshot(path=str(SHOTS / "cylinders-public.png"), full_page=True)
+
+    # The refused cylinder's public page lists the refusal on the ledger (no personal data), verified.
+    visitor.goto(f"{base}/cylinders/c/CZ7000001/")
+    refusals = visitor.locator("[data-testid=public-refusals] > li")
+    assert refusals.count() == 1 and "Periodic inspection overdue" in refusals.nth(0).inner_text()
+    visitor.wait_for_function(
+        "() => [...document.querySelectorAll('[data-ledger-verify]')].every(el => /✔|✘/.test(el.innerText))", timeout=20000
+    )
+    for block in visitor.locator("[data-ledger-verify]").all():
+        assert "✔" in block.inner_text() and "✘" not in block.inner_text()
+    assert cyl.operator.username not in visitor.content()
     assert errors == []

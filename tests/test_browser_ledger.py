@@ -40,6 +40,14 @@ def test_anonymous_visitor_sees_an_entry_verified_and_a_tampered_proof_refused(l
     assert verdict.get_attribute("data-verified") == "true", page.locator(".ledger-verify").inner_text()
     assert verdict.inner_text().startswith("✔")
     assert "Inclusion proof" in page.locator(".ledger-verify").inner_text()
+    # What was verified is shown as signed: the statement inside the verified leaf.
+    record = page.locator(".ledger-verify details.ledger-record")
+    assert record.locator("summary").inner_text() == "Signed record"
+    record.locator("summary").click()
+    shown = json.loads(record.locator("pre").inner_text())
+    assert shown == {"kind": "test.filling", "subject": "CZ000006", "signed_at": shown["signed_at"], "body": {"filled_kg": "14.5", "说明": "充装前检查合格"}}  # fmt: skip
+    assert shown["signed_at"].endswith("Z")
+    assert page.locator("script[src$='ledger/verify.js']").count() == 1
 
     # The library itself: the right root verifies, a wrong one does not; a forged checkpoint fails.
     api = f"{live_server.url}/api/ledger"
@@ -80,4 +88,5 @@ def test_anonymous_visitor_sees_an_entry_verified_and_a_tampered_proof_refused(l
     verdict.wait_for()
     assert verdict.get_attribute("data-verified") == "false"
     assert verdict.inner_text().startswith("✘")
+    assert page.locator("details.ledger-record").count() == 0  # nothing shown as verified
     assert errors == []

@@ -1,7 +1,8 @@
 """Cylinder API: thin serializers and views over selectors and services (core error format).
 
 Errors are ``{code, message, fields}``: ``unknown_code`` 404, ``bad_signature`` 400,
-``statement_mismatch`` 400, ``out_of_order`` 409, ``duplicate`` 409 (the message names the event
+``statement_mismatch`` 400, ``stale_time`` 400 (a claimed time away from now: only the platform's
+historic path records past times), ``out_of_order`` 409, ``duplicate`` 409 (the message names the event
 already recorded), ``refused`` 409 (the filling gate said no; the refusal itself is recorded),
 ``code_in_use`` 409, ``invalid`` 400. Every write takes an ``Idempotency-Key`` header (or an
 ``idempotency_key`` field); a client holding its own organisation key may send the ``statement``
@@ -42,6 +43,7 @@ STATUS = {
     "duplicate": status.HTTP_409_CONFLICT,
     "refused": status.HTTP_409_CONFLICT,
     "code_in_use": status.HTTP_409_CONFLICT,
+    "stale_time": status.HTTP_400_BAD_REQUEST,
 }
 STATEMENT_FIELDS = {"kind", "subject", "body", "organisation_id", "key_id", "signed_at", "idempotency_key", "signature"}
 IDEMPOTENCY = OpenApiParameter("Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False)
@@ -98,6 +100,9 @@ class EventSerializer(serializers.ModelSerializer):
 
 class AttemptSerializer(serializers.ModelSerializer):
     station_name = serializers.CharField(source="station.name", read_only=True)
+    reasons = serializers.ListField(
+        source="reason_list", child=serializers.DictField(), read_only=True, help_text="code, params and message (translated)"
+    )
 
     class Meta:
         model = FillAttempt
@@ -115,6 +120,14 @@ class PublicEventSerializer(serializers.Serializer):
     ledger_index = serializers.IntegerField()
 
 
+class PublicRefusalSerializer(serializers.Serializer):
+    occurred_at = serializers.DateTimeField()
+    station = serializers.CharField()
+    reasons = serializers.ListField(child=serializers.CharField())
+    reason_codes = serializers.ListField(child=serializers.CharField())
+    ledger_index = serializers.IntegerField()
+
+
 class PublicHistorySerializer(serializers.Serializer):
     code = serializers.CharField()
     state = serializers.CharField()
@@ -125,6 +138,7 @@ class PublicHistorySerializer(serializers.Serializer):
     scrap_on = serializers.DateField(allow_null=True)
     code_voided = serializers.BooleanField()
     events = PublicEventSerializer(many=True)
+    refusals = PublicRefusalSerializer(many=True)
 
 
 # --- input --------------------------------------------------------------------------------------
@@ -132,7 +146,10 @@ class PublicHistorySerializer(serializers.Serializer):
 
 class KeyedInput(serializers.Serializer):
     idempotency_key = serializers.CharField(required=False, max_length=100, help_text="Or the Idempotency-Key header.")
-    occurred_at = serializers.DateTimeField(required=False, help_text="Default now; with a statement: its signed_at.")
+    occurred_at = serializers.DateTimeField(
+        required=False,
+        help_text="Default now; with a statement: its signed_at. Must lie within the skew window of now (stale_time otherwise).",
+    )
     statement = serializers.JSONField(required=False, help_text="A statement signed with the organisation's own key.")
 
     def validate_statement(self, value: Any) -> Statement:
@@ -323,7 +340,12 @@ class GateView(APIView):
             idempotency_key=request.headers.get("Idempotency-Key") or values.get("idempotency_key"),
         )
         return Response(
-            {"allowed": attempt.allowed, "reasons": attempt.reasons, "attempt": attempt.pk, "ledger_index": attempt.ledger_index}
+            {
+                "allowed": attempt.allowed,
+                "reasons": attempt.reason_list,
+                "attempt": attempt.pk,
+                "ledger_index": attempt.ledger_index,
+            }
         )
 
 
@@ -364,6 +386,7 @@ class PublicHistoryView(APIView):
                     "scrap_on": cylinder.scrap_on,
                     "code_voided": cylinder.code_voided,
                     "events": events,
+                    "refusals": selectors.public_refusals(code=cylinder.code),
                 }
             ).data
         )

@@ -8,3 +8,17 @@ class CylindersConfig(AppConfig):
     name = "safecity.cylinders"
     label = "cylinders"
     verbose_name = _("Gas-cylinder traceability")
+
+    def ready(self) -> None:
+        from safecity.core import audit
+        from safecity.cylinders.models import CylinderEvent
+        from safecity.cylinders.verify import cylinders_verify
+        from safecity.ledger.services import register_kind_owner, register_verifier
+
+        # Cylinder statements are written only through this app's services, which check the
+        # order, the gate and who acts before signing: the generic ledger API refuses them.
+        register_kind_owner(prefix="cylinders.", owner="cylinders")
+        # `safecity ledger verify` also checks that the cylinder tables say what was signed.
+        register_verifier("cylinders", cylinders_verify)
+        # A household's name, address and commitment nonce never reach the audit trail in clear.
+        audit.register(CylinderEvent, masked=["private"])

@@ -46,11 +46,32 @@ def refusals(ctx: FigureContext) -> int:
     return ctx.records(FillAttempt).filter(allowed=False, attempted_at__year=ctx.year).count()
 
 
+def _status_indicator(state: CylinderState) -> None:
+    def count(ctx: FigureContext) -> int:
+        return ctx.records(Cylinder).filter(state=state.value).count()
+
+    count.__name__ = f"status_{state.value}"
+    indicator(
+        f"cylinders.status.{state.value}",
+        title=state.label,
+        section=SECTION,
+        unit=_("cylinders"),
+        order=610 + list(CylinderState).index(state),
+    )(count)
+
+
+for _state in CylinderState:
+    _status_indicator(_state)
+
+
 @panel("cylinders.by_status", title=_("Cylinders by status"), section=SECTION, template="core/panels/bar.html", order=603)
 def by_status(ctx: FigureContext) -> dict[str, Any]:
     rows = dict(ctx.records(Cylinder).values("state").annotate(n=Count("id")).values_list("state", "n"))
     states = [s for s in CylinderState if rows.get(s.value)]
     return {
+        # Stable ids (the status codes) for `safecity figures`; labels/values/colours for the chart.
+        "counts": {s.value: rows.get(s.value, 0) for s in CylinderState},
+        "keys": [s.value for s in states],
         "labels": [str(s.label) for s in states],
         "values": [rows[s.value] for s in states],
         "colours": [STATE_COLOURS[s] for s in states],
@@ -72,7 +93,11 @@ def refusals_by_station(ctx: FigureContext) -> dict[str, Any]:
         .annotate(n=Count("id"))
         .order_by("-n", "station__name")
     )
-    return {"labels": [r["station__name"] for r in rows], "values": [r["n"] for r in rows]}
+    return {
+        "counts": {r["station__name"]: r["n"] for r in rows},
+        "labels": [r["station__name"] for r in rows],
+        "values": [r["n"] for r in rows],
+    }
 
 
 @panel(
@@ -84,4 +109,8 @@ def refusals_by_station(ctx: FigureContext) -> dict[str, Any]:
 )
 def fills_per_day(ctx: FigureContext) -> dict[str, Any]:
     days = _fills_per_day(queryset=ctx.records(CylinderEvent), today=timezone.localdate())
-    return {"labels": [d.strftime("%m-%d") for d, _n in days], "values": [n for _d, n in days]}
+    return {
+        "counts": {d.isoformat(): n for d, n in days},
+        "labels": [d.strftime("%m-%d") for d, _n in days],
+        "values": [n for _d, n in days],
+    }

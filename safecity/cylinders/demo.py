@@ -8,8 +8,11 @@ scrappings at the end of the service life), one fill cycle (fill, dispatch, deli
 147 restaurants of 金坛区丰田路 or to a household, return) per inspection period and one or two
 recent cycles. About 1 % of the cylinders are overdue for inspection and a few are past their scrap
 age; several refusals at the gate, among them 常州新北液化气充装站 refused an overdue cylinder this
-morning. Everything is signed by the organisation's custodial key and appended to the ledger in
-batches through the bulk service (which applies the same rules as the one-by-one services).
+morning. The history is signed by keys the import tool holds (registered as active since before the
+oldest registration) and appended by the platform on the ledger's historic path (actor None) in
+batches through the bulk service (which applies the same rules as the one-by-one services, judging
+the gate on each historic day); then each organisation's key is rotated to a custodial key that
+signs what people record from now on, judged at the server's clock.
 Older fill cycles are left out on purpose to keep the demo near 9,500 events (and the step within ~8 s).
 """
 
@@ -263,11 +266,14 @@ class _Builder:
         return item
 
 
-def _import_signer(organisation: Organisation) -> Any:
-    """The key the import tool holds for ``organisation`` (its public key registered in the ledger)."""
+def _import_signer(organisation: Organisation, active_from: datetime) -> Any:
+    """The key the import tool holds for ``organisation`` (its public key registered in the ledger,
+    active since ``active_from`` so that it covers the whole history it signs)."""
     private = Ed25519PrivateKey.generate()
     public = private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
-    signing_key_register_public(actor=None, organisation=organisation, public_key_b64=base64.b64encode(public).decode())
+    signing_key_register_public(
+        actor=None, organisation=organisation, public_key_b64=base64.b64encode(public).decode(), active_from=active_from
+    )
     key_id = hashlib.sha256(public).digest()[:16].hex()
 
     def sign(*, kind: str, subject: str, body: dict[str, Any], idempotency_key: str, signed_at: datetime) -> Statement:
@@ -298,7 +304,10 @@ def build(rng: random.Random, admin: Any) -> None:
     # public keys are published in the ledger); then each organisation's key is rotated to a
     # custodial key, which signs what its people record in the UI from now on. Signing locally keeps
     # the step within its time budget (custodial signing reads and unseals the key per statement).
-    signers = {org.pk: _import_signer(org) for org in orgs}
+    # The platform imports on the ledger's historic path (actor None): the keys must have been active
+    # since the oldest registration (cylinders are at most ~12.6 years old, registered after making).
+    since = _at(today - timedelta(days=14 * 365), 0)
+    signers = {org.pk: _import_signer(org, since) for org in orgs}
     builder = _Builder(rng, today, units, station, market)
     items: list[ImportCylinder] = []
     for u, unit in enumerate(units):
@@ -311,7 +320,7 @@ def build(rng: random.Random, admin: Any) -> None:
                     del item.events[cut:]
                 items.append(item)
     refusals = _refusals(items, units, today)
-    cylinder_history_import(actor=admin, cylinders=items, refusals=refusals, signers=signers)
+    cylinder_history_import(actor=None, cylinders=items, refusals=refusals, signers=signers)
     for org in orgs:
         signing_key_rotate(actor=None, organisation=org)
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safecity.core.choices import OrganisationKind
 from safecity.core.models import Organisation
@@ -63,7 +64,7 @@ class ReturnForm(KeyedForm):
 
 
 class InspectForm(KeyedForm):
-    result = forms.ChoiceField(label=_("Result"), choices=InspectionResult.choices)
+    result = forms.ChoiceField(label=pgettext_lazy("cylinder inspection", "Result"), choices=InspectionResult.choices)
     report_number = forms.CharField(label=_("Inspection report number"), max_length=40)
     defects = forms.CharField(label=_("Defects found (one per line)"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 

@@ -7,6 +7,8 @@ the two apps' migrations are independent). Rows are written by the services only
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -22,7 +24,7 @@ from safecity.cylinders.choices import (
     Medium,
     MediumClass,
 )
-from safecity.cylinders.rules import CylinderFacts
+from safecity.cylinders.rules import CylinderFacts, reasons_display
 
 REGULATOR_ROLES = frozenset({"city_admin", "city_official"})
 # Who sees the registry at all: the regulator, district officials (their district's units) and the
@@ -174,7 +176,9 @@ class FillAttempt(AuditedModel):
     )
     attempted_at = models.DateTimeField(_("attempted at"), db_index=True)
     allowed = models.BooleanField(_("allowed"))
-    reasons = models.JSONField(_("reasons"), default=list, blank=True)
+    reasons = models.JSONField(
+        _("reasons"), default=list, blank=True, help_text=_("Reason codes and their parameters (shown translated).")
+    )
     ledger_index = models.BigIntegerField(_("ledger index"), null=True, blank=True, unique=True)
     idempotency_key = models.CharField(_("idempotency key"), max_length=100, unique=True)
 
@@ -198,6 +202,16 @@ class FillAttempt(AuditedModel):
     @property
     def reason_codes(self) -> list[str]:
         return [r.get("code", "") for r in self.reasons]
+
+    @property
+    def reason_list(self) -> list[dict[str, Any]]:
+        """The stored reason codes with their message in the reader's language."""
+        return reasons_display(self.reasons)
+
+    @property
+    def unsigned_refusal(self) -> bool:
+        """A refusal the platform could not sign (the unit holds its own key): not on the ledger yet."""
+        return not self.allowed and self.ledger_index is None
 
 
 class InspectionReminder(models.Model):

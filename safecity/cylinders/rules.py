@@ -167,10 +167,57 @@ class PrefillCheck:
     appearance_ok: bool = True
 
 
+# The message of each gate reason, rendered in the reader's language when shown (the records keep
+# the code and its parameters, never translated text).
+REASON_MESSAGES: dict[str, Promise] = {
+    GateReason.NOT_REGISTERED: _("The code is not registered: the cylinder is unknown to the registry."),
+    GateReason.CODE_VOIDED: _("The code has been voided."),
+    GateReason.NOT_OWN_PROPERTY: _("The cylinder is not registered to this filling unit."),
+    GateReason.SCRAPPED: _("The cylinder is scrapped."),
+    GateReason.PAST_SCRAP_AGE: _("The cylinder reached its scrap date on %(date)s."),
+    GateReason.INSPECTION_OVERDUE: _("The periodic inspection was due by %(date)s."),
+    GateReason.LAST_INSPECTION_FAILED: _("The cylinder failed its last periodic inspection."),
+    GateReason.NOT_EMPTY: _("The cylinder has not been returned empty."),
+    GateReason.MARKS_ILLEGIBLE: _("The marks on the cylinder are illegible."),
+    GateReason.ACCESSORIES_DEFECTIVE: _("The valve or other accessories are defective."),
+    GateReason.APPEARANCE_DEFECTIVE: _("The cylinder shows dents, corrosion or other damage."),
+}
+
+
+def reason_message(code: str, params: dict[str, Any] | None = None) -> str:
+    """The message for a stored reason code, in the active language (unknown codes as they are)."""
+    template = REASON_MESSAGES.get(code)
+    if template is None:
+        return code
+    text = str(template)
+    if "%(" in text:
+        try:
+            return text % {"date": "?", **(params or {})}
+        except (KeyError, TypeError, ValueError):
+            return text
+    return text
+
+
+def reasons_display(reasons: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Stored reasons (``code`` and ``params``) with their message in the active language."""
+    return [
+        {
+            "code": r.get("code", ""),
+            "params": r.get("params") or {},
+            "message": reason_message(r.get("code", ""), r.get("params")),
+        }
+        for r in reasons
+    ]
+
+
 @dataclass(frozen=True)
 class Reason:
     code: str
-    message: str | Promise
+    params: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        return reason_message(self.code, self.params)
 
 
 @dataclass(frozen=True)
@@ -182,8 +229,9 @@ class Decision:
     def codes(self) -> list[str]:
         return [r.code for r in self.reasons]
 
-    def as_data(self) -> list[dict[str, str]]:
-        return [{"code": r.code, "message": str(r.message)} for r in self.reasons]
+    def as_data(self) -> list[dict[str, Any]]:
+        """What is stored: codes and parameters (the message is rendered when shown)."""
+        return [{"code": r.code, "params": dict(r.params)} for r in self.reasons]
 
 
 def fill_gate_decision(
@@ -199,42 +247,36 @@ def fill_gate_decision(
     """
     reasons: list[Reason] = []
 
-    def add(code: str, message: str | Promise) -> None:
-        reasons.append(Reason(code=code, message=message))
+    def add(code: str, **params: str) -> None:
+        reasons.append(Reason(code=code, params=params))
 
     if facts is None:
-        add(GateReason.NOT_REGISTERED, _("The code is not registered: the cylinder is unknown to the registry."))
+        add(GateReason.NOT_REGISTERED)
     else:
         if facts.code_voided:
-            add(GateReason.CODE_VOIDED, _("The code has been voided."))
+            add(GateReason.CODE_VOIDED)
         if facts.owner_id != station_id:
-            add(GateReason.NOT_OWN_PROPERTY, _("The cylinder is not registered to this filling unit."))
+            add(GateReason.NOT_OWN_PROPERTY)
         if facts.state == CylinderState.SCRAPPED:
-            add(GateReason.SCRAPPED, _("The cylinder is scrapped."))
+            add(GateReason.SCRAPPED)
         if facts.scrap_on is not None and today >= facts.scrap_on:
-            add(
-                GateReason.PAST_SCRAP_AGE,
-                _("The cylinder reached its scrap date on %(date)s.") % {"date": facts.scrap_on.isoformat()},
-            )
+            add(GateReason.PAST_SCRAP_AGE, date=facts.scrap_on.isoformat())
         if facts.next_inspection_on is not None and today > facts.next_inspection_on:
-            add(
-                GateReason.INSPECTION_OVERDUE,
-                _("The periodic inspection was due by %(date)s.") % {"date": facts.next_inspection_on.isoformat()},
-            )
+            add(GateReason.INSPECTION_OVERDUE, date=facts.next_inspection_on.isoformat())
         if facts.last_inspection_result == InspectionResult.FAIL or facts.state in (
             CylinderState.FAILED,
             CylinderState.REPAIRED,
         ):
-            add(GateReason.LAST_INSPECTION_FAILED, _("The cylinder failed its last periodic inspection."))
+            add(GateReason.LAST_INSPECTION_FAILED)
         if facts.state in (CylinderState.FILLED, CylinderState.DISPATCHED, CylinderState.DELIVERED):
-            add(GateReason.NOT_EMPTY, _("The cylinder has not been returned empty."))
+            add(GateReason.NOT_EMPTY)
     if check is not None:
         if not check.marks_legible:
-            add(GateReason.MARKS_ILLEGIBLE, _("The marks on the cylinder are illegible."))
+            add(GateReason.MARKS_ILLEGIBLE)
         if not check.accessories_ok:
-            add(GateReason.ACCESSORIES_DEFECTIVE, _("The valve or other accessories are defective."))
+            add(GateReason.ACCESSORIES_DEFECTIVE)
         if not check.appearance_ok:
-            add(GateReason.APPEARANCE_DEFECTIVE, _("The cylinder shows dents, corrosion or other damage."))
+            add(GateReason.APPEARANCE_DEFECTIVE)
     return Decision(allowed=not reasons, reasons=reasons)
 
 

@@ -7,13 +7,14 @@ Who sees what:
 - an inspection-station operator sees no registry, but may look up any cylinder presented to them
   by its exact code (:func:`cylinder_scan`): the facts an inspection needs and the public history,
   never the private part of events (a household's name, the person who did a step);
-- everybody, signed in or not, sees a cylinder's public history by its code (:func:`public_history`):
-  the signed statements' data, which carries no personal data.
+- everybody, signed in or not, sees a cylinder's public history by its code (:func:`public_history`)
+  and the gate refusals under that code (:func:`public_refusals`): read from the signed statements
+  in the ledger, which carry no personal data.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -23,8 +24,14 @@ from django.utils import timezone
 
 from safecity.core.models import Organisation
 from safecity.core.scoping import principal_for, scoped
-from safecity.cylinders.choices import CylinderState, EventKind
+from safecity.cylinders.choices import CylinderState, EventKind, GateReason
 from safecity.cylinders.models import VIEW_ROLES, Cylinder, CylinderEvent, FillAttempt
+from safecity.cylinders.transitions import next_state
+from safecity.ledger.models import LogEntry
+from safecity.ledger.selectors import statements_at
+
+KIND_PREFIX = "cylinders."
+REFUSAL_KIND = "cylinders.fill_refused"
 
 
 def sees_registry(user: Any) -> bool:
@@ -100,25 +107,69 @@ def event_list(*, cylinder: Cylinder) -> QuerySet[CylinderEvent]:
     return cylinder.events.select_related("organisation", "person").order_by("occurred_at", "ledger_index")
 
 
+def _signed_time(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+
+
 def public_history(*, code: str) -> tuple[Cylinder, list[dict[str, Any]]]:
-    """The public page: a cylinder and its events as signed (no person, no household's name)."""
+    """The public page: a cylinder and its events AS SIGNED (no person, no household's name).
+
+    Each event's kind, time, organisation and details come from the signed statement in the
+    ledger (one query), never from the mutable row: what the page shows next to a verified check
+    mark is what was signed. The state after each step is the replay of the signed kinds."""
     cylinder = Cylinder.objects.select_related("owner").filter(code=(code or "").strip()).first()
     if cylinder is None:
         raise Http404
-    events = [
-        {
-            "kind": e.kind,
-            "kind_display": e.get_kind_display(),
-            "occurred_at": e.occurred_at,
-            "organisation": e.organisation.name,
-            "to_state": e.to_state,
-            "to_state_display": e.get_to_state_display(),
-            "data": e.data,
-            "ledger_index": e.ledger_index,
-        }
-        for e in cylinder.events.select_related("organisation").order_by("occurred_at", "ledger_index")
-    ]
+    indexes = list(cylinder.events.order_by("ledger_index").values_list("ledger_index", flat=True))
+    signed = statements_at(indexes)
+    names = dict(Organisation.objects.filter(pk__in={s.organisation_id for s in signed.values()}).values_list("pk", "name"))
+    events: list[dict[str, Any]] = []
+    state = ""
+    for index in indexes:
+        statement = signed.get(index)
+        if statement is None or not statement.kind.startswith(KIND_PREFIX):
+            continue
+        kind = statement.kind.removeprefix(KIND_PREFIX)
+        state = next_state(state, kind, (statement.body or {}).get("result")) or state
+        events.append(
+            {
+                "kind": kind,
+                "kind_display": EventKind(kind).label if kind in EventKind.values else kind,
+                "occurred_at": _signed_time(statement.signed_at),
+                "organisation": names.get(statement.organisation_id, ""),
+                "to_state": state,
+                "to_state_display": CylinderState(state).label if state in CylinderState.values else state,
+                "data": statement.body,
+                "ledger_index": index,
+            }
+        )
+    events.sort(key=lambda e: (e["occurred_at"], e["ledger_index"]))
     return cylinder, events
+
+
+def public_refusals(*, code: str) -> list[dict[str, Any]]:
+    """The filling-gate refusals on the ledger under this code, as signed (station, time, reasons)."""
+    indexes = list(
+        LogEntry.objects.filter(kind=REFUSAL_KIND, subject=(code or "").strip()).order_by("index").values_list("index", flat=True)
+    )
+    signed = statements_at(indexes)
+    names = dict(Organisation.objects.filter(pk__in={s.organisation_id for s in signed.values()}).values_list("pk", "name"))
+    out = []
+    for index in indexes:
+        statement = signed.get(index)
+        if statement is None:
+            continue
+        codes = (statement.body or {}).get("reasons") or []
+        out.append(
+            {
+                "occurred_at": _signed_time(statement.signed_at),
+                "station": names.get(statement.organisation_id, ""),
+                "reasons": [str(GateReason(c).label) if c in GateReason.values else c for c in codes],
+                "reason_codes": list(codes),
+                "ledger_index": index,
+            }
+        )
+    return out
 
 
 def fill_attempt_list(*, user: Any, allowed: bool | None = None) -> QuerySet[FillAttempt]:

@@ -8,6 +8,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,9 +25,15 @@ from safecity.core.scoping import principal_for, roles_for, scoped
 from safecity.cylinders import forms, selectors, services
 from safecity.cylinders.choices import EventKind
 from safecity.cylinders.cockpit import STATE_COLOURS
-from safecity.cylinders.models import REGULATOR_ROLES, Cylinder
+from safecity.cylinders.models import REGULATOR_ROLES, Cylinder, CylinderEvent
 from safecity.cylinders.rules import PrefillCheck
 from safecity.cylinders.transitions import FILLING_UNIT_STEPS, allowed_kinds
+
+
+def public_base_url(request: HttpRequest) -> str:
+    """Where citizens reach the site: ``SAFECITY_PUBLIC_BASE_URL`` when set (a QR label must not carry
+    whatever host the printing user happened to use), else the request's own host."""
+    return getattr(settings, "SAFECITY_PUBLIC_BASE_URL", "") or request.build_absolute_uri("/")
 
 
 def _guard(check: Callable[[Any], bool]) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
@@ -114,7 +121,7 @@ def cylinder_detail(request: HttpRequest, code: str) -> HttpResponse:
             "attempts": cylinder.fill_attempts.select_related("station")[:20] if full else [],
             "steps": steps,
             "can_fill": full and "filling_station_operator" in roles_for(request.user, cylinder),
-            "public_url": request.build_absolute_uri(reverse("cylinders:public", args=[cylinder.code])),
+            "public_url": public_base_url(request).rstrip("/") + reverse("cylinders:public", args=[cylinder.code]),
         },
     )
 
@@ -195,9 +202,23 @@ def fill(request: HttpRequest) -> HttpResponse:
             )
             context["filled"] = event
         except services.CylinderError as error:
-            context["refused"] = error
-            if error.error_code not in ("refused",):
-                context["error"] = " ".join(error.messages)
+            if error.error_code == "duplicate":
+                # The same submission again (a double click, a resent form): nothing is wrong.
+                context["duplicate"] = error
+                if error.existing_event_id is not None:
+                    existing = (
+                        scoped(CylinderEvent, request.user).select_related("cylinder").filter(pk=error.existing_event_id).first()
+                    )
+                    if existing is not None:
+                        context["duplicate_event"] = existing
+                        context["duplicate_url"] = (
+                            reverse("cylinders:detail", args=[existing.cylinder.code]) + f"#event-{existing.pk}"
+                        )
+            else:
+                context["refused"] = error
+                context["attempt_refused"] = error.attempt
+                if error.error_code != "refused":
+                    context["error"] = " ".join(error.messages)
         except ValidationError as error:
             context["fill_form"] = form
             context["error"] = " ".join(error.messages)
@@ -261,7 +282,7 @@ def labels(request: HttpRequest) -> HttpResponse:
     filters: dict[str, Any] = dict(form.cleaned_data) if form.is_valid() else {}
     filters["owner"] = request.GET.get("owner", "")
     cylinders = list(selectors.cylinder_list(user=request.user, filters=filters)[:LABEL_LIMIT])
-    pdf = label_sheet_pdf(cylinders=cylinders, base_url=request.build_absolute_uri("/"))
+    pdf = label_sheet_pdf(cylinders=cylinders, base_url=public_base_url(request))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="cylinder-labels.pdf"'
     return response
@@ -270,4 +291,5 @@ def labels(request: HttpRequest) -> HttpResponse:
 def public(request: HttpRequest, code: str) -> HttpResponse:
     """The public page of a cylinder (no login): its history as signed, each with a ledger proof."""
     cylinder, events = selectors.public_history(code=code)
-    return render(request, "cylinders/public.html", {"cylinder": cylinder, "events": events})
+    refusals = selectors.public_refusals(code=cylinder.code)
+    return render(request, "cylinders/public.html", {"cylinder": cylinder, "events": events, "refusals": refusals})

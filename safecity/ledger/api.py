@@ -22,7 +22,8 @@ from safecity.core.choices import AuditSource
 from safecity.core.models import Organisation
 from safecity.core.scoping import scoped
 from safecity.ledger import merkle, selectors
-from safecity.ledger.services import LedgerError, ledger_append, signing_key_register_public
+from safecity.ledger.i18n import error_message
+from safecity.ledger.services import LedgerError, kind_owner, ledger_append, signing_key_register_public
 from safecity.ledger.services.keys import may_manage_keys
 from safecity.ledger.services.statements import statement_from_json
 from safecity.ledger.services.witness import cosignature_add
@@ -66,7 +67,7 @@ def _int(request: Request, name: str) -> int:
 
 
 def _proof_error(exc: merkle.ProofError) -> Response:
-    return Response({"code": "invalid", "message": str(exc), "fields": {}}, status=status.HTTP_400_BAD_REQUEST)
+    return Response({"code": "invalid", "message": error_message(exc), "fields": {}}, status=status.HTTP_400_BAD_REQUEST)
 
 
 class EntryDetail(PublicView):
@@ -283,6 +284,16 @@ class Statements(APIView):
                 except LedgerError as exc:
                     exc.position = pos
                     raise
+                owner = kind_owner(statements[-1].kind)
+                if owner is not None:
+                    # The owning app checks its domain's rules (e.g. no filling of a scrapped
+                    # cylinder) before it signs; the generic append would skip them.
+                    raise LedgerError(
+                        "kind_reserved",
+                        _("Statements of kind %(kind)s are written by the %(owner)s app: use its API (/api/%(owner)s/).")
+                        % {"kind": statements[-1].kind, "owner": owner},
+                        position=pos,
+                    )
             orgs = {s.organisation_id for s in statements}
             allowed = {o.pk for o in Organisation.objects.filter(pk__in=[o for o in orgs if isinstance(o, int)]) if may_manage_keys(request.user, o)}  # fmt: skip
             if orgs - allowed:

@@ -20,8 +20,20 @@ Range = tuple[int, int]
 Node = tuple[int, int]  # (level, index): the complete subtree over leaves [index << level, (index + 1) << level)
 
 
+def gettext_noop(message: str) -> str:
+    """Marks a message for translation (``makemessages`` collects it) without importing Django:
+    the caller translates ``template`` and fills in ``params``."""
+    return message
+
+
 class ProofError(ValueError):
-    """A proof that does not verify, or arguments that cannot have a proof."""
+    """A proof that does not verify, or arguments that cannot have a proof. ``template`` is the
+    English message (a translation msgid) and ``params`` its %-placeholders."""
+
+    def __init__(self, template: str, **params: object) -> None:
+        self.template = template
+        self.params = params
+        super().__init__(template % params if params else template)
 
 
 def leaf_hash(data: bytes) -> bytes:
@@ -85,7 +97,7 @@ def fold(hashes: Sequence[bytes]) -> bytes:
 def inclusion_ranges(index: int, size: int) -> list[Range]:
     """The ranges whose MTHs form PATH(index, D[size]) (RFC 9162 §2.1.3.1), leaf to root."""
     if not 0 <= index < size:
-        raise ProofError(f"index {index} is outside a tree of size {size}")
+        raise ProofError(gettext_noop("index %(index)d is outside a tree of size %(size)d"), index=index, size=size)
     out: list[Range] = []
     lo, hi, m = 0, size, index
     while hi - lo > 1:
@@ -103,7 +115,7 @@ def inclusion_ranges(index: int, size: int) -> list[Range]:
 def consistency_ranges(first: int, second: int) -> list[Range]:
     """The ranges whose MTHs form PROOF(first, D[second]) (RFC 9162 §2.1.4.1)."""
     if not 0 <= first <= second:
-        raise ProofError(f"no consistency proof from {first} to {second}")
+        raise ProofError(gettext_noop("no consistency proof from %(first)d to %(second)d"), first=first, second=second)
     if first == 0 or first == second:
         return []
     out: list[Range] = []
@@ -158,11 +170,11 @@ def consistency_proof(first: int, hashes: Sequence[bytes]) -> list[bytes]:
 def root_from_inclusion(index: int, size: int, leaf: bytes, proof: Sequence[bytes]) -> bytes:
     """The root an inclusion proof leads to (RFC 9162 §2.1.3.2), or ProofError."""
     if not 0 <= index < size:
-        raise ProofError(f"index {index} is outside a tree of size {size}")
+        raise ProofError(gettext_noop("index %(index)d is outside a tree of size %(size)d"), index=index, size=size)
     fn, sn, r = index, size - 1, leaf
     for p in proof:
         if sn == 0:
-            raise ProofError("the proof is too long")
+            raise ProofError(gettext_noop("the proof is too long"))
         if fn & 1 or fn == sn:
             r = node_hash(p, r)
             if not fn & 1:
@@ -174,32 +186,32 @@ def root_from_inclusion(index: int, size: int, leaf: bytes, proof: Sequence[byte
         fn >>= 1
         sn >>= 1
     if sn != 0:
-        raise ProofError("the proof is too short")
+        raise ProofError(gettext_noop("the proof is too short"))
     return r
 
 
 def verify_inclusion(index: int, size: int, leaf: bytes, proof: Sequence[bytes], root_hash: bytes) -> None:
     """Raise ProofError unless ``leaf`` (a leaf hash) sits at ``index`` in the tree ``root_hash``."""
     if root_from_inclusion(index, size, leaf, proof) != root_hash:
-        raise ProofError("the inclusion proof does not lead to the root hash")
+        raise ProofError(gettext_noop("the inclusion proof does not lead to the root hash"))
 
 
 def verify_consistency(first: int, second: int, proof: Sequence[bytes], first_root: bytes, second_root: bytes) -> None:
     """Raise ProofError unless the tree ``second_root`` extends ``first_root`` (RFC 9162 §2.1.4.2)."""
     if not 0 <= first <= second:
-        raise ProofError(f"no consistency proof from {first} to {second}")
+        raise ProofError(gettext_noop("no consistency proof from %(first)d to %(second)d"), first=first, second=second)
     if first == second:
         if proof:
-            raise ProofError("a proof between equal sizes must be empty")
+            raise ProofError(gettext_noop("a proof between equal sizes must be empty"))
         if first_root != second_root:
-            raise ProofError("the roots of two trees of the same size differ")
+            raise ProofError(gettext_noop("the roots of two trees of the same size differ"))
         return
     if first == 0:
         if proof:
-            raise ProofError("a proof from the empty tree must be empty")
+            raise ProofError(gettext_noop("a proof from the empty tree must be empty"))
         return
     if not proof:
-        raise ProofError("the consistency proof is empty")
+        raise ProofError(gettext_noop("the consistency proof is empty"))
     path = list(proof)
     if first & (first - 1) == 0:
         # first is a power of two: its root is the first node of the path.
@@ -211,7 +223,7 @@ def verify_consistency(first: int, second: int, proof: Sequence[bytes], first_ro
     fr = sr = path[0]
     for c in path[1:]:
         if sn == 0:
-            raise ProofError("the consistency proof is too long")
+            raise ProofError(gettext_noop("the consistency proof is too long"))
         if fn & 1 or fn == sn:
             fr = node_hash(c, fr)
             sr = node_hash(c, sr)
@@ -224,8 +236,8 @@ def verify_consistency(first: int, second: int, proof: Sequence[bytes], first_ro
         fn >>= 1
         sn >>= 1
     if sn != 0:
-        raise ProofError("the consistency proof is too short")
+        raise ProofError(gettext_noop("the consistency proof is too short"))
     if fr != first_root:
-        raise ProofError("the consistency proof does not lead to the first root")
+        raise ProofError(gettext_noop("the consistency proof does not lead to the first root"))
     if sr != second_root:
-        raise ProofError("the consistency proof does not lead to the second root")
+        raise ProofError(gettext_noop("the consistency proof does not lead to the second root"))

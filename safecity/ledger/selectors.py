@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import router
@@ -13,6 +15,7 @@ from safecity.ledger import merkle, tiles
 from safecity.ledger.models import Checkpoint, Cosignature, LogEntry, LogHead, LogKey, SigningKey, WitnessKey
 from safecity.ledger.services.append import read_tiles
 from safecity.ledger.services.keys import KEY_MANAGER_ROLES, log_origin
+from safecity.ledger.services.statements import Statement
 
 
 def entries_for_subject(*, subject: str) -> QuerySet[LogEntry]:
@@ -22,6 +25,16 @@ def entries_for_subject(*, subject: str) -> QuerySet[LogEntry]:
 
 def entry_by_idempotency_key(*, key: str) -> LogEntry | None:
     return LogEntry.objects.filter(idempotency_key=key).first()
+
+
+def statements_at(indexes: Iterable[int]) -> dict[int, Statement]:
+    """The signed statements at these log indexes (one query), for showing what was signed
+    rather than a mutable row. Indexes not in the log are absent from the result."""
+    wanted = {int(i) for i in indexes if i is not None}
+    if not wanted:
+        return {}
+    rows = LogEntry.objects.filter(index__in=wanted).values_list("index", "leaf")
+    return {index: Statement(**json.loads(bytes(leaf))) for index, leaf in rows}
 
 
 def entry_get(*, index: int) -> LogEntry | None:
@@ -60,7 +73,7 @@ def _reader(using: str, size: int) -> merkle.NodeReader:
             return {node: tiles.node_hash_from(node, got) for node in nodes}
         except KeyError:
             # The stored tiles do not reach that far: the tree is smaller than asked.
-            raise merkle.ProofError(f"the log has fewer than {size} entries") from None
+            raise merkle.ProofError(merkle.gettext_noop("the log has fewer than %(size)d entries"), size=size) from None
 
     return read
 

@@ -31,7 +31,7 @@ from safecity.cylinders.services.common import (
     append,
     apply_event,
     inspection_body,
-    is_superuser,
+    is_platform,
     require_transition,
 )
 from safecity.cylinders.services.registry import registration_body
@@ -109,14 +109,16 @@ def cylinder_history_import(
     refusals: list[ImportRefusal] | None = None,
     signers: dict[int, Signer] | None = None,
 ) -> dict[str, int]:
-    """Import cylinders, their events and gate refusals (platform operator only). Returns counts.
+    """Import cylinders, their events and gate refusals (the platform only: ``actor`` None, as the
+    ledger's historic path requires; each key must have been active at the signing times). Returns counts.
 
     ``signers`` maps an organisation id to a function signing a statement (same keyword arguments
     as ``statement_sign`` without ``organisation``) with a key the importer holds, whose public key
     is registered in the ledger; organisations without one are signed with their custodial key.
     """
-    if not is_superuser(actor):
-        raise PermissionDenied(_("Only the platform operator imports cylinder histories."))
+    if not is_platform(actor):
+        # Past signing times go to the ledger on its historic path, which is the platform's only.
+        raise PermissionDenied(_("Only the platform itself imports cylinder histories (a management command or the demo)."))
     signer_cache: dict[int, Signer] = dict(signers or {})
 
     def sign(org: Organisation, **kwargs: Any) -> Statement:

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,8 +25,11 @@ from safecity.ledger.services import LedgerError, Statement, ledger_append, stat
 
 KIND_PREFIX = "cylinders."
 REFUSAL_KIND = "cylinders.fill_refused"
-# A submission may carry a time a little ahead of the server's clock (phones, scales), not more.
-CLOCK_SKEW = timedelta(minutes=5)
+
+
+def clock_skew() -> timedelta:
+    """How far a submitted time may be from the server's clock (the ledger's window)."""
+    return timedelta(seconds=int(getattr(settings, "SAFECITY_LEDGER_MAX_SKEW_SECONDS", 300)))
 
 
 class CylinderError(ValidationError):
@@ -33,6 +37,7 @@ class CylinderError(ValidationError):
 
     Codes: ``unknown_code`` (404), ``bad_signature`` (400), ``statement_mismatch`` (400),
     ``out_of_order`` (409), ``duplicate`` (409), ``refused`` (409, the filling gate said no),
+    ``stale_time`` (400, a time claimed away from now outside the platform's historic path),
     ``invalid`` (400), ``ledger`` (400, any other ledger refusal).
     """
 
@@ -43,9 +48,11 @@ class CylinderError(ValidationError):
         code: str,
         existing_event_id: int | None = None,
         existing_index: int | None = None,
-        reasons: list[dict[str, str]] | None = None,
+        reasons: list[dict[str, Any]] | None = None,
+        attempt: FillAttempt | None = None,
     ) -> None:
         super().__init__(message, code=code)
+        self.attempt = attempt
         self.error_code = code
         self.existing_event_id = existing_event_id
         self.existing_index = existing_index
@@ -82,16 +89,39 @@ def decimal_text(value: Any, *, field: str) -> str:
     return str(number.normalize()) if number == number.to_integral() else str(number)
 
 
-def occurred(value: datetime | None, cylinder: Cylinder | None) -> datetime:
-    """The event time: now by default; never in the future, never before the cylinder's last event."""
+def is_platform(actor: Any) -> bool:
+    """The platform itself (the demo, a bulk import command): the only writer of past times."""
+    return actor is None
+
+
+def occurred(value: datetime | None, cylinder: Cylinder | None, *, actor: Any) -> datetime:
+    """The event time. The log's clock decides, not the submitter's:
+
+    - everybody (UI, API): now; a claimed time (a pre-signed statement's signing time) is accepted
+      only within the skew window around now (``stale_time`` otherwise); rules are judged at now;
+    - the platform's historic path (``actor`` None: the demo, a bulk import): a past time, never
+      in the future.
+    In both cases never before the cylinder's last event (``out_of_order``).
+    """
+    historic = is_platform(actor)
     now = timezone.now()
     at = value or now
     if timezone.is_naive(at):
         at = timezone.make_aware(at)
     # The ledger signs whole seconds (RFC 3339 "Z"); the event keeps the very time that was signed.
     at = at.replace(microsecond=0)
-    if at > now + CLOCK_SKEW:
+    skew = clock_skew()
+    if at > now + skew:
         raise CylinderError(_("The event time lies in the future."), code="invalid")
+    if not historic and at < now - skew:
+        raise CylinderError(
+            _(
+                "The event time lies more than %(minutes)s minutes in the past: steps are recorded when they are "
+                "submitted (sign again now)."
+            )
+            % {"minutes": int(skew.total_seconds() // 60)},
+            code="stale_time",
+        )
     if cylinder is not None and cylinder.last_event_at is not None and at < cylinder.last_event_at:
         raise CylinderError(
             _("The event time is before the cylinder's last recorded event (%(at)s).")
@@ -99,6 +129,11 @@ def occurred(value: datetime | None, cylinder: Cylinder | None) -> datetime:
             code="out_of_order",
         )
     return at
+
+
+def judged_on(at: datetime, actor: Any) -> date:
+    """The day the rules (the filling gate) are judged on: today, except on the historic path."""
+    return timezone.localtime(at).date() if is_platform(actor) else timezone.localdate()
 
 
 def rfc3339(at: datetime) -> str:
@@ -216,7 +251,13 @@ def ledger_error(exc: LedgerError) -> CylinderError:
     code = (
         exc.code
         if exc.code in {"bad_signature", "duplicate"}
-        else ("bad_signature" if exc.code in {"unknown_key", "key_not_active"} else "ledger")
+        else (
+            "bad_signature"
+            if exc.code in {"unknown_key", "key_not_active"}
+            else "stale_time"
+            if exc.code == "stale_signature"
+            else "ledger"
+        )
     )
     return CylinderError(str(exc.message), code=code, existing_index=exc.existing_index)
 
@@ -265,9 +306,11 @@ def build_statement(
 
 
 def append(actor: Any, statements: list[Statement]) -> list[int]:
-    """Append to the ledger inside the caller's transaction; map its refusals to ours."""
+    """Append to the ledger inside the caller's transaction; map its refusals to ours.
+
+    The platform itself (``actor`` None) appends on the historic path (past signing times)."""
     try:
-        return ledger_append(actor=actor, statements=statements)
+        return ledger_append(actor=actor, statements=statements, historic=is_platform(actor))
     except LedgerError as exc:
         if exc.code == "duplicate" and exc.existing_index is not None:
             existing = CylinderEvent.objects.filter(ledger_index=exc.existing_index).first()

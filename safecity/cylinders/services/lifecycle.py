@@ -10,7 +10,7 @@ filling gate, which is itself recorded (and appended) so nobody can rewrite it l
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -30,12 +30,14 @@ from safecity.cylinders.services.common import (
     REFUSAL_KIND,
     CylinderError,
     append,
-    build_statement,
     check_not_duplicate,
     decimal_text,
     household_ref,
     inspection_body,
+    is_platform,
     is_superuser,
+    judged_on,
+    ledger_error,
     lock_by_code,
     new_nonce,
     occurred,
@@ -44,7 +46,7 @@ from safecity.cylinders.services.common import (
     record_event,
     require_transition,
 )
-from safecity.ledger.services import Statement
+from safecity.ledger.services import LedgerError, Statement, statement_signer
 
 # --- who acts -------------------------------------------------------------------------------
 
@@ -53,7 +55,7 @@ def filling_unit_of(actor: Any, station: Organisation | None = None) -> Organisa
     """The filling unit an operator works for (``station`` picks one when they hold several)."""
     if station is not None and station.kind != OrganisationKind.FILLING_UNIT:
         raise ValidationError({"station": _("Not a filling unit.")}, code="invalid")
-    if is_superuser(actor):
+    if is_platform(actor) or is_superuser(actor):
         if station is None:
             raise PermissionDenied(_("Name the filling unit you act for."))
         return station
@@ -69,14 +71,14 @@ def filling_unit_of(actor: Any, station: Organisation | None = None) -> Organisa
 
 def owner_operator(actor: Any, cylinder: Cylinder) -> Organisation:
     """Only the owning filling unit fills, dispatches, delivers and takes back its cylinders."""
-    if is_superuser(actor) or cylinder.owner_id in organisations_for(actor, "filling_station_operator"):
+    if is_platform(actor) or is_superuser(actor) or cylinder.owner_id in organisations_for(actor, "filling_station_operator"):
         return cylinder.owner
     raise PermissionDenied(_("Only the owning filling unit may record this step."))
 
 
 def inspection_station_of(actor: Any, station: Organisation | None = None) -> Organisation:
     """The inspection station an operator works for (only an inspection station inspects)."""
-    if is_superuser(actor):
+    if is_platform(actor) or is_superuser(actor):
         if station is None or station.kind != OrganisationKind.INSPECTION_STATION:
             raise PermissionDenied(_("Name the inspection station you act for."))
         return station
@@ -94,7 +96,7 @@ def inspection_station_of(actor: Any, station: Organisation | None = None) -> Or
 
 def scrapping_organisation(actor: Any, cylinder: Cylinder, organisation: Organisation | None = None) -> Organisation:
     """The regulator (city officials with reach over the owner) or an inspection station scraps."""
-    if is_superuser(actor):
+    if is_platform(actor) or is_superuser(actor):
         if organisation is None:
             raise PermissionDenied(_("Name the organisation you act for."))
         return organisation
@@ -111,11 +113,12 @@ def scrapping_organisation(actor: Any, cylinder: Cylinder, organisation: Organis
 # --- the filling gate -----------------------------------------------------------------------
 
 
-def _gate(cylinder: Cylinder | None, station: Organisation, at: datetime, check: PrefillCheck | None) -> Decision:
+def _gate(cylinder: Cylinder | None, station: Organisation, on: date, check: PrefillCheck | None) -> Decision:
+    """The gate's decision on the day ``on``: today, except on the platform's historic path."""
     return rules.fill_gate_decision(
         cylinder.facts() if cylinder is not None else None,
         station_id=station.pk,
-        today=timezone.localtime(at).date(),
+        today=on,
         check=check,
     )
 
@@ -132,16 +135,18 @@ def _record_attempt(
 ) -> FillAttempt:
     index = None
     if not decision.allowed:
-        statement = build_statement(
-            kind=REFUSAL_KIND,
-            subject=code,
-            body={"station_id": station.pk, "registered": cylinder is not None, "reasons": decision.codes},
-            organisation=station,
-            idempotency_key=idempotency_key,
-            at=at,
-            presigned=None,
-        )
-        (index,) = append(actor, [statement])
+        # A unit that holds its own key (no key held by the platform) still gets the gate's
+        # answer and the recorded attempt; the refusal reaches the ledger when it can be signed.
+        signer = refusal_signer(station)
+        if signer is not None:
+            statement = signer(
+                kind=REFUSAL_KIND,
+                subject=code,
+                body=refusal_body(station=station, cylinder=cylinder, decision=decision),
+                idempotency_key=idempotency_key,
+                signed_at=at,
+            )
+            (index,) = append(actor, [statement])
     return FillAttempt.objects.create(
         station=station,
         cylinder=cylinder,
@@ -153,6 +158,21 @@ def _record_attempt(
         ledger_index=index,
         idempotency_key=idempotency_key,
     )
+
+
+def refusal_body(*, station: Organisation, cylinder: Cylinder | None, decision: Decision) -> dict[str, Any]:
+    """The signed record of a refusal: the station, whether the code is registered, the reason codes."""
+    return {"station_id": station.pk, "registered": cylinder is not None, "reasons": decision.codes}
+
+
+def refusal_signer(station: Organisation) -> Any:
+    """The platform-held key's signer for ``station``, or None when the unit holds its own key."""
+    try:
+        return statement_signer(organisation=station)
+    except LedgerError as exc:
+        if exc.code == "unknown_key":
+            return None
+        raise ledger_error(exc) from None
 
 
 def cylinder_fill_check(
@@ -179,13 +199,13 @@ def cylinder_fill_check(
         check_not_duplicate(key)
         unit = filling_unit_of(actor, station)
         cylinder = Cylinder.objects.select_for_update().filter(code=code).first()
-        at = occurred(occurred_at, None)
+        at = occurred(occurred_at, None, actor=actor)
         return _record_attempt(
             actor=actor,
             station=unit,
             cylinder=cylinder,
             code=code,
-            decision=_gate(cylinder, unit, at, pre_check),
+            decision=_gate(cylinder, unit, judged_on(at, actor), pre_check),
             at=at,
             idempotency_key=key,
         )
@@ -227,9 +247,9 @@ def cylinder_fill(
         check_not_duplicate(idempotency_key)
         cylinder = lock_by_code(code)
         unit = filling_unit_of(actor, station)
-        at = occurred(occurred_at, cylinder)
+        at = occurred(occurred_at, cylinder, actor=actor)
         target = require_transition(cylinder, EventKind.FILLING)
-        decision = _gate(cylinder, unit, at, pre_check)
+        decision = _gate(cylinder, unit, judged_on(at, actor), pre_check)
         if not decision.allowed:
             refusal = _record_attempt(
                 actor=actor,
@@ -264,9 +284,10 @@ def cylinder_fill(
             )
     assert refusal is not None
     raise CylinderError(
-        _("Filling refused: %(reasons)s") % {"reasons": "; ".join(r["message"] for r in refusal.reasons)},
+        _("Filling refused: %(reasons)s") % {"reasons": "; ".join(r["message"] for r in refusal.reason_list)},
         code="refused",
-        reasons=refusal.reasons,
+        reasons=refusal.reason_list,
+        attempt=refusal,
     )
 
 
@@ -285,7 +306,7 @@ def _owner_step(
         check_not_duplicate(idempotency_key)
         cylinder = lock_by_code(code)
         unit = owner_operator(actor, cylinder)
-        at = occurred(occurred_at, cylinder)
+        at = occurred(occurred_at, cylinder, actor=actor)
         target = require_transition(cylinder, kind)
         return record_event(
             actor=actor,
@@ -435,7 +456,7 @@ def cylinder_inspect(
         check_not_duplicate(idempotency_key)
         cylinder = lock_by_code(code)
         unit = inspection_station_of(actor, station)
-        at = occurred(occurred_at, cylinder)
+        at = occurred(occurred_at, cylinder, actor=actor)
         target = require_transition(cylinder, EventKind.INSPECTION, result)
         body = inspection_body(
             cylinder,
@@ -475,7 +496,7 @@ def cylinder_repair(
         check_not_duplicate(idempotency_key)
         cylinder = lock_by_code(code)
         unit = inspection_station_of(actor, station)
-        at = occurred(occurred_at, cylinder)
+        at = occurred(occurred_at, cylinder, actor=actor)
         target = require_transition(cylinder, EventKind.REPAIR)
         return record_event(
             actor=actor,
@@ -512,7 +533,7 @@ def cylinder_scrap(
         check_not_duplicate(idempotency_key)
         cylinder = lock_by_code(code)
         unit = scrapping_organisation(actor, cylinder, organisation)
-        at = occurred(occurred_at, cylinder)
+        at = occurred(occurred_at, cylinder, actor=actor)
         target = require_transition(cylinder, EventKind.SCRAPPING)
         return record_event(
             actor=actor,

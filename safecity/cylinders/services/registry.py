@@ -20,6 +20,7 @@ from safecity.cylinders.services.common import (
     CylinderError,
     check_not_duplicate,
     decimal_text,
+    is_platform,
     is_superuser,
     occurred,
     organisations_for,
@@ -103,7 +104,7 @@ def new_cylinder(
 
 def registering_organisation(actor: Any, cylinder: Cylinder) -> Organisation:
     """The owning unit's operator registers for the unit; a regulator signs for their own body."""
-    if is_superuser(actor) or cylinder.owner_id in organisations_for(actor, "filling_station_operator"):
+    if is_platform(actor) or is_superuser(actor) or cylinder.owner_id in organisations_for(actor, "filling_station_operator"):
         return cylinder.owner
     if allows_target(actor, cylinder, jurisdiction_only=True):
         for grant in principal_for(actor).grants:
@@ -138,7 +139,7 @@ def cylinder_register(
     """
     with transaction.atomic():
         check_not_duplicate(idempotency_key)
-        at = occurred(occurred_at, None)
+        at = occurred(occurred_at, None, actor=actor)
         cylinder = new_cylinder(
             code=code,
             serial_number=serial_number,

@@ -268,7 +268,7 @@ def test_presigned_statement_is_accepted_and_a_bad_signature_refused(cyl: Cyl) -
     cyl.register("CZ1000010")
     when = timezone.now().replace(microsecond=0)
     body = {"waybill": "PS9"}
-    fill(cyl, "CZ1000010", occurred_at=when - timedelta(minutes=10))
+    fill(cyl, "CZ1000010", occurred_at=when - timedelta(minutes=2))  # within the skew window
     good = _presigned(cyl, "CZ1000010", "dispatch", body, "pre-1", when)
     forged = Statement(**{**good.__dict__, "idempotency_key": "pre-2"})  # signature over another key
     snap = Snapshot()
@@ -337,9 +337,87 @@ def test_event_time_before_the_last_event_is_out_of_order(cyl: Cyl) -> None:
     cyl.register("CZ1000012")
     fill(cyl, "CZ1000012")
     snap = Snapshot()
+    # Even the platform's historic path cannot put a step before the last recorded one.
     with pytest.raises(CylinderError) as error:
         services.cylinder_dispatch(
-            actor=cyl.operator, code="CZ1000012", idempotency_key=key(), occurred_at=timezone.now() - timedelta(days=30)
+            actor=None, code="CZ1000012", idempotency_key=key(), occurred_at=timezone.now() - timedelta(days=30)
         )
     assert error.value.error_code == "out_of_order"
+    # A user cannot claim a past time at all: steps are recorded when submitted.
+    with pytest.raises(CylinderError) as error:
+        services.cylinder_dispatch(
+            actor=cyl.operator, code="CZ1000012", idempotency_key=key(), occurred_at=timezone.now() - timedelta(hours=1)
+        )
+    assert error.value.error_code == "stale_time"
     assert snap.unchanged()
+
+
+def test_back_dated_presigned_filling_cannot_pass_the_gate(cyl: Cyl) -> None:
+    """Review issue 1: a cylinder due for inspection YESTERDAY is refused today; a filling
+    pre-signed with yesterday's time (when the gate would have allowed it) is refused too, and
+    nothing is appended. Judged at the server's clock, not at the claimed time."""
+    today = timezone.localdate()
+    made = today - timedelta(days=1)
+    made = made.replace(year=made.year - 4)  # LPG: next inspection 4 years after manufacture = yesterday
+    cylinder = cyl.register("CZ1000013", made=made)
+    assert cylinder.next_inspection_on == today - timedelta(days=1)
+    gate = services.cylinder_fill_check(actor=cyl.operator, code="CZ1000013")
+    assert not gate.allowed and gate.reason_codes == [GateReason.INSPECTION_OVERDUE]
+    yesterday = timezone.now().replace(microsecond=0) - timedelta(days=1)
+    body = {
+        "station_id": cyl.unit.pk,
+        "pre_check": {"marks_legible": True, "accessories_ok": True, "appearance_ok": True},
+        "net_kg": "14.5",
+        "post_check": {"leak_free": True, "mass_ok": True},
+    }
+    back_dated = _presigned(cyl, "CZ1000013", "filling", body, "pre-fill-1", yesterday)
+    snap = Snapshot()
+    with pytest.raises(CylinderError) as error:
+        services.cylinder_fill(
+            actor=cyl.operator,
+            code="CZ1000013",
+            net_kg="14.5",
+            pre_check=OK,
+            leak_free=True,
+            idempotency_key="pre-fill-1",
+            occurred_at=yesterday,
+            presigned=back_dated,
+        )
+    assert error.value.error_code == "stale_time"
+    assert snap.unchanged()
+    # Signed now, the same filling meets the gate as it is today: refused, and the refusal recorded.
+    now = timezone.now().replace(microsecond=0)
+    fresh = _presigned(cyl, "CZ1000013", "filling", body, "pre-fill-2", now)
+    with pytest.raises(CylinderError) as error:
+        services.cylinder_fill(
+            actor=cyl.operator,
+            code="CZ1000013",
+            net_kg="14.5",
+            pre_check=OK,
+            leak_free=True,
+            idempotency_key="pre-fill-2",
+            occurred_at=now,
+            presigned=fresh,
+        )
+    assert error.value.error_code == "refused"
+    assert not CylinderEvent.objects.filter(cylinder__code="CZ1000013", kind=EventKind.FILLING).exists()
+    assert FillAttempt.objects.get(idempotency_key="pre-fill-2").reason_codes == [GateReason.INSPECTION_OVERDUE]
+
+
+def test_only_the_platform_imports_histories(cyl: Cyl, city: Any) -> None:
+    with pytest.raises(PermissionDenied):
+        services.cylinder_history_import(actor=city.superuser, cylinders=[])
+
+
+def test_unit_with_its_own_key_gets_the_gate_and_the_attempt_recorded(cyl: Cyl) -> None:
+    """Review issue 6: no platform-held key → the decision is still given and recorded; the
+    refusal is not on the ledger (it cannot be signed here) and the page says so."""
+    from safecity.ledger.services import signing_key_register_public
+
+    cyl.register("CZ1000014", unit=cyl.other_unit)
+    signing_key_register_public(actor=None, organisation=cyl.unit, public_key_b64=base64.b64encode(bytes(range(32))).decode())
+    entries = LogEntry.objects.count()
+    attempt = services.cylinder_fill_check(actor=cyl.operator, code="CZ1000014")
+    assert not attempt.allowed and attempt.reason_codes == [GateReason.NOT_OWN_PROPERTY]
+    assert attempt.ledger_index is None and attempt.unsigned_refusal and LogEntry.objects.count() == entries
+    assert FillAttempt.objects.filter(pk=attempt.pk).exists()

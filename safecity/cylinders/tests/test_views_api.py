@@ -4,6 +4,7 @@ pages, the API error codes, the QR label PDF, the cockpit figures and the daily 
 from __future__ import annotations
 
 import io
+import json
 import re
 from datetime import timedelta
 from typing import Any
@@ -13,7 +14,7 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from safecity.core.figures import FigureContext, compute_indicators
+from safecity.core.figures import FigureContext, compute_indicators, compute_panels
 from safecity.core.models import Notification
 from safecity.cylinders import services
 from safecity.cylinders.cockpit import by_status, fills_per_day, refusals_by_station
@@ -134,11 +135,17 @@ def test_anonymous_public_page_shows_history_without_personal_data(cyl: Cyl, fle
     page = client.get("/cylinders/c/CZA0001/")
     assert page.status_code == 200
     html = page.content.decode()
-    assert html.count("data-ledger-verify=") == CylinderEvent.objects.filter(cylinder__code="CZA0001").count()
+    # One verified proof per signed event, and one per refusal on the ledger under this code (issue 9).
+    refusals = FillAttempt.objects.filter(code="CZA0001", ledger_index__isnull=False)
+    assert refusals.count() == 1
+    assert html.count("data-ledger-verify=") == CylinderEvent.objects.filter(cylinder__code="CZA0001").count() + 1
+    assert 'data-testid="public-refusals"' in html and "常州武进液化气充装站" in html
+    assert "Not the own property of this filling unit" in html
     assert "金坛区王记面馆" in html  # a restaurant is a business, named
     assert "李秀英" not in html and "龙锦苑" not in html and "filling_op" not in html
     public = api().get("/api/cylinders/public/CZA0001/")
     assert public.status_code == 200 and len(public.json()["events"]) == 8
+    assert public.json()["refusals"][0]["reason_codes"] == ["not_own_property", "not_empty"]
     assert "李秀英" not in public.content.decode()
     assert client.get("/cylinders/c/NOPE/").status_code == 404
     assert api().get("/api/cylinders/public/NOPE/").json()["code"] == "unknown_code"
@@ -162,7 +169,10 @@ def test_gate_page_allow_then_fill_and_refuse(cyl: Cyl) -> None:
     done = client.post("/cylinders/gate/fill/", data, HTTP_HX_REQUEST="true").content.decode()
     assert 'data-testid="fill-done"' in done
     again = client.post("/cylinders/gate/fill/", data, HTTP_HX_REQUEST="true").content.decode()  # resent form
-    assert "already recorded" in again
+    # A resent form is a neutral notice linking the event, not a red refusal (issue 5).
+    event = CylinderEvent.objects.get(cylinder__code="CZG0001", kind="filling")
+    assert 'data-testid="fill-duplicate"' in again and "gate-refuse" not in again
+    assert f'href="/cylinders/cylinder/CZG0001/#event-{event.pk}"' in again and f"event {event.pk}" in again
     assert CylinderEvent.objects.filter(cylinder__code="CZG0001", kind="filling").count() == 1
     assert FillAttempt.objects.filter(code="CZG0002", allowed=False).count() == 1
     for other in ("inspector", "regulator"):
@@ -260,10 +270,23 @@ def _pdf_fonts_text_images(content: bytes) -> tuple[set[str], str, list[Any]]:
     return fonts, "".join(page.extract_text() for page in reader.pages), images
 
 
-def test_label_pdf_embeds_the_font_and_a_qr_code_of_the_public_url(cyl: Cyl, personas: Any) -> None:
+@pytest.mark.parametrize(
+    "base, expected",
+    [
+        ("", "http://testserver/"),  # not configured: the request's host
+        ("https://safecity.changzhou.gov.cn", "https://safecity.changzhou.gov.cn/"),  # issue 7
+    ],
+)
+def test_label_pdf_embeds_the_font_and_a_qr_code_of_the_public_url(
+    cyl: Cyl, personas: Any, settings: Any, base: str, expected: str
+) -> None:
+    settings.SAFECITY_PUBLIC_BASE_URL = base
+    settings.ALLOWED_HOSTS = ["*"]
     cyl.register("CZL0001")
     cyl.register("CZL0002", unit=cyl.other_unit)
-    response = login(cyl.operator).get("/cylinders/labels.pdf")
+    detail = login(cyl.operator).get("/cylinders/cylinder/CZL0001/").content.decode()
+    assert f'href="{expected}cylinders/c/CZL0001/"' in detail
+    response = login(cyl.operator).get("/cylinders/labels.pdf", HTTP_HOST="printer.intranet.local")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     fonts, text, images = _pdf_fonts_text_images(response.content)
     assert any("WenQuanYi" in name for name in fonts), fonts
@@ -271,8 +294,8 @@ def test_label_pdf_embeds_the_font_and_a_qr_code_of_the_public_url(cyl: Cyl, per
     assert len(images) == 1
     # Read the QR code back from the embedded image, module by module, and compare it with segno's
     # matrix for the public URL.
-    url = public_url("http://testserver/", "CZL0001")
-    assert url == "http://testserver/cylinders/c/CZL0001/"
+    url = public_url(base or "http://printer.intranet.local/", "CZL0001")
+    assert url == (expected if base else "http://printer.intranet.local/") + "cylinders/c/CZL0001/"
     matrix = qr_for(url).matrix
     image = images[0].convert("L")
     border = 4
@@ -298,9 +321,17 @@ def test_cockpit_figures_and_panels(cyl: Cyl, fleet: dict[str, Any], city: Any, 
     ctx = FigureContext(region=city.city, year=timezone.localdate().year)
     status = by_status(ctx)
     assert sum(status["values"]) == 3
-    assert refusals_by_station(ctx) == {"labels": ["常州武进液化气充装站"], "values": [1]}
+    assert status["counts"]["empty"] + status["counts"]["delivered"] == 3 and set(status["counts"]) == {
+        "empty", "filled", "dispatched", "delivered", "failed", "repaired", "scrapped"
+    }  # fmt: skip
+    assert refusals_by_station(ctx) == {"counts": {"常州武进液化气充装站": 1}, "labels": ["常州武进液化气充装站"], "values": [1]}
     fills = fills_per_day(ctx)
     assert len(fills["values"]) == 30 and fills["values"][-1] == 2
+    assert fills["counts"][timezone.localdate().isoformat()] == 2
+    # Panels are plain JSON keyed by stable ids; one indicator per status.
+    assert json.loads(json.dumps(compute_panels(ctx)["cylinders.by_status"]))["counts"] == status["counts"]
+    assert figures["cylinders.status.delivered"] == status["counts"]["delivered"]
+    assert sum(figures[f"cylinders.status.{code}"] for code in status["counts"]) == 3
 
 
 def test_daily_reminder_is_idempotent(cyl: Cyl) -> None:

@@ -14,16 +14,21 @@ from safecity.ledger.services.keys import (
     statement_signer,
     witness_key_register,
 )
+from safecity.ledger.services.registry import kind_owner, register_kind_owner, register_verifier, run_verifiers
 from safecity.ledger.services.statements import LedgerError, Statement
 
 __all__ = [
     "LedgerError",
     "Statement",
     "checkpoint_publish",
+    "kind_owner",
     "ledger_append",
     "ledger_maintenance",
     "log_key",
     "log_origin",
+    "register_kind_owner",
+    "register_verifier",
+    "run_verifiers",
     "signing_key_ensure",
     "signing_key_register_public",
     "signing_key_rotate",

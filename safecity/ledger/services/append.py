@@ -7,11 +7,12 @@ import os
 import uuid
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
@@ -26,7 +27,7 @@ from safecity.ledger.notes import CheckpointBody, sign_note
 from safecity.ledger.services.keys import log_key
 from safecity.ledger.services.statements import LedgerError, Statement, check_shape
 
-CLOCK_SKEW = timedelta(minutes=5)
+DEFAULT_MAX_SKEW_SECONDS = 300
 ENTRY_COLUMNS = (
     "index",
     "kind",
@@ -119,17 +120,53 @@ def verify_signatures(items: Sequence[SigItem]) -> int | None:
     return batch.first_bad()
 
 
-def _check(statements: Sequence[Statement], using: str) -> list[tuple[Statement, Any, bytes]]:
-    """Every check that needs no lock: shape, known key of that organisation, key active at the
-    signing time, signature, no repeat inside the batch. Returns (statement, signed_at, leaf).
-    The refusal names the first offending statement of the batch."""
+def max_skew() -> timedelta:
+    """How far a statement's signing time may be from the log's clock on a normal append."""
+    return timedelta(seconds=int(getattr(settings, "SAFECITY_LEDGER_MAX_SKEW_SECONDS", DEFAULT_MAX_SKEW_SECONDS)))
+
+
+def _whole_second(moment: datetime) -> datetime:
+    # Signing times have whole seconds; a key made at 10:00:00.5 may sign at "10:00:00Z".
+    return moment.replace(microsecond=0)
+
+
+def _check_time(s: Statement, pos: int, signed_at: datetime, key: SigningKey, now: datetime, historic: bool) -> None:
+    """The log's clock, not the signer's, decides (stops back-dating).
+
+    Normal appends: the signing time is within the skew window of now, and the key is active
+    now (not retired, its active_from reached) and was active at the signing time. Historic
+    appends (the platform only): the signing time may be in the past, inside the key's
+    validity [active_from, retired_at)."""
+    skew = max_skew()
+    if signed_at > now + skew or (not historic and signed_at < now - skew):
+        raise LedgerError(
+            "stale_signature",
+            _(
+                "The statement was signed too long ago or too far ahead (more than %(seconds)d seconds from the log's clock): sign it again."
+            )
+            % {"seconds": int(skew.total_seconds())},
+            position=pos,
+        )
+    if signed_at < _whole_second(key.active_from) or (not historic and key.active_from > now):
+        raise LedgerError("key_not_active", _("The key %(key)s was not yet active at the signing time.") % {"key": s.key_id}, position=pos)  # fmt: skip
+    if key.retired_at is not None:
+        if not historic and key.retired_at <= now:
+            raise LedgerError("key_not_active", _("The key %(key)s is retired: sign with the organisation's active key.") % {"key": s.key_id}, position=pos)  # fmt: skip
+        if signed_at >= key.retired_at:
+            raise LedgerError("key_not_active", _("The key %(key)s was retired before the signing time.") % {"key": s.key_id}, position=pos)  # fmt: skip
+
+
+def _check(statements: Sequence[Statement], using: str, historic: bool = False) -> list[tuple[Statement, Any, bytes]]:
+    """Every check that needs no lock: shape, known key of that organisation, the signing time
+    against the log's clock and the key's validity, signature, no repeat inside the batch.
+    Returns (statement, signed_at, leaf). The refusal names the first offending statement."""
     now = timezone.now()
     wanted = {s.key_id for s in statements if isinstance(s.key_id, str)}
     keys = {
         k.key_id: k
         for k in SigningKey.objects.using(using)
         .filter(key_id__in=wanted)
-        .only("key_id", "organisation_id", "public_key", "retired_at")
+        .only("key_id", "organisation_id", "public_key", "active_from", "retired_at")
     }
     verifiers: dict[str, Ed25519PublicKey] = {}
     seen: set[str] = set()
@@ -143,13 +180,10 @@ def _check(statements: Sequence[Statement], using: str) -> list[tuple[Statement,
             except (TypeError, ValueError):
                 raise LedgerError("malformed", _("The statement cannot be written as JSON."), position=pos) from None
             signed_at = check_shape(s, pos, leaf)
-            if signed_at > now + CLOCK_SKEW:
-                raise LedgerError("malformed", _("The signing time is in the future."), position=pos)
             key = keys.get(s.key_id)
             if key is None or key.organisation_id != s.organisation_id:
                 raise LedgerError("unknown_key", _("The key %(key)s is not a key of organisation %(org)s.") % {"key": s.key_id, "org": s.organisation_id}, position=pos)  # fmt: skip
-            if key.retired_at is not None and signed_at >= key.retired_at:
-                raise LedgerError("key_not_active", _("The key %(key)s was retired before the signing time.") % {"key": s.key_id}, position=pos)  # fmt: skip
+            _check_time(s, pos, signed_at, key, now, historic)
             if s.idempotency_key in seen:
                 raise LedgerError("duplicate", _("The idempotency key is repeated in the batch."), position=pos)
         except LedgerError as exc:
@@ -204,8 +238,13 @@ def _write_tiles(changed: Mapping[tiles.TileKey, bytes], existing: Mapping[tiles
             Tile.objects.using(using).filter(level=lvl, index=i).update(hashes=content)
 
 
-def ledger_append(*, actor: Any, statements: Sequence[Statement], using: str | None = None) -> list[int]:
+def ledger_append(*, actor: Any, statements: Sequence[Statement], historic: bool = False, using: str | None = None) -> list[int]:
     """Verify and append ``statements`` in order; return their 0-based log indexes.
+
+    The time is the log's: each statement must be signed within ``SAFECITY_LEDGER_MAX_SKEW_SECONDS``
+    (default 300) of now, with a key active now (``stale_signature`` / ``key_not_active``).
+    ``historic=True`` (past signing times, each inside its key's validity) is for the platform
+    itself only, ``actor`` None: the demo, a bulk import; anyone else gets ``historic_not_allowed``.
 
     All-or-nothing and inside the caller's transaction: any refusal (LedgerError) appends
     nothing. The head row lock serialises index assignment between concurrent appends; the
@@ -213,9 +252,11 @@ def ledger_append(*, actor: Any, statements: Sequence[Statement], using: str | N
     one audit entry for the batch (the log is its own record of each entry).
     """
     using = using or router.db_for_write(LogEntry)
+    if historic and actor is not None:
+        raise LedgerError("historic_not_allowed", _("Only the platform itself may append statements signed in the past."))
     if not statements:
         return []
-    checked = _check(statements, using)
+    checked = _check(statements, using, historic)
     with transaction.atomic(using=using):
         head = _lock_head(using)
         wanted = [s.idempotency_key for s, _, _ in checked]

@@ -54,6 +54,17 @@ def _require(actor: Any, organisation: Organisation) -> None:
         raise PermissionDenied
 
 
+def _active_from(actor: Any, active_from: datetime | None, now: datetime) -> datetime:
+    """A key active from the past is for signing history: the platform itself only (actor None)."""
+    if active_from is None:
+        return now
+    if actor is not None:
+        raise LedgerError("historic_not_allowed", _("Only the platform itself may register a key for past statements."))
+    if active_from > now:
+        raise ValidationError({"active_from": _("A key cannot become active in the future.")})
+    return active_from
+
+
 def _new_key(organisation: Organisation, now: datetime) -> SigningKey:
     private = Ed25519PrivateKey.generate()
     public = public_bytes(private)
@@ -63,16 +74,24 @@ def _new_key(organisation: Organisation, now: datetime) -> SigningKey:
     )
 
 
-def signing_key_ensure(*, actor: Any, organisation: Organisation) -> SigningKey:
+def signing_key_ensure(*, actor: Any, organisation: Organisation, active_from: datetime | None = None) -> SigningKey:
     """The organisation's active key, created (custodial) if it has none.
 
     ``actor`` None means the platform itself (demo, other apps' services acting for the
-    organisation); a user must manage the organisation's keys."""
+    organisation); a user must manage the organisation's keys. ``active_from`` (the platform
+    only) makes the key valid for statements signed since then, for appending history
+    (``ledger_append(historic=True)``); an existing active key that starts later is moved back."""
     _require(actor, organisation)
+    start = _active_from(actor, active_from, timezone.now())
     with transaction.atomic():
         Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
         key = SigningKey.objects.filter(organisation=organisation, retired_at__isnull=True).first()
-        return key or _new_key(organisation, timezone.now())
+        if key is None:
+            return _new_key(organisation, start)
+        if active_from is not None and key.active_from > start:
+            key.active_from = start
+            key.save(update_fields=["active_from", "updated_at"])
+        return key
 
 
 def signing_key_rotate(*, actor: Any, organisation: Organisation) -> SigningKey:
@@ -87,10 +106,14 @@ def signing_key_rotate(*, actor: Any, organisation: Organisation) -> SigningKey:
         return _new_key(organisation, now)
 
 
-def signing_key_register_public(*, actor: Any, organisation: Organisation, public_key_b64: str) -> SigningKey:
+def signing_key_register_public(
+    *, actor: Any, organisation: Organisation, public_key_b64: str, active_from: datetime | None = None
+) -> SigningKey:
     """Register an externally held Ed25519 public key (its private key never touches the platform);
-    it becomes the organisation's active key, the previous one is retired."""
+    it becomes the organisation's active key, the previous one is retired now. ``active_from`` in
+    the past (the platform only) lets the key sign history appended with ``historic=True``."""
     _require(actor, organisation)
+    start = _active_from(actor, active_from, timezone.now())
     try:
         public = base64.b64decode(public_key_b64.strip().encode("ascii"), validate=True)
         Ed25519PublicKey.from_public_bytes(public)
@@ -105,7 +128,7 @@ def signing_key_register_public(*, actor: Any, organisation: Organisation, publi
         for old in SigningKey.objects.filter(organisation=organisation, retired_at__isnull=True):
             old.retired_at = now
             old.save(update_fields=["retired_at", "updated_at"])
-        return SigningKey.objects.create(organisation=organisation, key_id=key_id, public_key=public, active_from=now)
+        return SigningKey.objects.create(organisation=organisation, key_id=key_id, public_key=public, active_from=start)
 
 
 def statement_signer(*, organisation: Organisation) -> Callable[..., Statement]:

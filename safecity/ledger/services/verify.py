@@ -39,8 +39,13 @@ class Report:
 class _Keys:
     def __init__(self, using: str) -> None:
         self.rows = {
-            k.key_id: (k.organisation_id, Ed25519PublicKey.from_public_bytes(bytes(k.public_key)), k.retired_at)
-            for k in SigningKey.objects.using(using).only("key_id", "organisation_id", "public_key", "retired_at")
+            k.key_id: (
+                k.organisation_id,
+                Ed25519PublicKey.from_public_bytes(bytes(k.public_key)),
+                k.retired_at,
+                k.active_from.replace(microsecond=0),
+            )
+            for k in SigningKey.objects.using(using).only("key_id", "organisation_id", "public_key", "active_from", "retired_at")
         }
 
 
@@ -67,6 +72,8 @@ def _check_entry(entry: tuple, keys: _Keys, lh: bytes) -> str | SigItem:
     key = keys.rows.get(key_id)
     if key is None or key[0] != org_id:
         return f"unknown key {key_id} for organisation {org_id}"
+    if signed < key[3]:
+        return f"signed before its key {key_id} was active"
     retired: datetime | None = key[2]
     if retired is not None and signed >= retired and appended_at >= retired:
         return f"key {key_id} was retired before this statement was signed and appended"
@@ -192,7 +199,7 @@ def _check_checkpoints(
             body = parse_checkpoint(cp.note[: cp.note.find("\n\n") + 1])
             key = keys.get(body.origin)
             if key is None:
-                raise NoteError(f"no log key for origin {body.origin}")
+                raise NoteError("no log key for origin %(origin)s", origin=body.origin)
             verify_note(cp.note, parse_vkey(key.vkey))
         except NoteError as exc:
             report.problems.append(f"checkpoint {tree_size}: {exc}")

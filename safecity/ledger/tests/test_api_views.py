@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import base64
 import json
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.test import Client
+from django.utils import timezone
 
 from conftest import make_user
 from safecity.core.choices import Role
@@ -18,6 +20,8 @@ from safecity.ledger.models import LogEntry, SigningKey
 from safecity.ledger.notes import public_bytes
 from safecity.ledger.services import Statement, ledger_append
 from safecity.ledger.services.keys import key_id_for
+from safecity.ledger.services.registry import _kind_owners, register_kind_owner
+from safecity.ledger.services.statements import format_time
 from safecity.ledger.tests.conftest import make
 
 pytestmark = pytest.mark.django_db
@@ -106,7 +110,7 @@ def test_external_key_and_externally_signed_statements(client: Client, city: Any
     key_id = key_id_for(public_bytes(private))
     statement = Statement(
         kind="test.event", subject="S9", body={"filled_kg": "14.5"}, organisation_id=city.enterprise_a.pk,
-        key_id=key_id, signed_at="2023-05-01T08:00:00Z", idempotency_key="ext-1",
+        key_id=key_id, signed_at=format_time(timezone.now()), idempotency_key="ext-1",
     )  # fmt: skip
     signed = {**statement.__dict__, "signature": base64.b64encode(private.sign(statement.signed_bytes())).decode()}
     ok = client.post("/api/ledger/statements/", {"statements": [signed]}, content_type="application/json")
@@ -121,3 +125,69 @@ def test_external_key_and_externally_signed_statements(client: Client, city: Any
     assert client.post("/api/ledger/statements/", {"statements": [signed]}, content_type="application/json").status_code == 403
     client.logout()
     assert client.post("/api/ledger/statements/", {"statements": [signed]}, content_type="application/json").status_code == 401
+
+
+def _external_station(client: Client, city: Any) -> tuple[Ed25519PrivateKey, str]:
+    operator = make_user(city, "station.operator", city.enterprise_a, Role.FILLING_STATION_OPERATOR)
+    private = Ed25519PrivateKey.generate()
+    client.force_login(operator)
+    pub_b64 = base64.b64encode(public_bytes(private)).decode()
+    assert client.post("/api/ledger/keys/", {"organisation": city.enterprise_a.pk, "public_key_b64": pub_b64}).status_code == 201
+    return private, key_id_for(public_bytes(private))
+
+
+def _signed(private: Ed25519PrivateKey, **fields: Any) -> dict[str, Any]:
+    statement = Statement(
+        **{"kind": "test.event", "subject": "S9", "body": {}, "signed_at": format_time(timezone.now()), **fields}
+    )
+    return {**statement.__dict__, "signature": base64.b64encode(private.sign(statement.signed_bytes())).decode()}
+
+
+def test_the_api_refuses_back_dated_and_historic_statements(client: Client, city: Any) -> None:
+    """The log's clock decides: a station cannot claim a signing time before now - skew (e.g. a
+    date before a cylinder was scrapped, or before its key was retired)."""
+    private, key_id = _external_station(client, city)
+    common = {"organisation_id": city.enterprise_a.pk, "key_id": key_id}
+    past = format_time(timezone.now() - timedelta(hours=2))
+    back = _signed(private, signed_at=past, idempotency_key="back", **common)
+    refused = client.post("/api/ledger/statements/", {"statements": [back]}, content_type="application/json")
+    assert refused.status_code == 400 and refused.json()["code"] == "stale_signature"
+    ahead = _signed(private, signed_at=format_time(timezone.now() + timedelta(minutes=10)), idempotency_key="ahead", **common)
+    refused = client.post("/api/ledger/statements/", {"statements": [ahead]}, content_type="application/json")
+    assert refused.status_code == 400 and refused.json()["code"] == "stale_signature"
+    # A few minutes off (a station's clock ahead) is inside the window; the key is active.
+    near = _signed(private, signed_at=format_time(timezone.now() + timedelta(seconds=200)), idempotency_key="near", **common)
+    assert client.post("/api/ledger/statements/", {"statements": [near]}, content_type="application/json").status_code == 201
+    assert LogEntry.objects.count() == 1
+
+
+def test_owned_kinds_are_refused_by_the_generic_api(client: Client, city: Any) -> None:
+    """A cylinders.filling of a scrapped cylinder must go through the cylinders API, which checks
+    the gate; the generic append would write it unchecked."""
+    private, key_id = _external_station(client, city)
+    saved = dict(_kind_owners)
+    register_kind_owner(prefix="owned.", owner="cylinders")
+    try:
+        common = {"organisation_id": city.enterprise_a.pk, "key_id": key_id}
+        free = _signed(private, idempotency_key="free", **common)
+        owned = _signed(private, kind="owned.filling", idempotency_key="owned", **common)
+        refused = client.post("/api/ledger/statements/", {"statements": [free, owned]}, content_type="application/json")
+        assert refused.status_code == 400
+        assert refused.json()["code"] == "kind_reserved" and refused.json()["position"] == 1
+        assert "/api/cylinders/" in refused.json()["message"]
+        assert LogEntry.objects.count() == 0
+        assert client.post("/api/ledger/statements/", {"statements": [free]}, content_type="application/json").status_code == 201
+    finally:
+        _kind_owners.clear()
+        _kind_owners.update(saved)
+
+
+def test_the_verification_script_is_emitted_once_per_page(rf: Any) -> None:
+    from django.template import engines
+
+    page = engines["django"].from_string(
+        '{% for i in indexes %}{% include "ledger/_verify_entry.html" with index=i %}{% endfor %}'
+    )
+    html = page.render({"indexes": [1, 2, 3]}, request=rf.get("/"))
+    assert html.count("ledger/verify.js") == 1 and html.count("ledger/ledger.css") == 1
+    assert html.count("data-ledger-verify=") == 3 and html.count('data-l-record="Signed record"') == 3

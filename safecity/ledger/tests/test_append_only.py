@@ -3,6 +3,7 @@ flush still empties it; tampering that bypasses the triggers is found by ``ledge
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -111,3 +112,52 @@ def test_verify_command_exit_status(city: Any, signer: Any, capsys: Any) -> None
         _raw("UPDATE ledger_logentry SET subject = 'S2' WHERE \"index\" = 3")
     with pytest.raises(CommandError, match="entry 3: the entry's columns differ from its leaf"):
         call_command("ledger", "verify")
+
+
+@pytest.mark.django_db
+def test_verify_runs_the_registered_cross_checks(city: Any, signer: Any, capsys: Any) -> None:
+    """An app's rows that differ from their signed statements fail ``safecity ledger verify`` even
+    though the log itself verifies (before the fix, verify looked only at the log)."""
+    from django.core.management.base import CommandError
+
+    from safecity.ledger.services import register_verifier
+    from safecity.ledger.services.registry import _verifiers
+
+    ledger_append(actor=None, statements=make(signer, 2))
+    found: list[str] = []
+
+    def check() -> Iterator[str]:
+        yield from found
+
+    def broken() -> Iterator[str]:
+        raise RuntimeError("no such table")
+        yield ""  # pragma: no cover
+
+    saved = dict(_verifiers)
+    register_verifier("test.rows", check)
+    try:
+        call_command("ledger", "verify")
+        assert "every cross-check passes" in capsys.readouterr().out
+        found.append("row 7 (log index 1): net_kg 9.9 differs from the signed 14.6")
+        with pytest.raises(CommandError, match="1 cross-check problem"):
+            call_command("ledger", "verify")
+        assert "BAD test.rows: row 7 (log index 1): net_kg 9.9 differs from the signed 14.6" in capsys.readouterr().err
+        found.clear()
+        register_verifier("test.broken", broken)
+        with pytest.raises(CommandError, match="the check failed: RuntimeError: no such table"):
+            call_command("ledger", "verify")
+    finally:
+        _verifiers.clear()
+        _verifiers.update(saved)
+
+
+@pytest.mark.django_db
+def test_verify_finds_a_statement_signed_before_its_key_existed(city: Any, signer: Any) -> None:
+    from datetime import timedelta
+
+    from safecity.ledger.models import SigningKey
+
+    ledger_append(actor=None, statements=make(signer, 2))
+    assert ledger_verify().ok
+    SigningKey.objects.filter(organisation=signer).update(active_from=LogEntry.objects.get(index=1).signed_at + timedelta(seconds=5))  # fmt: skip
+    assert [p for p in ledger_verify().problems if "was active" in p][:1] == [f"entry 0: signed before its key {make(signer, 1)[0].key_id} was active"]  # fmt: skip

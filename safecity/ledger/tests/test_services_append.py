@@ -101,7 +101,7 @@ def test_unknown_key_bad_signature_and_malformed_are_refused(city: Any, signer: 
     future = statement_sign(organisation=signer, kind="k", subject="s", body={}, idempotency_key="f", signed_at=timezone.now() + timedelta(hours=1))  # fmt: skip
     with pytest.raises(LedgerError) as err:
         ledger_append(actor=None, statements=[future])
-    assert err.value.code == "malformed"
+    assert err.value.code == "stale_signature"
     _nothing_appended(1)
 
 
@@ -119,28 +119,102 @@ def test_duplicates_are_refused_with_the_existing_index(city: Any, signer: Any) 
     _nothing_appended(3)
 
 
-def test_rotation_keeps_old_signatures_and_refuses_the_retired_key_afterwards(city: Any, signer: Any) -> None:
+def _sign_with(key: SigningKey, org: Any, at: Any, idem: str) -> Statement:
+    private = unseal(bytes(key.private_key), key.key_id)
+    s = Statement(
+        kind="test.event", subject="S1", body={}, organisation_id=org.pk, key_id=key.key_id,
+        signed_at=format_time(at), idempotency_key=idem,
+    )  # fmt: skip
+    return dataclasses.replace(s, signature=base64.b64encode(private.sign(s.signed_bytes())).decode())
+
+
+def test_a_retired_key_cannot_write_by_back_dating(city: Any, signer: Any) -> None:
     old_key = SigningKey.objects.get(organisation=signer, retired_at__isnull=True)
     before = make(signer, 1, prefix="before")  # signed with the old key, not yet appended
     new_key = signing_key_rotate(actor=None, organisation=signer)
     assert new_key.key_id != old_key.key_id
     old_key.refresh_from_db()
     assert old_key.retired_at is not None
-    # Signed before the rotation: still accepted (an offline station submitting late).
-    assert ledger_append(actor=None, statements=before) == [0]
-    # The retired key signing after its retirement: refused.
-    private = unseal(bytes(old_key.private_key), old_key.key_id)
-    late = Statement(
-        kind="test.event", subject="S1", body={}, organisation_id=signer.pk, key_id=old_key.key_id,
-        signed_at=format_time(timezone.now() + timedelta(seconds=2)), idempotency_key="late",
-    )  # fmt: skip
-    late = dataclasses.replace(late, signature=base64.b64encode(private.sign(late.signed_bytes())).decode())
+    # The retired key, claiming a signing time before its retirement: refused on every normal
+    # append (before the fix the claimed time was trusted and this was accepted).
     with pytest.raises(LedgerError) as err:
-        ledger_append(actor=None, statements=[late])
+        ledger_append(actor=None, statements=before)
     assert err.value.code == "key_not_active"
-    # New statements are signed with the new key.
-    assert make(signer, 1, prefix="after")[0].key_id == new_key.key_id
+    back_dated = _sign_with(old_key, signer, old_key.retired_at - timedelta(seconds=30), "back")
+    with pytest.raises(LedgerError) as err:
+        ledger_append(actor=city.superuser, statements=[back_dated])
+    assert err.value.code == "key_not_active"
+    # Signing after the retirement: refused, historic or not.
+    late = _sign_with(old_key, signer, timezone.now() + timedelta(seconds=2), "late")
+    for historic in (False, True):
+        with pytest.raises(LedgerError) as err:
+            ledger_append(actor=None, statements=[late], historic=historic)
+        assert err.value.code == "key_not_active"
+    # New statements are signed with the new key and appended.
+    after = make(signer, 1, prefix="after")
+    assert after[0].key_id == new_key.key_id
+    assert ledger_append(actor=None, statements=after) == [0]
+    # The platform itself may append history signed inside the old key's validity.
+    assert ledger_append(actor=None, statements=before, historic=True) == [1]
+    _nothing_appended(2)
+
+
+def test_signing_time_must_be_near_the_logs_clock(city: Any, signer: Any, settings: Any) -> None:
+    from safecity.ledger.services import signing_key_ensure
+
+    key = signing_key_ensure(actor=None, organisation=signer, active_from=timezone.now() - timedelta(days=1))
+    settings.SAFECITY_LEDGER_MAX_SKEW_SECONDS = 60
+    old = _sign_with(key, signer, timezone.now() - timedelta(seconds=90), "old")
+    with pytest.raises(LedgerError) as err:
+        ledger_append(actor=None, statements=[old])
+    assert err.value.code == "stale_signature" and err.value.position == 0
+    fresh = _sign_with(key, signer, timezone.now() - timedelta(seconds=30), "fresh")
+    assert ledger_append(actor=None, statements=[fresh]) == [0]
+    # Before the key existed: refused even on the historic path.
+    before_key = _sign_with(key, signer, key.active_from - timedelta(days=1), "before-key")
+    with pytest.raises(LedgerError) as err:
+        ledger_append(actor=None, statements=[before_key], historic=True)
+    assert err.value.code == "key_not_active"
     _nothing_appended(1)
+
+
+def test_history_is_for_the_platform_only(city: Any, signer: Any) -> None:
+    from safecity.ledger.services import signing_key_ensure
+
+    with pytest.raises(LedgerError) as err:
+        ledger_append(actor=city.superuser, statements=make(signer, 1), historic=True)
+    assert err.value.code == "historic_not_allowed"
+    start = timezone.now() - timedelta(days=400)
+    with pytest.raises(LedgerError) as err:
+        signing_key_ensure(actor=city.superuser, organisation=city.enterprise_b, active_from=start)
+    assert err.value.code == "historic_not_allowed"
+    # The platform: a key valid since a past date, history appended with historic=True.
+    key = signing_key_ensure(actor=None, organisation=city.enterprise_b, active_from=start)
+    assert key.active_from == start
+    old = _sign_with(key, city.enterprise_b, start + timedelta(days=3), "history-1")
+    with pytest.raises(LedgerError) as err:
+        ledger_append(actor=None, statements=[old])
+    assert err.value.code == "stale_signature"
+    assert ledger_append(actor=None, statements=[old], historic=True) == [0]
+    # An existing key is moved back, never forward.
+    earlier = start - timedelta(days=10)
+    assert signing_key_ensure(actor=None, organisation=city.enterprise_b, active_from=earlier).active_from == earlier
+    assert signing_key_ensure(actor=None, organisation=city.enterprise_b, active_from=start).active_from == earlier
+
+
+def test_register_public_key_for_history(city: Any) -> None:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from safecity.ledger.notes import public_bytes
+    from safecity.ledger.services import signing_key_register_public
+
+    pub = base64.b64encode(public_bytes(Ed25519PrivateKey.generate())).decode()
+    start = timezone.now() - timedelta(days=30)
+    with pytest.raises(LedgerError) as err:
+        signing_key_register_public(actor=city.superuser, organisation=city.enterprise_b, public_key_b64=pub, active_from=start)  # fmt: skip
+    assert err.value.code == "historic_not_allowed"
+    key = signing_key_register_public(actor=None, organisation=city.enterprise_b, public_key_b64=pub, active_from=start)
+    assert key.active_from == start and key.retired_at is None
 
 
 def test_statement_sign_without_a_key_is_unknown_key(city: Any) -> None:
@@ -166,3 +240,13 @@ def test_statement_signer_signs_many_with_one_key(city: Any, signer: Any) -> Non
     with pytest.raises(LedgerError) as err:
         statement_signer(organisation=city.enterprise_b)
     assert err.value.code == "unknown_key"
+
+
+def test_statements_at_reads_the_signed_statements_in_one_query(city: Any, signer: Any, django_assert_num_queries: Any) -> None:  # fmt: skip
+    signed = make(signer, 3)
+    ledger_append(actor=None, statements=signed)
+    with django_assert_num_queries(1):
+        got = selectors.statements_at([0, 2, 9])
+    assert set(got) == {0, 2}
+    assert got[2] == signed[2] and got[2].body == {"n": 2, "note": "充装"}
+    assert selectors.statements_at([]) == {}

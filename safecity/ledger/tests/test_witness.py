@@ -103,7 +103,7 @@ def test_witness_commands(city: Any, signer: Any, tmp_path: Path, capsys: Any) -
     out = capsys.readouterr().out
     assert out.startswith(NAME + "+") and "registered" in out
     call_command("ledger", "witness", "--name", NAME, "--key-file", str(key_file))
-    assert "cosigned the checkpoint of 3 entries" in capsys.readouterr().out
+    assert "Cosigned the checkpoint of 3 entries (consistent with 0)." in capsys.readouterr().out
     with pytest.raises(CommandError, match="exists"):
         call_command("ledger", "witness-keygen", "--name", NAME, "--key-file", str(key_file))
     call_command("ledger", "checkpoint")

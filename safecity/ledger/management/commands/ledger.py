@@ -37,6 +37,7 @@ class Command(BaseCommand):
         getattr(self, "do_" + options["action"].replace("-", "_"))(**options)
 
     def do_verify(self, every: int, **_: Any) -> None:
+        from safecity.ledger.services import run_verifiers
         from safecity.ledger.services.verify import ledger_verify
 
         def progress(n: int, seconds: float) -> None:
@@ -47,11 +48,18 @@ class Command(BaseCommand):
             f"{report.entries:,} entries and {report.checkpoints:,} checkpoints in {report.seconds:.2f} s "
             f"({report.rate:,.0f} entries/s)"
         )
+        for problem in report.problems:
+            self.stderr.write(f"BAD {problem}")
+        # The apps' cross-checks (their rows against the signed statements), even when the log
+        # itself has a problem: each problem is printed.
+        crossed = [f"{name}: {problem}" for name, problem in run_verifiers()]
+        for problem in crossed:
+            self.stderr.write(f"BAD {problem}")
         if not report.ok:
-            for problem in report.problems:
-                self.stderr.write(f"BAD {problem}")
             raise CommandError(f"the log does not verify: first problem: {report.problems[0]}")
-        self.stdout.write(self.style.SUCCESS("OK: every entry, tile and checkpoint verifies"))
+        if crossed:
+            raise CommandError(f"{len(crossed)} cross-check problem(s): first: {crossed[0]}")
+        self.stdout.write(self.style.SUCCESS("OK: every entry, tile and checkpoint verifies, and every cross-check passes"))
 
     def do_checkpoint(self, **_: Any) -> None:
         from safecity.ledger import selectors
@@ -74,16 +82,21 @@ class Command(BaseCommand):
         return org
 
     def do_witness(self, name: str, key_file: Path, url: str, log_vkey: str, **_: Any) -> None:
+        """The same code as ``python -m safecity.ledger.witness_cli`` (which a witness runs on its
+        own machine without the platform's settings); without --url, the log in this database."""
+        from django.utils.translation import get_language
+        from django.utils.translation import gettext as tr
+
+        from safecity.ledger.i18n import error_message
         from safecity.ledger.services.witness import HttpSource, InProcessSource, WitnessRefusal, witness_run
 
-        source = HttpSource(url) if url else InProcessSource()
         try:
+            source = HttpSource(url, language=get_language() or "") if url else InProcessSource()
             result = witness_run(name=name, key_file=key_file, source=source, log_vkey=log_vkey)
         except WitnessRefusal as exc:
-            raise CommandError(str(exc)) from exc
-        self.stdout.write(
-            self.style.SUCCESS(f"cosigned the checkpoint of {result.tree_size} entries (consistent with {result.previous_size})")
-        )
+            raise CommandError(error_message(exc)) from exc
+        message = tr("Cosigned the checkpoint of %(size)d entries (consistent with %(previous)d).")
+        self.stdout.write(self.style.SUCCESS(message % {"size": result.tree_size, "previous": result.previous_size}))
 
     def do_witness_keygen(self, name: str, key_file: Path, register: bool, organisation: str, **_: Any) -> None:
         from safecity.ledger.notes import public_bytes

@@ -7,7 +7,9 @@
  *       C2SP signed note + tlog-checkpoint, Ed25519 signature by the log's verifier key.
  *   verifyEntry(index, rootEl) -> Promise<boolean>
  *       fetches the entry, the latest checkpoint, the keys and the proof from the public API,
- *       checks everything and renders ✔ / ✘ with the details into rootEl.
+ *       checks everything and renders ✔ / ✘ with the details into rootEl; once verified, also a
+ *       <details> "signed record" with the verified statement (kind, subject, signed_at, body):
+ *       exactly what the organisation signed, read from the verified leaf, not from the page.
  */
 (function () {
   "use strict";
@@ -149,6 +151,21 @@
     return shared.get(url);
   }
 
+  // What was verified: the statement inside the verified leaf (never the page's own rendering).
+  function renderRecord(rootEl, label, leafB64) {
+    const statement = JSON.parse(new TextDecoder().decode(b64decode(leafB64)));
+    const record = { kind: statement.kind, subject: statement.subject, signed_at: statement.signed_at, body: statement.body };
+    const details = document.createElement("details");
+    details.className = "ledger-record";
+    const summary = document.createElement("summary");
+    summary.textContent = label;
+    const pre = document.createElement("pre");
+    pre.className = "ledger-leaf";
+    pre.textContent = JSON.stringify(record, null, 2);
+    details.append(summary, pre);
+    rootEl.appendChild(details);
+  }
+
   function render(rootEl, ok, title, rows) {
     rootEl.textContent = "";
     const head = document.createElement("p");
@@ -200,6 +217,7 @@
       rows.push([t.lSignature || "Signature", (signed ? "\u2714 " : "\u2718 ") + entry.organisation + " " + entry.key_id]);
       const ok = included && signed;
       render(rootEl, ok, ok ? t.ok || "Verified" : t.bad || "Not verified", rows);
+      if (ok) renderRecord(rootEl, t.lRecord || "Signed record", entry.leaf_b64);
       return ok;
     } catch (e) {
       rows.push(["", String(e.message || e)]);
