@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
@@ -25,6 +25,15 @@ class FigureContext:
     region: Any
     year: int
     user: Any = None
+    # Values several indicators share (e.g. one app's evaluation of every project), computed once
+    # per context: see :meth:`memo`.
+    _memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def memo(self, key: str, compute: Callable[[], Any]) -> Any:
+        """``compute()`` once per context and ``key``; later calls return the same value."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     def records(self, source: type[models.Model] | models.QuerySet) -> models.QuerySet:
         """The rows of ``source`` under ``region`` that the viewer may see."""

@@ -13,7 +13,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from safecity.core.models import Organisation
-from safecity.core.scoping import scoped
 from safecity.firecases import selectors, services
 from safecity.firecases.choices import DecisionKind, FollowUpOutcome, ReplyAssessment
 from safecity.firecases.models import (
@@ -102,7 +101,7 @@ class LetterInput(serializers.Serializer):
         if request is not None:
             self.fields["case"].queryset = selectors.case_list(user=request.user)  # type: ignore[attr-defined]
             # An addressee outside the procurator's reach does not exist for them (as in the UI).
-            self.fields["addressee"].queryset = scoped(Organisation, request.user)  # type: ignore[attr-defined]
+            self.fields["addressee"].queryset = selectors.letter_addressees(user=request.user)  # type: ignore[attr-defined]
 
 
 class ReplyInput(serializers.Serializer):

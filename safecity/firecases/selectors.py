@@ -16,6 +16,8 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
+from safecity.core.choices import OrganisationKind
+from safecity.core.models import Organisation
 from safecity.core.scoping import NOTHING, principal_for, scoped
 from safecity.firecases.models import (
     Case,
@@ -193,3 +195,17 @@ def is_procurator(user: Any) -> bool:
 def is_fire_officer(user: Any) -> bool:
     principal = principal_for(user)
     return principal.is_superuser or "fire_officer" in principal.roles
+
+
+# The supervising agencies a procuratorial suggestion letter may be addressed to (issue 7).
+ADDRESSEE_KINDS = (
+    OrganisationKind.DISTRICT_BUREAU,
+    OrganisationKind.GOVERNMENT_DEPARTMENT,
+    OrganisationKind.STREET_OFFICE,
+    OrganisationKind.FIRE_BRIGADE,
+)
+
+
+def letter_addressees(*, user: Any) -> QuerySet[Organisation]:
+    """Who a letter may be addressed to: the supervising agencies within the procurator's reach."""
+    return scoped(Organisation, user).filter(kind__in=ADDRESSEE_KINDS).order_by("name")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,12 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from safecity.core.choices import OrganisationKind
 from safecity.core.exports import export_response
 from safecity.core.figures import FigureContext
 from safecity.core.models import Organisation, Region
 from safecity.core.paging import page_of, year_of
-from safecity.core.scoping import roles_for, scoped
+from safecity.core.scoping import roles_for
 from safecity.firecases import cockpit, forms, selectors, services
 from safecity.firecases.choices import CaseState
 from safecity.firecases.models import Decision, Reply
@@ -45,7 +45,10 @@ def _agency(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 @_agency
 def dashboard(request: HttpRequest) -> HttpResponse:
     year = year_of(request, timezone.localdate().year) or timezone.localdate().year
-    region = Region.objects.filter(code="320400").first() or Region.objects.filter(parent__isnull=True).first()
+    region = (
+        Region.objects.filter(code=settings.SAFECITY_CITY_REGION_CODE).first()
+        or Region.objects.filter(parent__isnull=True).first()
+    )
     figures: list[tuple[str, Any]] = []
     if region is not None:
         ctx = FigureContext(region=region, year=year, user=request.user)
@@ -60,7 +63,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             figures.append((title, fn(ctx)))
     cases = selectors.case_list(user=request.user)
     today = timezone.localdate()
-    overdue = [c for c in cases.filter(state=CaseState.AWAITING_REPLY) if c.open_reply_due and c.open_reply_due < today]
+    overdue = list(cases.filter(state=CaseState.AWAITING_REPLY, open_reply_due__lt=today))
     return render(request, "firecases/dashboard.html", {"year": year, "figures": figures, "overdue": overdue})
 
 
@@ -151,22 +154,6 @@ STEP_FORMS: dict[str, type] = {
 }
 
 
-def _addressees(user: Any) -> Any:
-    """Who a letter may be addressed to: the supervising agencies within the procurator's reach."""
-    return (
-        scoped(Organisation, user)
-        .filter(
-            kind__in=[
-                OrganisationKind.DISTRICT_BUREAU,
-                OrganisationKind.GOVERNMENT_DEPARTMENT,
-                OrganisationKind.STREET_OFFICE,
-                OrganisationKind.FIRE_BRIGADE,
-            ]
-        )
-        .order_by("name")
-    )
-
-
 def _next_steps(user: Any, case: Any) -> list[str]:
     if not (roles_for(user, case) & {"procurator"}):
         return []
@@ -184,7 +171,7 @@ def _next_steps(user: Any, case: Any) -> list[str]:
 def _form(step: str, user: Any, data: Any = None) -> Any:
     cls = STEP_FORMS[step]
     if cls is forms.LetterForm:
-        return cls(data, addressees=_addressees(user))
+        return cls(data, addressees=selectors.letter_addressees(user=user))
     return cls(data)
 
 

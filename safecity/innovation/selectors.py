@@ -59,13 +59,6 @@ def round_get(*, user: Any, pk: Any) -> SelectionRound:
     return _get(scoped(SelectionRound, user), pk)
 
 
-def round_by_year(*, user: Any, year: int) -> SelectionRound:
-    round = scoped(SelectionRound, user).filter(year=year).first()
-    if round is None:
-        raise Http404
-    return round
-
-
 def criteria_of(*, user: Any, round: SelectionRound) -> list[Criterion]:
     return list(scoped(Criterion, user).filter(round=round))
 

@@ -292,7 +292,8 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         params = self.request.query_params
         plan = None
         if params.get("plan"):
-            plan = YearPlan.objects.filter(year=params["plan"]).first() if params["plan"].isdigit() else None
+            plans = selectors.plan_list(user=self.request.user)
+            plan = plans.filter(year=params["plan"]).first() if params["plan"].isdigit() else None
             if plan is None:
                 return KeyProject.objects.none()
         district = Region.objects.filter(code=params["district"]).first() if params.get("district") else None

@@ -16,6 +16,11 @@ SECTION = _("Annual key projects")
 
 
 def _evaluations(ctx: FigureContext) -> list[selectors.Evaluation]:
+    # Every indicator and panel below reads the same evaluation: computed once per cockpit render.
+    return ctx.memo("keyprojects.evaluations", lambda: _evaluate(ctx))
+
+
+def _evaluate(ctx: FigureContext) -> list[selectors.Evaluation]:
     plan = YearPlan.objects.filter(year=ctx.year).first()
     if plan is None:
         return []

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
@@ -28,7 +28,7 @@ from safecity.innovation import services as library_services
 from safecity.innovation.models import LibraryEntry
 from safecity.keyprojects import forms, monthly, selectors, services
 from safecity.keyprojects.choices import STATUS_COLOURS, ProjectStatus
-from safecity.keyprojects.models import SubSystem, YearPlan
+from safecity.keyprojects.models import YearPlan
 from safecity.keyprojects.services.excel import ImportRejected
 from safecity.keyprojects.services.plans import DEPARTMENT_KINDS, DISTRICT_LEVELS
 from safecity.keyprojects.services.progress import may_report
@@ -288,10 +288,7 @@ def project_report(request: HttpRequest, pk: int) -> HttpResponse:
 def evidence_file(request: HttpRequest, pk: int) -> HttpResponse:
     """Serve an evidence file only to those who may see its project."""
     evidence = selectors.evidence_get(user=request.user, pk=pk)
-    with evidence.file.open("rb") as handle:
-        response = HttpResponse(handle.read(), content_type=evidence.content_type)
-    response["Content-Disposition"] = f'inline; filename="{evidence.filename}"'
-    return response
+    return FileResponse(evidence.file.open("rb"), content_type=evidence.content_type, filename=evidence.filename)
 
 
 @_members
@@ -365,7 +362,7 @@ def subsystem_edit(request: HttpRequest, pk: int) -> HttpResponse:
     sub_system = selectors.subsystem_list(user=request.user).filter(pk=pk).first()
     if sub_system is None:
         raise Http404
-    form = forms.SubSystemForm(request.POST or None, instance=SubSystem.objects.get(pk=pk))
+    form = forms.SubSystemForm(request.POST or None, instance=sub_system)
     if request.method == "POST" and form.is_valid():
         try:
             services.subsystem_update(actor=request.user, sub_system=sub_system, **form.cleaned_data)

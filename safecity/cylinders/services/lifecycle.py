@@ -10,6 +10,7 @@ filling gate, which is itself recorded (and appended) so nobody can rewrite it l
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -291,35 +292,46 @@ def cylinder_fill(
     )
 
 
-def _owner_step(
+def _step(
     *,
     actor: Any,
     code: str,
     kind: str,
-    body: dict[str, Any],
+    signer: Callable[[Cylinder], Organisation],
+    body: dict[str, Any] | Callable[[Cylinder, datetime], dict[str, Any]],
     private: dict[str, Any] | None,
     idempotency_key: str,
     occurred_at: datetime | None,
     presigned: Statement | None,
+    result: str | None = None,
 ) -> CylinderEvent:
+    """One event on one cylinder: lock it, find the signing organisation, check the order, record.
+
+    ``body`` may depend on the locked cylinder and the event time (an inspection's next due date).
+    """
     with transaction.atomic():
         check_not_duplicate(idempotency_key)
         cylinder = lock_by_code(code)
-        unit = owner_operator(actor, cylinder)
+        unit = signer(cylinder)
         at = occurred(occurred_at, cylinder, actor=actor)
-        target = require_transition(cylinder, kind)
+        target = require_transition(cylinder, kind, result)
         return record_event(
             actor=actor,
             cylinder=cylinder,
             kind=kind,
             target=target,
             organisation=unit,
-            body=body,
+            body=body(cylinder, at) if callable(body) else body,
             private=private,
             at=at,
             idempotency_key=idempotency_key,
             presigned=presigned,
         )
+
+
+def _owner_step(*, actor: Any, **step: Any) -> CylinderEvent:
+    """An event only the owning filling unit writes (dispatch, delivery, return)."""
+    return _step(actor=actor, signer=lambda cylinder: owner_operator(actor, cylinder), **step)
 
 
 def cylinder_dispatch(
@@ -452,31 +464,25 @@ def cylinder_inspect(
         raise ValidationError({"result": _("Choose pass or fail.")}, code="invalid")
     if not (report_number or "").strip():
         raise ValidationError({"report_number": _("Give the inspection report number.")}, code="invalid")
-    with transaction.atomic():
-        check_not_duplicate(idempotency_key)
-        cylinder = lock_by_code(code)
-        unit = inspection_station_of(actor, station)
-        at = occurred(occurred_at, cylinder, actor=actor)
-        target = require_transition(cylinder, EventKind.INSPECTION, result)
-        body = inspection_body(
+    cleaned = [d.strip() for d in defects or [] if d.strip()]
+    return _step(
+        actor=actor,
+        code=code,
+        kind=EventKind.INSPECTION,
+        result=result,
+        signer=lambda _cylinder: inspection_station_of(actor, station),
+        body=lambda cylinder, at: inspection_body(
             cylinder,
             result=result,
             report_number=report_number.strip(),
-            defects=[d.strip() for d in defects or [] if d.strip()],
+            defects=cleaned,
             on=timezone.localtime(at).date(),
-        )
-        return record_event(
-            actor=actor,
-            cylinder=cylinder,
-            kind=EventKind.INSPECTION,
-            target=target,
-            organisation=unit,
-            body=body,
-            private=None,
-            at=at,
-            idempotency_key=idempotency_key,
-            presigned=presigned,
-        )
+        ),
+        private=None,
+        idempotency_key=idempotency_key,
+        occurred_at=occurred_at,
+        presigned=presigned,
+    )
 
 
 def cylinder_repair(
@@ -492,24 +498,17 @@ def cylinder_repair(
     """Repair of a cylinder that failed its inspection (by an inspection station); re-inspection follows."""
     if not (work or "").strip():
         raise ValidationError({"work": _("Describe the repair.")}, code="invalid")
-    with transaction.atomic():
-        check_not_duplicate(idempotency_key)
-        cylinder = lock_by_code(code)
-        unit = inspection_station_of(actor, station)
-        at = occurred(occurred_at, cylinder, actor=actor)
-        target = require_transition(cylinder, EventKind.REPAIR)
-        return record_event(
-            actor=actor,
-            cylinder=cylinder,
-            kind=EventKind.REPAIR,
-            target=target,
-            organisation=unit,
-            body={"work": work.strip()},
-            private=None,
-            at=at,
-            idempotency_key=idempotency_key,
-            presigned=presigned,
-        )
+    return _step(
+        actor=actor,
+        code=code,
+        kind=EventKind.REPAIR,
+        signer=lambda _cylinder: inspection_station_of(actor, station),
+        body={"work": work.strip()},
+        private=None,
+        idempotency_key=idempotency_key,
+        occurred_at=occurred_at,
+        presigned=presigned,
+    )
 
 
 def cylinder_scrap(
@@ -529,21 +528,14 @@ def cylinder_scrap(
     """
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Give the reason for scrapping.")}, code="invalid")
-    with transaction.atomic():
-        check_not_duplicate(idempotency_key)
-        cylinder = lock_by_code(code)
-        unit = scrapping_organisation(actor, cylinder, organisation)
-        at = occurred(occurred_at, cylinder, actor=actor)
-        target = require_transition(cylinder, EventKind.SCRAPPING)
-        return record_event(
-            actor=actor,
-            cylinder=cylinder,
-            kind=EventKind.SCRAPPING,
-            target=target,
-            organisation=unit,
-            body={"reason": reason.strip()},
-            private=None,
-            at=at,
-            idempotency_key=idempotency_key,
-            presigned=presigned,
-        )
+    return _step(
+        actor=actor,
+        code=code,
+        kind=EventKind.SCRAPPING,
+        signer=lambda cylinder: scrapping_organisation(actor, cylinder, organisation),
+        body={"reason": reason.strip()},
+        private=None,
+        idempotency_key=idempotency_key,
+        occurred_at=occurred_at,
+        presigned=presigned,
+    )

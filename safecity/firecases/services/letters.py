@@ -25,6 +25,7 @@ from safecity.firecases.models import (
     Reply,
     SuggestionLetter,
 )
+from safecity.firecases.selectors import letter_addressees
 from safecity.firecases.services.common import check, event, lock, move, numbered, require_case_role
 
 LETTER_PREFIX = "常检公建"
@@ -72,6 +73,8 @@ def letter_issue(
         raise ValidationError({"issued_on": _("A letter cannot be dated before its case was filed.")})
     if not facts.strip() or not suggestions.strip():
         raise ValidationError(_("A letter states the facts found and the suggestions."))
+    if not letter_addressees(user=actor).filter(pk=addressee.pk).exists():
+        raise ValidationError({"addressee": _("A letter is addressed to a supervising agency within your reach.")})
     urgent = case.urgent if urgent is None else urgent
 
     def build(serial: int) -> SuggestionLetter:

@@ -14,17 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safecity.core.scoping import can, principal_for
+from safecity.hazards.services.evidence import evidence_content_type
 from safecity.keyprojects.models import KeyProject, Milestone, ProgressEvidence, ProgressReport
-
-# Evidence: JPEG, PNG or PDF, recognised by their first bytes (as hazards evidence).
-EVIDENCE_SIGNATURES = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png", b"%PDF-": "application/pdf"}
-
-
-def evidence_content_type(head: bytes) -> str | None:
-    for signature, content_type in EVIDENCE_SIGNATURES.items():
-        if head.startswith(signature):
-            return content_type
-    return None
 
 
 def may_report(user: Any, project: KeyProject) -> bool:

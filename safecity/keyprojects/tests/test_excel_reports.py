@@ -184,7 +184,7 @@ def test_api_report_with_evidence_and_drill_down(kp: Plan, personas: Any) -> Non
     )
     assert response.status_code == 201, response.content
     evidence_id = response.json()["evidence"][0]["id"]
-    assert client.get(f"/keyprojects/evidence/{evidence_id}/").content.startswith(b"\x89PNG")
+    assert b"".join(client.get(f"/keyprojects/evidence/{evidence_id}/").streaming_content).startswith(b"\x89PNG")
     assert login(personas.district_b).get(f"/keyprojects/evidence/{evidence_id}/").status_code == 200
     assert login(personas.district_a).get(f"/keyprojects/evidence/{evidence_id}/").status_code == 404
     refused = client.post(f"/api/keyprojects/projects/{kp.wujin.pk}/reports/", {"milestone": milestone.pk, "completion": 50})
