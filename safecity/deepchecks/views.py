@@ -4,7 +4,6 @@ panels. Thin: selectors read, services write; a refused edit shows the rule it b
 from __future__ import annotations
 
 import calendar
-import io
 from datetime import date
 from typing import Any
 
@@ -18,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from safecity.core.exports import workbook_bytes
 from safecity.core.paging import page_of, querystring
 from safecity.core.scoping import CHANGE, can
 from safecity.deepchecks import selectors, services
@@ -232,9 +232,7 @@ def campaign_export(request: HttpRequest, pk: int) -> HttpResponseBase:
                     panel.get_status_display(),
                 ]
             )
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = HttpResponse(workbook_bytes(book), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="deepcheck-schedule-{campaign.pk}.xlsx"'
     return response
 

@@ -7,7 +7,6 @@ confirmation that there is none), and the signed undertaking (domain-rules §2).
 
 from __future__ import annotations
 
-import io
 from datetime import date
 from typing import Any
 
@@ -15,6 +14,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from safecity.core.exports import workbook_bytes
 from safecity.core.models import Organisation
 from safecity.core.scoping import scoped
 from safecity.hazards.choices import HazardLevel, HazardState, RiskLevel
@@ -132,6 +132,4 @@ def provincial_risk_report_xlsx(report: dict[str, Any]) -> bytes:
     sheet.append([label for _, label in REPORT_RISK_FIELDS])
     for risk in report["risks"]:
         sheet.append([risk[key] for key, _ in REPORT_RISK_FIELDS])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

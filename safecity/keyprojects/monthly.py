@@ -9,7 +9,6 @@ Both follow the active language (the requesting user's; Chinese, the site defaul
 from __future__ import annotations
 
 import calendar
-import io
 from datetime import date
 from typing import Any
 
@@ -17,6 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from safecity.core.exports import workbook_bytes
 from safecity.keyprojects import selectors
 from safecity.keyprojects.choices import ProjectStatus
 from safecity.keyprojects.models import YearPlan
@@ -119,9 +119,7 @@ def monthly_xlsx(data: dict[str, Any]) -> bytes:
                 r["notes"],
             ]
         )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def _page_footer() -> str:

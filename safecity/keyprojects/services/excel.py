@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from safecity.core.exports import workbook_bytes
 from safecity.core.models import Organisation, Region
 from safecity.core.scoping import CHANGE, require
 from safecity.keyprojects.models import KeyProject, SubSystem, YearPlan
@@ -366,6 +367,4 @@ def plan_export_workbook(*, projects: Any) -> bytes:
             for cell in cells:
                 if isinstance(cell.value, date):
                     cell.number_format = "yyyy-mm-dd"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from safecity.core.exports import workbook_bytes
 from safecity.riskdict.choices import DictionaryStatus
 from safecity.riskdict.content import dictionary_content
 from safecity.riskdict.models import DictionaryVersion
@@ -212,6 +213,4 @@ def dictionary_export_excel(*, version: DictionaryVersion) -> bytes:
         # Codes stay text, so "0101" keeps its leading zero when the file is opened and saved again.
         row[0].number_format = row[2].number_format = "@"
     sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
