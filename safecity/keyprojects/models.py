@@ -12,10 +12,12 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from safecity.core.imports import CELL_TEXT_LIMIT as TEXT_LIMIT
 from safecity.core.models import AuditedModel
 from safecity.core.scoping import ScopeRule
 from safecity.keyprojects.choices import ReminderKind
@@ -153,9 +155,9 @@ class KeyProject(AuditedModel):
         blank=True,
     )
     districts = models.ManyToManyField("core.Region", verbose_name=_("districts"), related_name="key_projects")
-    goal = models.TextField(_("goal"))
+    goal = models.TextField(_("goal"), validators=[MaxLengthValidator(TEXT_LIMIT)])
     budget = models.DecimalField(_("budget (10,000 yuan)"), max_digits=12, decimal_places=2, null=True, blank=True)
-    deliverables = models.TextField(_("deliverables"), blank=True)
+    deliverables = models.TextField(_("deliverables"), blank=True, validators=[MaxLengthValidator(TEXT_LIMIT)])
     start_date = models.DateField(_("start date"))
 
     scope_rule = PROJECT_SCOPE

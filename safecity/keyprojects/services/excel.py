@@ -22,9 +22,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from safecity.core.exports import workbook_bytes
+from safecity.core.imports import CELL_TEXT_LIMIT, cell_length_error, cell_text, field_text_limit
 from safecity.core.models import Organisation, Region
 from safecity.core.scoping import CHANGE, require
-from safecity.keyprojects.models import KeyProject, SubSystem, YearPlan
+from safecity.keyprojects.models import KeyProject, Milestone, SubSystem, YearPlan
 from safecity.keyprojects.services.plans import DEPARTMENT_KINDS, DISTRICT_LEVELS, MilestoneInput, project_create
 
 PROJECT_SHEET = "重点项目"
@@ -69,12 +70,17 @@ class ImportRejected(ValidationError):
         super().__init__({"file": [str(r) for r in rows]}, code="import_rejected")
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
+_text = cell_text
+
+
+def _limits() -> dict[str, int]:
+    """The length limit of every column (the field's own, else the platform's cap on a cell)."""
+    return {
+        "项目名称": field_text_limit(KeyProject, "name"),
+        "工作目标": field_text_limit(KeyProject, "goal"),
+        "交付成果": field_text_limit(KeyProject, "deliverables"),
+        "里程碑名称": field_text_limit(Milestone, "name"),
+    }
 
 
 def _date(value: Any) -> date | None:
@@ -101,6 +107,8 @@ def _int(value: Any) -> int | None:
 
 
 def _rows(sheet: Any, headers: list[str], errors: list[RowError]) -> list[tuple[int, dict[str, Any]]]:
+    """The sheet's data rows as ``(row number, {header: value})``; a cell over its length limit is an
+    error of its own, and the row keeps only what fits so no other check reads an oversized text."""
     rows = list(sheet.iter_rows(values_only=True))
     if not rows:
         errors.append(RowError(sheet.title, 1, "", _("The sheet is empty.")))
@@ -112,11 +120,18 @@ def _rows(sheet: Any, headers: list[str], errors: list[RowError]) -> list[tuple[
     if missing:
         return []
     index = {h: found.index(h) for h in headers}
+    limits = _limits()
     out = []
     for number, row in enumerate(rows[1:], start=2):
         if all(_text(v) == "" for v in row):
             continue
-        out.append((number, {h: (row[i] if i < len(row) else None) for h, i in index.items()}))
+        values = {h: (row[i] if i < len(row) else None) for h, i in index.items()}
+        for header, value in values.items():
+            message = cell_length_error(_text(value), limits.get(header, CELL_TEXT_LIMIT))
+            if message:
+                errors.append(RowError(sheet.title, number, header, message))
+                values[header] = _text(value)[: limits.get(header, CELL_TEXT_LIMIT)]
+        out.append((number, values))
     return out
 
 
@@ -189,8 +204,6 @@ def parse_workbook(content: bytes, plan: YearPlan) -> tuple[list[_Project], list
             )
             sequence = None
         name = _text(values["项目名称"])
-        if len(name) > 200:
-            err(S, row, "项目名称", _("At most 200 characters."))
         if name and name in names:
             err(S, row, "项目名称", _("The project appears twice (also row %(r)s).") % {"r": names[name]})
         names.setdefault(name, row)

@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
+from safecity.core.imports import CELL_TEXT_LIMIT, cell_length_error
 from safecity.riskdict.choices import (
     CYCLE_UNIT_ZH,
     MEASURE_CLASS_ZH,
@@ -202,6 +203,10 @@ class _Parser:
             if "\x00" in text:
                 self.error(row, column, nul_message())
                 text = text.replace("\x00", "")
+            too_long = cell_length_error(text)
+            if too_long:
+                self.error(row, column, too_long)
+                text = text[:CELL_TEXT_LIMIT]
             values[column] = text
         entry = self._entry(row, values)
         if not values[COL_MEASURE]:

@@ -237,3 +237,9 @@ def test_a_version_string_taken_meanwhile_is_a_field_error(city: Any, personas: 
         save_new_version(DictionaryVersion(version="2024.1", title="同时导入"))
     assert caught.value.message_dict.get("version")
     assert DictionaryVersion.objects.filter(version="2024.1").count() == 1
+
+
+def test_an_oversized_cell_is_refused_with_its_row_and_column(city: Any, personas: Any) -> None:
+    """Every imported text cell has a length limit, even one whose column maps to a choice."""
+    errors = import_errors(personas.city_admin, [row(), row(风险代码="1502", 周期单位="天" * 32_767)])
+    assert (3, "周期单位", "At most 2000 characters (this cell has 32767).") in errors
