@@ -181,7 +181,7 @@ class SubSystemViewSet(
         )
 
 
-MONTH = OpenApiParameter("month", int, description="1–12")
+MONTH = OpenApiParameter("month", int, description="1–12; the plan's latest month when left out")
 FORMAT = OpenApiParameter("output", str, enum=["xlsx", "pdf"], description="file type (DRF reserves ?format=)")
 
 
@@ -258,7 +258,7 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     def monthly_report(self, request: Request, year: int) -> HttpResponse:
         plan = self.get_object()
         try:
-            month = int(request.query_params.get("month", ""))
+            month = monthly.report_month(plan, request.query_params.get("month"))
         except ValueError:
             month = 0
         if not 1 <= month <= 12:

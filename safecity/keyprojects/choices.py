@@ -17,6 +17,7 @@ class ProjectStatus(models.TextChoices):
     ON_SCHEDULE = "on_schedule", _("On time-based schedule")
     BEHIND = "behind", _("Behind schedule")
     SERIOUSLY_BEHIND = "seriously_behind", _("Seriously behind schedule")
+    NOT_COMPLETED = "not_completed", _("Not completed by the year's end")
 
 
 STATUS_COLOURS = {
@@ -24,6 +25,7 @@ STATUS_COLOURS = {
     ProjectStatus.ON_SCHEDULE: "#0b5cad",
     ProjectStatus.BEHIND: "#e07b00",
     ProjectStatus.SERIOUSLY_BEHIND: "#d7263d",
+    ProjectStatus.NOT_COMPLETED: "#6b5b95",
 }
 
 

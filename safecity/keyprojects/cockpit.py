@@ -59,6 +59,34 @@ def seriously_behind(ctx: FigureContext) -> int:
     return _count(ctx, "seriously_behind")
 
 
+@indicator(
+    "keyprojects.not_completed", title=_("Not completed by the year's end"), section=SECTION, unit=_("projects"), order=505
+)
+def not_completed(ctx: FigureContext) -> int:
+    """Once the year is over each project is completed or not: this counts the others."""
+    return _count(ctx, "not_completed")
+
+
+@indicator(
+    "keyprojects.cutoff_on_schedule",
+    title=_("On time-based schedule at the statistics cut-off date"),
+    section=SECTION,
+    unit=_("projects"),
+    order=506,
+)
+def cutoff_on_schedule(ctx: FigureContext) -> int:
+    """The published figure (2023: the 17 projects besides the 67 completed), at the plan's cut-off date."""
+    counts = ctx.memo("keyprojects.cutoff", lambda: _cutoff(ctx))
+    return counts["on_schedule"] if counts else 0
+
+
+def _cutoff(ctx: FigureContext) -> dict[str, int] | None:
+    plan = YearPlan.objects.filter(year=ctx.year).first()
+    if plan is None or plan.as_of is None:
+        return None
+    return selectors.status_counts([selectors.evaluate(e.project, plan.as_of) for e in _evaluations(ctx)])
+
+
 @panel(
     "keyprojects.by_sub_system",
     title=_("Key projects by sub-system"),

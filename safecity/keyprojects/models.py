@@ -77,8 +77,8 @@ class SubSystem(AuditedModel):
 class YearPlan(AuditedModel):
     """The key-project plan of one year, with the thresholds its statistics use.
 
-    ``as_of`` is the cut-off date of a past year's statistics (the current year is evaluated
-    today). A project is behind when its actual progress is more than ``behind_points`` below the
+    ``as_of`` is the cut-off date of the statistics the office published for the year (a finished
+    year is judged at its last day, the current year today; the cut-off figures are shown beside). A project is behind when its actual progress is more than ``behind_points`` below the
     expected progress, seriously behind when more than ``seriously_behind_points`` below.
     """
 
@@ -130,7 +130,12 @@ class YearPlan(AuditedModel):
             return self.as_of or self.last_day
         if today.year < self.year:
             return self.first_day
-        return min(today, self.as_of) if self.as_of and self.as_of >= self.first_day else today
+        return today
+
+    def latest_month(self, today: date) -> int:
+        """The month of the plan's latest monthly report: December for a past year, January for a
+        future one, the current month within the year."""
+        return self.evaluation_date(today).month
 
 
 class KeyProject(AuditedModel):

@@ -24,6 +24,17 @@ from safecity.keyprojects.models import YearPlan
 FONT_FAMILY = "WenQuanYi Micro Hei"
 
 
+def report_month(plan: YearPlan, raw: str | None) -> int:
+    """The month a request asks for: ``raw`` (1–12), or the plan's latest month when it names none.
+    Raises ValueError for anything else."""
+    if not raw:
+        return plan.latest_month(timezone.localdate())
+    month = int(raw)
+    if not 1 <= month <= 12:
+        raise ValueError(raw)
+    return month
+
+
 def monthly_report(*, user: Any, plan: YearPlan, month: int) -> dict[str, Any]:
     """The figures of ``month`` (1–12) of ``plan`` for ``user`` (scoped)."""
     last = date(plan.year, month, calendar.monthrange(plan.year, month)[1])
@@ -54,6 +65,7 @@ def monthly_report(*, user: Any, plan: YearPlan, month: int) -> dict[str, Any]:
         "month": month,
         "at": at,
         "counts": selectors.status_counts(evaluations),
+        "statuses": [s.value for s in selectors.shown_statuses(plan=plan, at=at)],
         "by_sub_system": selectors.breakdown(evaluations, "sub_system"),
         "rows": rows,
     }
@@ -63,8 +75,8 @@ def _status_label(code: str) -> str:
     return str(ProjectStatus(code).label)
 
 
-def _status_headings() -> list[str]:
-    return [str(s.label) for s in ProjectStatus]
+def _status_headings(data: dict[str, Any]) -> list[str]:
+    return [_status_label(s) for s in data["statuses"]]
 
 
 def _title(data: dict[str, Any]) -> str:
@@ -82,13 +94,13 @@ def monthly_xlsx(data: dict[str, Any]) -> bytes:
     summary = workbook.active
     summary.title = _("Monthly summary")[:31]
     summary.append([_title(data), _("Statistics as of %(date)s") % {"date": f"{data['at']:%Y-%m-%d}"}])
-    summary.append([_("Total projects"), *_status_headings()])
+    summary.append([_("Total projects"), *_status_headings(data)])
     c = data["counts"]
-    summary.append([c["total"], *(c[s.value] for s in ProjectStatus)])
+    summary.append([c["total"], *(c[s] for s in data["statuses"])])
     summary.append([])
-    summary.append([_("Sub-system"), _("Number of projects"), *_status_headings()])
+    summary.append([_("Sub-system"), _("Number of projects"), *_status_headings(data)])
     for r in data["by_sub_system"]:
-        summary.append([r["name"], r["total"], *(r[s.value] for s in ProjectStatus)])
+        summary.append([r["name"], r["total"], *(r[s] for s in data["statuses"])])
     detail = workbook.create_sheet(_("Project progress")[:31])
     detail.append(
         [
@@ -144,7 +156,7 @@ def monthly_pdf(data: dict[str, Any]) -> bytes:
             **data,
             "title": _title(data),
             "rows": [{**r, "status_label": _status_label(r["status"])} for r in data["rows"]],
-            "status_headings": _status_headings(),
+            "status_headings": _status_headings(data),
             "page_footer": _page_footer(),
             "font_family": FONT_FAMILY,
             "generated_at": timezone.localtime(),

@@ -56,10 +56,16 @@ def is_completed(completions: Sequence[float]) -> bool:
     return bool(completions) and all(c >= COMPLETE for c in completions)
 
 
-def classify(*, expected: float, actual: float, completed: bool, thresholds: Thresholds) -> str:
-    """The status code (see ``choices.ProjectStatus``) of a project with these figures."""
+def classify(*, expected: float, actual: float, completed: bool, thresholds: Thresholds, final: bool = False) -> str:
+    """The status code (see ``choices.ProjectStatus``) of a project with these figures.
+
+    ``final``: the plan year is over, so a project is judged completed or not completed; being "on
+    the time-based schedule" only means something while the year runs.
+    """
     if completed:
         return "completed"
+    if final:
+        return "not_completed"
     gap = expected - actual
     if gap > thresholds.seriously_behind:
         return "seriously_behind"

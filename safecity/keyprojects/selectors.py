@@ -174,7 +174,13 @@ def evaluate(project: KeyProject, at: date) -> Evaluation:
     )
     actual = schedule.actual_progress([m.weight for m in milestones], completions)
     completed = schedule.is_completed(completions)
-    status = schedule.classify(expected=expected, actual=actual, completed=completed, thresholds=project.plan.thresholds)
+    status = schedule.classify(
+        expected=expected,
+        actual=actual,
+        completed=completed,
+        thresholds=project.plan.thresholds,
+        final=at >= project.plan.last_day,
+    )
     history = schedule.progress_history(
         {m.pk: m.weight for m in milestones}, [(r.reported_on, r.milestone_id, float(r.completion)) for r in reports]
     )
@@ -209,6 +215,22 @@ def status_counts(evaluations: list[Evaluation]) -> dict[str, int]:
 def plan_evaluations(*, plan: YearPlan, projects: Any, at: date | None = None) -> list[Evaluation]:
     """The evaluations the plan dashboard, the cockpit and the reports show (one function for all)."""
     return evaluate_all(projects, at or evaluation_date(plan))
+
+
+def shown_statuses(*, plan: YearPlan, at: date) -> list[ProjectStatus]:
+    """The statuses a plan's figures are read in: completed / not completed once the year is over,
+    the four schedule statuses while it runs."""
+    if at >= plan.last_day:
+        return [ProjectStatus.COMPLETED, ProjectStatus.NOT_COMPLETED]
+    return [s for s in ProjectStatus if s != ProjectStatus.NOT_COMPLETED]
+
+
+def cutoff_counts(*, plan: YearPlan, projects: Any) -> dict[str, int] | None:
+    """The figures at the plan's statistics cut-off date (those the office published, e.g. on
+    2023-12-20: 67 completed, the other 17 on their time-based schedule), or None without one."""
+    if plan.as_of is None:
+        return None
+    return status_counts(evaluate_all(projects, plan.as_of))
 
 
 def breakdown(evaluations: list[Evaluation], key: str) -> list[dict[str, Any]]:

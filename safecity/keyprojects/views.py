@@ -66,14 +66,12 @@ def index(request: HttpRequest) -> HttpResponse:
 CHART_ROW_PX = 22  # every category row of a bar chart gets room for its own label
 
 
-def _chart(evaluations: list[selectors.Evaluation], key: str) -> dict[str, Any]:
+def _chart(evaluations: list[selectors.Evaluation], key: str, statuses: list[ProjectStatus]) -> dict[str, Any]:
     rows = selectors.breakdown(evaluations, key)
     return {
         "height": 70 + CHART_ROW_PX * len(rows),
         "labels": [r["name"] for r in rows],
-        "series": [
-            {"name": str(s.label), "colour": STATUS_COLOURS[s], "values": [r[s.value] for r in rows]} for s in ProjectStatus
-        ],
+        "series": [{"name": str(s.label), "colour": STATUS_COLOURS[s], "values": [r[s.value] for r in rows]} for s in statuses],
     }
 
 
@@ -82,20 +80,24 @@ def plan_dashboard(request: HttpRequest, year: int) -> HttpResponse:
     plan = selectors.plan_get(user=request.user, year=year)
     projects = selectors.project_list(user=request.user, plan=plan)
     evaluations = selectors.plan_evaluations(plan=plan, projects=projects)
+    at = selectors.evaluation_date(plan)
+    shown = selectors.shown_statuses(plan=plan, at=at)
     return render(
         request,
         "keyprojects/plan_dashboard.html",
         {
             "plan": plan,
             "plans": selectors.plan_list(user=request.user),
-            "at": selectors.evaluation_date(plan),
+            "at": at,
+            "final": at >= plan.last_day,
             "counts": selectors.status_counts(evaluations),
-            "statuses": [(s.value, s.label, STATUS_COLOURS[s]) for s in ProjectStatus],
+            "cutoff": selectors.cutoff_counts(plan=plan, projects=projects),
+            "statuses": [(s.value, s.label, STATUS_COLOURS[s]) for s in shown],
             "by_sub_system": selectors.breakdown(evaluations, "sub_system"),
             "by_department": selectors.breakdown(evaluations, "lead_department"),
             "by_district": selectors.breakdown(evaluations, "district"),
-            "chart": _chart(evaluations, "sub_system"),
-            "district_chart": _chart(evaluations, "district"),
+            "chart": _chart(evaluations, "sub_system", shown),
+            "district_chart": _chart(evaluations, "district", shown),
             "committee": selectors.is_committee(request.user),
             "months": range(1, 13),
         },
@@ -139,7 +141,8 @@ def project_list(request: HttpRequest, year: int) -> HttpResponse:
     )
 
 
-def _gantt_data(evaluations: list[selectors.Evaluation], at: date, year: int) -> dict[str, Any]:
+def _gantt_data(evaluations: list[selectors.Evaluation], at: date, plan: YearPlan) -> dict[str, Any]:
+    year = plan.year
     rows = []
     for ev in evaluations:
         p = ev.project
@@ -167,7 +170,7 @@ def _gantt_data(evaluations: list[selectors.Evaluation], at: date, year: int) ->
         "legend": {
             "done": _("Milestone done"),
             "open": _("Milestone not done"),
-            "statuses": [{"name": str(s.label), "colour": STATUS_COLOURS[s]} for s in ProjectStatus],
+            "statuses": [{"name": str(s.label), "colour": STATUS_COLOURS[s]} for s in selectors.shown_statuses(plan=plan, at=at)],
             "months": [str(MONTHS_3[m]).title() for m in range(1, 13)],
         },
     }
@@ -184,7 +187,7 @@ def gantt(request: HttpRequest, year: int) -> HttpResponse:
         {
             "plan": plan,
             "form": form,
-            "gantt": _json(_gantt_data(evaluations, at, plan.year)),
+            "gantt": _json(_gantt_data(evaluations, at, plan)),
             "height": 110 + 26 * len(evaluations),
         },
     )
@@ -218,7 +221,7 @@ def _detail(request: HttpRequest, project: Any, evaluation: selectors.Evaluation
             "library": library_selectors.key_project_library(user=request.user, key_project=project),
             "library_candidates": _library_candidates(request.user, project),
             "form": form,
-            "gantt": _json(_gantt_data([evaluation], evaluation.at, project.plan.year)),
+            "gantt": _json(_gantt_data([evaluation], evaluation.at, project.plan)),
         },
         status=status,
     )
@@ -235,7 +238,8 @@ def _library_candidates(user: Any, project: Any) -> Any:
 @require_POST
 def project_library(request: HttpRequest, pk: int) -> HttpResponse:
     """Link (or, with ``unlink``, remove) a library entry the project cites: the committee office.
-    The rule lives in the innovation service; a refusal is shown as a message, nothing changes."""
+    The rule lives in the library's citation service (the key projects' kind, ``citations.py``); a
+    refusal is shown as a message, nothing changes."""
     project = selectors.project_get(user=request.user, pk=pk)
     raw = request.POST.get("library_entry", "")
     entry = scoped(LibraryEntry, request.user).filter(pk=int(raw)).first() if raw.isdigit() else None
@@ -321,11 +325,10 @@ def plan_import(request: HttpRequest, year: int) -> HttpResponse:
 def monthly_report(request: HttpRequest, year: int) -> HttpResponse:
     plan = selectors.plan_get(user=request.user, year=year)
     try:
-        month = int(request.GET.get("month", ""))
+        # Opened without a month (a link, a bookmark): the plan's latest month.
+        month = monthly.report_month(plan, request.GET.get("month"))
     except ValueError:
-        month = 0
-    if not 1 <= month <= 12:
-        raise Http404
+        raise Http404 from None
     data = monthly.monthly_report(user=request.user, plan=plan, month=month)
     if request.GET.get("format") == "pdf":
         response = HttpResponse(monthly.monthly_pdf(data), content_type="application/pdf")

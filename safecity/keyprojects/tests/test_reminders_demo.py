@@ -67,6 +67,8 @@ def test_reminders_job_writes_one_audit_entry_per_row(kp: Plan, personas: Any) -
 
 
 def test_demo_step_gives_84_projects_67_completed_17_on_schedule(db: Any, settings: Any, tmp_path: Any) -> None:
+    """The article's figures: at the cut-off date 2023-12-20, 67 completed and the other 17 on their
+    time-based schedule; the year being over, those 17 are judged not completed at its end."""
     from safecity.core.demo.city import build_city
     from safecity.keyprojects.demo import build
 
@@ -77,7 +79,9 @@ def test_demo_step_gives_84_projects_67_completed_17_on_schedule(db: Any, settin
     figures = compute_indicators(FigureContext(region=Region.objects.get(code="320400"), year=2023))
     assert figures["keyprojects.projects"] == 84
     assert figures["keyprojects.completed"] == 67
-    assert figures["keyprojects.on_schedule"] == 17
+    assert figures["keyprojects.cutoff_on_schedule"] == 17
+    assert figures["keyprojects.not_completed"] == 17
+    assert figures["keyprojects.on_schedule"] == 0
     assert figures["keyprojects.behind"] == 0 and figures["keyprojects.seriously_behind"] == 0
     # A district official sees only the projects touching 新北, with the same computation.
     xinbei = get_user_model().objects.get(username="xinbei.official")

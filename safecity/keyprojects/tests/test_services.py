@@ -194,5 +194,9 @@ def test_plan_thresholds_and_cut_off_are_checked(kp: Plan, personas: Any) -> Non
         services.plan_create(actor=personas.city_admin, year=2024, title="x", behind_points=20, seriously_behind_points=10)
     with pytest.raises(ValidationError):
         services.plan_create(actor=personas.city_admin, year=2024, title="x", as_of=date(2025, 1, 1))
-    assert kp.plan.evaluation_date(date(2026, 1, 1)) == date(2023, 12, 20)
+    # A finished year is judged at its end, whatever its statistics cut-off; the current year today.
+    assert kp.plan.evaluation_date(date(2026, 1, 1)) == date(2023, 12, 31)
+    assert kp.plan.evaluation_date(date(2023, 12, 25)) == date(2023, 12, 25)
     assert kp.plan.evaluation_date(date(2023, 5, 1)) == date(2023, 5, 1)
+    assert kp.plan.evaluation_date(date(2022, 5, 1)) == date(2023, 1, 1)
+    assert (kp.plan.latest_month(date(2026, 1, 1)), kp.plan.latest_month(date(2023, 5, 1))) == (12, 5)
