@@ -259,6 +259,14 @@ SAFECITY_LEDGER_ORIGIN = env_str("SAFECITY_LEDGER_ORIGIN", "changzhou.safecity.e
 # A statement must be signed within this many seconds of its append (no back-dating past the
 # filling gate or a key's retirement); only the platform's own historic imports are exempt.
 SAFECITY_LEDGER_MAX_SKEW_SECONDS = env_int("SAFECITY_LEDGER_MAX_SKEW_SECONDS", 300)
+# The audit trail's hash chain (ADR 0006): the organisation whose key signs the anchors (its credit
+# code; empty: the city's first government department), how long the seal job waits for open
+# transactions, how late a long transaction's entries may still be sealed, and the retention of
+# `safecity audit prune` (whole sealed segments only).
+SAFECITY_PLATFORM_ORGANISATION = env_str("SAFECITY_PLATFORM_ORGANISATION", "")
+SAFECITY_AUDIT_SEAL_LAG_SECONDS = env_int("SAFECITY_AUDIT_SEAL_LAG_SECONDS", 60)
+SAFECITY_AUDIT_STRAGGLER_SECONDS = env_int("SAFECITY_AUDIT_STRAGGLER_SECONDS", 3600)
+SAFECITY_AUDIT_RETENTION_DAYS = env_int("SAFECITY_AUDIT_RETENTION_DAYS", 3650)
 # The public address printed in QR labels (e.g. https://safecity.changzhou.gov.cn); empty: the
 # address of the request that printed them.
 SAFECITY_PUBLIC_BASE_URL = env_str("SAFECITY_PUBLIC_BASE_URL", "").rstrip("/")

@@ -35,3 +35,23 @@ class CoreConfig(AppConfig):
         autodiscover_modules("navigation")
         autodiscover_modules("tasks")
         autodiscover_modules("scopes")
+
+        self._audit_chain()
+
+    def _audit_chain(self) -> None:
+        """The audit trail's append-only triggers need their SQLite function on every connection;
+        its anchors are ``audit.*`` statements only the core writes, and ``safecity ledger verify``
+        checks the chain too (ADR 0006)."""
+        from django.db import connections
+        from django.db.backends.signals import connection_created
+
+        from safecity.core import audit_db
+        from safecity.core.audit_verify import cross_check
+        from safecity.ledger.services import register_kind_owner, register_verifier
+
+        connection_created.connect(audit_db.register_sqlite_function, dispatch_uid="safecity_audit_sqlite_function")
+        for conn in connections.all(initialized_only=True):
+            if conn.connection is not None:
+                audit_db.register_sqlite_function(None, conn)
+        register_kind_owner(prefix="audit.", owner="core")
+        register_verifier("audit", cross_check)

@@ -80,18 +80,37 @@ def audit_context(
 class AuditOptions:
     exclude: frozenset[str] = field(default_factory=frozenset)
     masked: frozenset[str] = field(default_factory=frozenset)
+    # field attname -> the roles that may read its values in the trail (superusers always may).
+    restricted: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 _registry: dict[type[models.Model], AuditOptions] = {}
 
 
-def register(model: type[models.Model], *, exclude: Iterable[str] = (), masked: Iterable[str] = ()) -> None:
+def register(
+    model: type[models.Model],
+    *,
+    exclude: Iterable[str] = (),
+    masked: Iterable[str] = (),
+    restricted: dict[str, Iterable[str]] | None = None,
+) -> None:
     """Record ``model`` in the audit trail.
 
     ``exclude`` names fields never stored (noise such as last_login); ``masked`` names secrets whose
-    change is recorded as a short digest, never the value (a password hash, an API token).
+    change is recorded as a short digest, never the value (a password hash, an API token), and
+    whose digest is never shown either; ``restricted`` maps a field to the roles that may read its
+    before/after values in the trail (others see that it changed, not the values).
     """
-    _registry[model] = AuditOptions(exclude=frozenset(exclude), masked=frozenset(masked))
+    _registry[model] = AuditOptions(
+        exclude=frozenset(exclude),
+        masked=frozenset(masked),
+        restricted={name: frozenset(roles) for name, roles in (restricted or {}).items()},
+    )
+
+
+def registered() -> dict[type[models.Model], AuditOptions]:
+    """Every audited model and its options (the audit scoping builds its rules from these)."""
+    return dict(_registry)
 
 
 def options_for(model: type[models.Model]) -> AuditOptions | None:
@@ -153,6 +172,7 @@ def build_entry(action: str, instance: models.Model, before: dict[str, Any] | No
     ctx = current()
     actor, label = ctx.resolve_actor()
     region_path, organisation_id = scope_keys(instance)
+    person_id = person_key(instance)
     opts = options_for(type(instance)) or AuditOptions()
     object_id, object_repr = str(instance.pk), str(instance)[:255]
     if instance._meta.pk is not None and instance._meta.pk.name in opts.masked:
@@ -172,7 +192,39 @@ def build_entry(action: str, instance: models.Model, before: dict[str, Any] | No
         changed_fields=_changed(before, after),
         region_path=region_path,
         organisation_id=organisation_id,
+        person_id=person_id,
     )
+
+
+def person_key(instance: models.Model) -> int | None:
+    """The person an object is about, read from its ScopeRule's ``person`` lookup (or None)."""
+    from safecity.core.scoping import ScopeRule, _walk
+
+    rule = getattr(type(instance), "scope_rule", None)
+    if not isinstance(rule, ScopeRule) or not rule.person:
+        return None
+    *path, last = rule.person.split("__")
+    holder = _walk(instance, "__".join(path)) if path else instance
+    if holder is None:
+        return None
+    # The last step's column (judge.person_id), so the person row itself is not loaded.
+    value = holder.pk if last == "pk" else getattr(holder, f"{last}_id", None)
+    if value is None and last != "pk":
+        value = getattr(holder, last, None)
+    if isinstance(value, models.Model):
+        value = value.pk
+    return value if isinstance(value, int) else None
+
+
+_recorded_listeners: list[Callable[[list[Any]], None]] = []
+
+
+def on_recorded(listener: Callable[[list[Any]], None]) -> None:
+    """Call ``listener(entries)`` after every batch of audit entries is written, inside the write's
+    transaction. Every ORM write path of an audited model passes here (ADR 0002), so an app that
+    must react to changes of other apps' records (the portraits' rescore outbox) cannot miss one."""
+    if listener not in _recorded_listeners:
+        _recorded_listeners.append(listener)
 
 
 def _write(entries: list[Any]) -> None:
@@ -180,6 +232,8 @@ def _write(entries: list[Any]) -> None:
         from safecity.core.models import AuditEntry
 
         AuditEntry.objects.bulk_create(entries, batch_size=1000)
+        for listener in _recorded_listeners:
+            listener(entries)
 
 
 # --- receivers (connected in CoreConfig.ready) ----------------------------------------------

@@ -19,3 +19,12 @@ def prune_task_results() -> int:
     cutoff = timezone.now() - timedelta(days=30)
     deleted, _ = DBTaskResult.objects.filter(finished_at__lt=cutoff).delete()
     return deleted
+
+
+@periodic(every=timedelta(minutes=5), name="core.audit_seal")
+@task()
+def audit_seal() -> int:
+    """Chain the audit entries committed since the last seal into segments, anchored in the ledger."""
+    from safecity.core.audit_chain import audit_seal_all
+
+    return len(audit_seal_all())

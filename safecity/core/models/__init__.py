@@ -1,6 +1,6 @@
 """Core domain models: regions, organisations, people and roles, the audit trail."""
 
-from safecity.core.models.audit import AuditEntry
+from safecity.core.models.audit import AuditEntry, AuditLink, AuditSegment
 from safecity.core.models.base import AuditedManager, AuditedModel, AuditedQuerySet
 from safecity.core.models.notifications import Notification
 from safecity.core.models.organisations import Organisation
@@ -10,6 +10,8 @@ from safecity.core.models.scheduling import ScheduledRun
 
 __all__ = [
     "AuditEntry",
+    "AuditLink",
+    "AuditSegment",
     "AuditedManager",
     "AuditedModel",
     "AuditedQuerySet",

@@ -13,7 +13,7 @@ from django.db import router
 
 from safecity.ledger import merkle, tiles
 from safecity.ledger.models import Checkpoint, LogEntry, LogHead, LogKey, SigningKey, Tile
-from safecity.ledger.notes import NoteError, parse_checkpoint, parse_vkey, verify_note
+from safecity.ledger.notes import NoteError, parse_checkpoint, parse_note, parse_vkey, verify_cosignature, verify_note
 from safecity.ledger.services.append import verify_signatures
 from safecity.ledger.services.statements import LedgerError, Statement, check_shape
 
@@ -24,6 +24,7 @@ CHUNK = 4096  # a multiple of the tile width, so every chunk compares whole leve
 class Report:
     entries: int = 0
     checkpoints: int = 0
+    cosignatures: int = 0
     seconds: float = 0.0
     problems: list[str] = field(default_factory=list)
 
@@ -210,6 +211,28 @@ def _check_checkpoints(
             report.problems.append(f"checkpoint {tree_size}: larger than the log ({size} entries)")
         elif tree_size and roots.get(tree_size) != body.root:
             report.problems.append(f"checkpoint {tree_size}: its root differs from the recomputed root")
+    _check_cosignatures(checkpoints, using, report)
+
+
+def _check_cosignatures(checkpoints: dict[int, Checkpoint], using: str, report: Report) -> None:
+    """Every stored witness cosignature verifies with its witness's registered key, over the
+    checkpoint it is stored with, at the timestamp stored with it (C2SP tlog-cosignature v1)."""
+    from safecity.ledger.models import Cosignature
+
+    rows = Cosignature.objects.using(using).select_related("checkpoint", "witness").order_by("checkpoint__tree_size", "witness__name")
+    for cosig in rows:
+        report.cosignatures += 1
+        cp = cosig.checkpoint
+        where = f"checkpoint {cp.tree_size}: the cosignature of witness {cosig.witness.name}"
+        body_text = cp.note[: cp.note.find("\n\n") + 1]
+        try:
+            note = parse_note(body_text + "\n" + cosig.line)
+            timestamp = verify_cosignature(note, cosig.witness.name, bytes(cosig.witness.public_key))
+        except NoteError as exc:
+            report.problems.append(f"{where} does not verify ({exc})")
+            continue
+        if timestamp != cosig.timestamp:
+            report.problems.append(f"{where} carries another time than the one stored with it")
 
 
 def _finish(report: Report, started: float) -> Report:
