@@ -106,6 +106,13 @@ class AuditEntryAdmin(ScopedAdmin):
     search_fields = ["object_repr", "actor_label", "request_id", "object_id"]
     list_select_related = ["content_type"]
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # Each record's own scope rule, as in the audit list (core.audit_scope).
+        from safecity.core.audit_scope import scope_entries
+        from safecity.core.scoping import principal_for
+
+        return scope_entries(admin.ModelAdmin.get_queryset(self, request), principal_for(request.user))
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 

@@ -11,7 +11,8 @@ from django.http import Http404
 
 from safecity.core.filtersets import AuditEntryFilterSet, OrganisationFilterSet, PersonFilterSet
 from safecity.core.models import AuditEntry, Organisation, Person, Region, RoleAssignment
-from safecity.core.scoping import scoped
+from safecity.core.audit_scope import ValueFilter, scope_entries
+from safecity.core.scoping import principal_for, scoped
 
 
 def region_list(*, user: Any) -> QuerySet[Region]:
@@ -82,23 +83,36 @@ def role_assignment_list(*, user: Any) -> QuerySet[RoleAssignment]:
 
 
 def audit_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[AuditEntry]:
-    queryset = scoped(AuditEntry, user).select_related("content_type", "actor")
+    """The audit entries of the records ``user`` may see, by each record's own scope rule
+    (:mod:`safecity.core.audit_scope`), newest first. No join per row: the rule is applied to the
+    entry's own columns; show values through :func:`audit_values`."""
+    queryset = scope_entries(AuditEntry.objects.select_related("content_type"), principal_for(user))
     if filters is not None:
         queryset = AuditEntryFilterSet(filters, queryset=queryset).qs
     return queryset
 
 
+def audit_values(*, user: Any) -> ValueFilter:
+    """What ``user`` is shown of entries' before/after values (secrets and restricted fields withheld)."""
+    return ValueFilter(principal_for(user))
+
+
 def object_history(*, user: Any, obj: models.Model) -> QuerySet[AuditEntry]:
-    """The audit entries of one object the user may see (its history page)."""
+    """The audit entries of one object the user may see (its history page): the whole history,
+    since the object itself is visible to them (callers check that first)."""
     content_type = ContentType.objects.get_for_model(obj, for_concrete_model=True)
-    return audit_list(user=user).filter(content_type=content_type, object_id=str(obj.pk))
+    return AuditEntry.objects.select_related("content_type").filter(content_type=content_type, object_id=str(obj.pk))
+
+
+def deleted_object_history(*, user: Any, model: type[models.Model], pk: str) -> QuerySet[AuditEntry]:
+    """The history of a record that no longer exists: the entries its rule showed the user."""
+    content_type = ContentType.objects.get_for_model(model, for_concrete_model=True)
+    return audit_list(user=user).filter(content_type=content_type, object_id=str(pk))
 
 
 def cockpit_region(*, user: Any, code: str | None = None) -> Region:
     """The region a cockpit shows: the one asked for (if visible), else the viewer's jurisdiction."""
     from django.conf import settings
-
-    from safecity.core.scoping import principal_for
 
     if code:
         return region_get(user=user, code=code)

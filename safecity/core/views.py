@@ -24,7 +24,7 @@ from safecity.core.figures import FigureContext, compute_indicators, indicators,
 from safecity.core.filtersets import AuditEntryFilterSet, OrganisationFilterSet, PersonFilterSet
 from safecity.core.forms import OrganisationForm
 from safecity.core.models import Organisation
-from safecity.core.paging import page_of, querystring, year_of
+from safecity.core.paging import keyset_page_of, page_of, querystring, year_of
 from safecity.core.scoping import CHANGE, can, principal_for, scoped
 
 
@@ -181,6 +181,10 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _json_or_blank(values: Any) -> str:
+    return json.dumps(values, ensure_ascii=False) if values is not None else ""
+
+
 AUDIT_COLUMNS = [
     (_("Time"), lambda e: timezone.localtime(e.time).isoformat()),
     (_("Actor"), lambda e: e.actor_label),
@@ -191,18 +195,24 @@ AUDIT_COLUMNS = [
     (_("Object id"), lambda e: e.object_id),
     (_("Object"), lambda e: e.object_repr),
     (_("Changed fields"), lambda e: ", ".join(e.changed_fields or [])),
-    (_("Before"), lambda e: json.dumps(e.before, ensure_ascii=False) if e.before is not None else ""),
-    (_("After"), lambda e: json.dumps(e.after, ensure_ascii=False) if e.after is not None else ""),
+    (_("Before"), lambda e: _json_or_blank(e.shown_before)),
+    (_("After"), lambda e: _json_or_blank(e.shown_after)),
+    (_("Values not shown"), lambda e: ", ".join(e.hidden_fields)),
 ]
 
 
 def _audit_page(request: HttpRequest, queryset: Any, template: str, extra: dict[str, Any]) -> HttpResponseBase:
+    """One page of entries (keyset: the same cost on page 1 and page 20,000; no count over the
+    trail), or the whole filtered trail as CSV/Excel; values the viewer may not see withheld."""
     filterset = AuditEntryFilterSet(request.GET, queryset=queryset)
+    values = selectors.audit_values(user=request.user)
     fmt = request.GET.get("export")
     if fmt in ("csv", "xlsx"):
         columns = [(str(title), getter) for title, getter in AUDIT_COLUMNS]
-        return export_response(fmt=fmt, filename="audit", columns=columns, objects=filterset.qs.iterator(chunk_size=2000))
-    page = page_of(request, filterset.qs)
+        rows = values.annotate(filterset.qs.iterator(chunk_size=2000))
+        return export_response(fmt=fmt, filename="audit", columns=columns, objects=rows)
+    page = keyset_page_of(request, filterset.qs, count=False)
+    page.object_list = list(values.annotate(page.object_list))
     return render(request, template, {"filter": filterset, "page": page, "querystring": querystring(request), **extra})
 
 
@@ -213,15 +223,26 @@ def audit_list(request: HttpRequest) -> HttpResponseBase:
 
 @login_required
 def object_history(request: HttpRequest, model: str, pk: str) -> HttpResponseBase:
-    """The history of one object: only if the viewer may see the object itself."""
+    """The history of one object: only if the viewer may see the object itself. A deleted
+    object's history shows the entries its rule showed the viewer (404 when there are none)."""
     try:
         model_class = apps.get_model(model)
     except (LookupError, ValueError):
         raise Http404 from None
     if not hasattr(model_class, "scope_rule"):
         raise Http404
-    obj = scoped(model_class, request.user).filter(pk=pk).first()
-    if obj is None:
+    try:
+        obj = scoped(model_class, request.user).filter(pk=pk).first()
+    except (ValueError, ValidationError):
+        raise Http404 from None
+    if obj is not None:
+        history = selectors.object_history(user=request.user, obj=obj)
+        return _audit_page(request, history, "core/object_history.html", {"object": obj, "model_label": model})
+    if model_class._base_manager.filter(pk=pk).exists():
+        raise Http404  # exists, but not for this viewer
+    history = selectors.deleted_object_history(user=request.user, model=model_class, pk=pk)
+    latest = history.first()
+    if latest is None:
         raise Http404
-    history = selectors.object_history(user=request.user, obj=obj)
-    return _audit_page(request, history, "core/object_history.html", {"object": obj, "model_label": model})
+    label = _("%(object)s (deleted)") % {"object": latest.object_repr}
+    return _audit_page(request, history, "core/object_history.html", {"object": label, "model_label": model})

@@ -77,14 +77,39 @@ class RoleAssignmentSerializer(serializers.ModelSerializer):
 
 
 class AuditEntrySerializer(serializers.ModelSerializer):
+    """An audit entry as the caller may see it: values of secret or restricted fields withheld
+    (named in ``hidden_fields``)."""
+
     model = serializers.SerializerMethodField()
+    before = serializers.SerializerMethodField()
+    after = serializers.SerializerMethodField()
+    hidden_fields = serializers.SerializerMethodField()
 
     class Meta:
         model = AuditEntry
         fields = [
             "id", "time", "actor_label", "source", "request_id", "action", "model", "object_id", "object_repr",
-            "before", "after", "changed_fields",
+            "before", "after", "changed_fields", "hidden_fields",
         ]  # fmt: skip
+
+    def _shown(self, obj: AuditEntry) -> Any:
+        values = self.context.get("audit_values")
+        if values is None:
+            from safecity.core.audit_scope import ValueFilter
+            from safecity.core.scoping import principal_for
+
+            request = self.context.get("request")
+            values = self.context["audit_values"] = ValueFilter(principal_for(getattr(request, "user", None)))
+        return values.shown(obj)
 
     def get_model(self, obj: AuditEntry) -> str:
         return f"{obj.content_type.app_label}.{obj.content_type.model}"
+
+    def get_before(self, obj: AuditEntry) -> dict[str, Any] | None:
+        return self._shown(obj).before
+
+    def get_after(self, obj: AuditEntry) -> dict[str, Any] | None:
+        return self._shown(obj).after
+
+    def get_hidden_fields(self, obj: AuditEntry) -> list[str]:
+        return list(self._shown(obj).hidden)

@@ -22,7 +22,7 @@ from safecity.core.api.serializers import (
 )
 from safecity.core.figures import FigureContext, compute_indicators, compute_panels
 from safecity.core.filtersets import AuditEntryFilterSet, OrganisationFilterSet, PersonFilterSet
-from safecity.core.paging import api_year
+from safecity.core.paging import KeysetPagination, api_year
 from safecity.core.scoping import principal_for
 
 
@@ -81,7 +81,7 @@ class OrganisationViewSet(
         """The audit trail of this organisation."""
         org = self.get_object()
         page = self.paginate_queryset(selectors.object_history(user=request.user, obj=org))
-        return self.get_paginated_response(AuditEntrySerializer(page, many=True).data)
+        return self.get_paginated_response(AuditEntrySerializer(page, many=True, context=self.get_serializer_context()).data)
 
 
 class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -101,10 +101,18 @@ class RoleAssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
 
 
 class AuditEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """The audit trail within the caller's reach; filter by ``model`` and ``object_id`` for one object."""
+    """The audit trail of the records the caller may see (each record's own scope rule); filter
+    by ``model`` and ``object_id`` for one object. Keyset pages (``next`` carries ``?cursor=``):
+    the same cost at any depth, and no ``count``."""
 
     serializer_class = AuditEntrySerializer
     filterset_class = AuditEntryFilterSet
+    pagination_class = KeysetPagination
+
+    def keyset_count(self, queryset: Any) -> None:
+        """No count: counting a million-row trail would cost more than the page (the pager then
+        answers ``count: null``)."""
+        return None
 
     def get_queryset(self) -> Any:
         return selectors.audit_list(user=self.request.user)
