@@ -29,6 +29,7 @@ from rest_framework.views import APIView
 
 from safecity.core.choices import OrganisationKind
 from safecity.core.models import Organisation
+from safecity.core.paging import KeysetPagination
 from safecity.cylinders import selectors, services
 from safecity.cylinders.models import Cylinder, CylinderEvent, FillAttempt
 from safecity.cylinders.rules import PrefillCheck
@@ -351,6 +352,8 @@ class GateView(APIView):
 
 class FillAttemptViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = AttemptSerializer
+    # Keyset pages (?cursor=): a station's attempts grow by the thousand a day.
+    pagination_class = KeysetPagination
 
     def get_queryset(self) -> Any:
         if getattr(self, "swagger_fake_view", False):

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from safecity.core.choices import OrganisationKind
 from safecity.core.models import Organisation
-from safecity.core.paging import page_of, querystring
+from safecity.core.paging import keyset_page_of, page_of, querystring
 from safecity.core.scoping import principal_for, roles_for, scoped
 from safecity.cylinders import forms, selectors, services
 from safecity.cylinders.choices import EventKind
@@ -229,7 +229,8 @@ def fill(request: HttpRequest) -> HttpResponse:
 @_guard(selectors.sees_registry)
 def attempt_list(request: HttpRequest) -> HttpResponse:
     allowed = {"1": True, "0": False}.get(request.GET.get("allowed", ""))
-    page = page_of(request, selectors.fill_attempt_list(user=request.user, allowed=allowed))
+    # Keyset pages: the station's fill attempts grow by the thousand a day.
+    page = keyset_page_of(request, selectors.fill_attempt_list(user=request.user, allowed=allowed))
     return render(request, "cylinders/attempt_list.html", {"page": page, "querystring": querystring(request)})
 
 
@@ -239,7 +240,7 @@ def inspection(request: HttpRequest) -> HttpResponse:
     form = forms.ScanForm(request.GET or None)
     if form.is_valid():
         return redirect("cylinders:detail", code=form.cleaned_data["code"].strip())
-    page = page_of(request, selectors.station_inspection_list(user=request.user), default=25)
+    page = keyset_page_of(request, selectors.station_inspection_list(user=request.user), default=25)
     return render(request, "cylinders/inspection.html", {"form": form, "page": page, "querystring": querystring(request)})
 
 

@@ -52,6 +52,14 @@ def entry_list(*, user: Any = None, kind: str = "", subject: str = "", organisat
     return qs
 
 
+def entry_count(*, queryset: QuerySet[LogEntry], kind: str = "", subject: str = "") -> int:
+    """The exact number of entries :func:`entry_list` holds: the log head's size when unfiltered
+    (every entry is public; the head is written in the append's transaction), else a count."""
+    if not kind and not subject:
+        return tree_size()
+    return queryset.count()
+
+
 def tree_size() -> int:
     head = LogHead.objects.filter(pk=1).values_list("tree_size", flat=True).first()
     return int(head or 0)
