@@ -42,10 +42,10 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name="AuditLink",
             fields=[
-                ("entry_id", models.BigIntegerField(primary_key=True, serialize=False, verbose_name="entry")),
-                ("position", models.BigIntegerField(unique=True, verbose_name="position")),
+                ("entry_id", models.BigIntegerField(primary_key=True, serialize=False, verbose_name="audit entry")),
+                ("position", models.BigIntegerField(unique=True, verbose_name="chain position")),
                 ("segment", models.PositiveIntegerField(db_index=True, verbose_name="segment")),
-                ("hash", models.BinaryField(verbose_name="hash")),
+                ("hash", models.BinaryField(verbose_name="chain hash")),
             ],
             options={
                 "verbose_name": "audit chain link",
@@ -58,11 +58,11 @@ class Migration(migrations.Migration):
             fields=[
                 ("number", models.PositiveIntegerField(primary_key=True, serialize=False, verbose_name="segment")),
                 ("first_position", models.BigIntegerField(verbose_name="first position")),
-                ("count", models.PositiveIntegerField(verbose_name="entries")),
-                ("first_entry_id", models.BigIntegerField(verbose_name="first entry")),
-                ("last_entry_id", models.BigIntegerField(verbose_name="last entry")),
-                ("previous_head", models.BinaryField(verbose_name="previous head")),
-                ("head", models.BinaryField(verbose_name="head")),
+                ("count", models.PositiveIntegerField(verbose_name="number of entries")),
+                ("first_entry_id", models.BigIntegerField(verbose_name="first audit entry")),
+                ("last_entry_id", models.BigIntegerField(verbose_name="last audit entry")),
+                ("previous_head", models.BinaryField(verbose_name="previous chain head")),
+                ("head", models.BinaryField(verbose_name="chain head")),
                 ("cutoff", models.DateTimeField(verbose_name="cut-off")),
                 ("sealed_at", models.DateTimeField(verbose_name="sealed at")),
                 ("ledger_index", models.BigIntegerField(unique=True, verbose_name="ledger index")),

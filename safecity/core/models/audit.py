@@ -85,11 +85,11 @@ class AuditSegment(models.Model):
 
     number = models.PositiveIntegerField(_("segment"), primary_key=True)
     first_position = models.BigIntegerField(_("first position"))
-    count = models.PositiveIntegerField(_("entries"))
-    first_entry_id = models.BigIntegerField(_("first entry"))
-    last_entry_id = models.BigIntegerField(_("last entry"))
-    previous_head = models.BinaryField(_("previous head"))
-    head = models.BinaryField(_("head"))
+    count = models.PositiveIntegerField(_("number of entries"))
+    first_entry_id = models.BigIntegerField(_("first audit entry"))
+    last_entry_id = models.BigIntegerField(_("last audit entry"))
+    previous_head = models.BinaryField(_("previous chain head"))
+    head = models.BinaryField(_("chain head"))
     cutoff = models.DateTimeField(_("cut-off"))
     sealed_at = models.DateTimeField(_("sealed at"))
     ledger_index = models.BigIntegerField(_("ledger index"), unique=True)
@@ -110,10 +110,10 @@ class AuditLink(models.Model):
     Append-only; removed with its entry only by a prune of its whole segment.
     """
 
-    entry_id = models.BigIntegerField(_("entry"), primary_key=True)
-    position = models.BigIntegerField(_("position"), unique=True)
+    entry_id = models.BigIntegerField(_("audit entry"), primary_key=True)
+    position = models.BigIntegerField(_("chain position"), unique=True)
     segment = models.PositiveIntegerField(_("segment"), db_index=True)
-    hash = models.BinaryField(_("hash"))
+    hash = models.BinaryField(_("chain hash"))
 
     class Meta:
         ordering = ["position"]
