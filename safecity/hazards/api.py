@@ -10,7 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -19,7 +19,7 @@ from safecity.core.models import Organisation, Person
 from safecity.core.paging import api_year
 from safecity.core.scoping import scoped
 from safecity.hazards import reports, selectors, services
-from safecity.hazards.choices import HazardLevel, HazardType, ManagementType
+from safecity.hazards.choices import EvidenceStage, HazardLevel, HazardType, ManagementType
 from safecity.hazards.filtersets import HiddenHazardFilterSet, RiskEventFilterSet
 from safecity.hazards.models import CheckRecord, HazardEvidence, HazardTransition, HiddenHazard, RiskEvent
 
@@ -83,9 +83,13 @@ class HazardReportSerializer(serializers.ModelSerializer):
 
 
 class ActionSerializer(serializers.Serializer):
+    """A lifecycle step; ``evidence`` (multipart) is filed at the step's stage: rectification for
+    fix-on-the-spot and request-acceptance, acceptance for accept."""
+
     comment = serializers.CharField(required=False, allow_blank=True, default="")
     rectification = serializers.CharField(required=False, allow_blank=True, default="")
     deadline = serializers.DateField(required=False, allow_null=True, default=None)
+    evidence = serializers.FileField(required=False, allow_null=True, default=None)
 
 
 class TimelineSerializer(serializers.ModelSerializer):
@@ -101,7 +105,9 @@ class EvidenceSerializer(serializers.ModelSerializer):
 
 
 class EvidenceUploadSerializer(serializers.Serializer):
-    stage = serializers.ChoiceField(choices=["discovery", "rectification", "acceptance"])
+    """An upload; without ``stage`` it is filed at the hazard's current stage."""
+
+    stage = serializers.ChoiceField(choices=EvidenceStage.choices, required=False, allow_blank=True, default="")
     file = serializers.FileField()
 
 
@@ -111,6 +117,9 @@ class PlanSerializer(serializers.Serializer):
     funds = serializers.DecimalField(max_digits=12, decimal_places=2, required=False, allow_null=True)
     deadline = serializers.DateField(required=False, allow_null=True)
     emergency_plan = serializers.CharField(required=False, allow_blank=True)
+
+
+ACTION_PARSERS = [JSONParser, MultiPartParser, FormParser]
 
 
 class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
@@ -136,52 +145,53 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         body = ActionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
+        evidence = [data["evidence"]] if data.get("evidence") else []
         if name == "confirm":
             services.hazard_confirm(actor=request.user, hazard=hazard, deadline=data["deadline"], comment=data["comment"])
         elif name == "withdraw":
             services.hazard_withdraw(actor=request.user, hazard=hazard, comment=data["comment"])
         elif name == "fix_on_the_spot":
             services.hazard_fix_on_the_spot(
-                actor=request.user, hazard=hazard, rectification=data["rectification"] or data["comment"]
+                actor=request.user, hazard=hazard, rectification=data["rectification"] or data["comment"], evidence=evidence
             )
         elif name == "request_acceptance":
             services.hazard_request_acceptance(
-                actor=request.user, hazard=hazard, rectification=data["rectification"] or data["comment"]
+                actor=request.user, hazard=hazard, rectification=data["rectification"] or data["comment"], evidence=evidence
             )
         elif name == "accept":
-            services.hazard_accept(actor=request.user, hazard=hazard, comment=data["comment"])
+            services.hazard_accept(actor=request.user, hazard=hazard, comment=data["comment"], evidence=evidence)
         elif name == "reject":
             services.hazard_reject(actor=request.user, hazard=hazard, comment=data["comment"])
         hazard.refresh_from_db()
         return Response(HazardSerializer(hazard).data)
 
     @extend_schema(request=ActionSerializer, responses=HazardSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], parser_classes=ACTION_PARSERS)
     def confirm(self, request: Request, pk: str | None = None) -> Response:
         return self._act(request, "confirm")
 
     @extend_schema(request=ActionSerializer, responses=HazardSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], parser_classes=ACTION_PARSERS)
     def withdraw(self, request: Request, pk: str | None = None) -> Response:
         return self._act(request, "withdraw")
 
     @extend_schema(request=ActionSerializer, responses=HazardSerializer)
-    @action(detail=True, methods=["post"], url_path="fix-on-the-spot")
+    @action(detail=True, methods=["post"], parser_classes=ACTION_PARSERS, url_path="fix-on-the-spot")
     def fix_on_the_spot(self, request: Request, pk: str | None = None) -> Response:
         return self._act(request, "fix_on_the_spot")
 
     @extend_schema(request=ActionSerializer, responses=HazardSerializer)
-    @action(detail=True, methods=["post"], url_path="request-acceptance")
+    @action(detail=True, methods=["post"], parser_classes=ACTION_PARSERS, url_path="request-acceptance")
     def request_acceptance(self, request: Request, pk: str | None = None) -> Response:
         return self._act(request, "request_acceptance")
 
     @extend_schema(request=ActionSerializer, responses=HazardSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], parser_classes=ACTION_PARSERS)
     def accept(self, request: Request, pk: str | None = None) -> Response:
         return self._act(request, "accept")
 
     @extend_schema(request=ActionSerializer, responses=HazardSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], parser_classes=ACTION_PARSERS)
     def reject(self, request: Request, pk: str | None = None) -> Response:
         return self._act(request, "reject")
 
@@ -209,7 +219,7 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         body = EvidenceUploadSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         evidence = services.evidence_add(
-            actor=request.user, hazard=hazard, stage=body.validated_data["stage"], file=body.validated_data["file"]
+            actor=request.user, hazard=hazard, stage=body.validated_data["stage"] or None, file=body.validated_data["file"]
         )
         return Response(EvidenceSerializer(evidence).data, status=201)
 
@@ -246,13 +256,20 @@ class RiskEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return selectors.risk_event_list(user=self.request.user)
 
 
+class FoundHazardLinkSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = HiddenHazard
+        fields = ["id", "code"]
+
+
 class CheckRecordSerializer(serializers.ModelSerializer):
     content = serializers.CharField(source="task.content", read_only=True)
+    hazards = FoundHazardLinkSerializer(many=True, read_only=True, help_text="The hidden hazards this check found.")
 
     class Meta:
         model = CheckRecord
-        fields = ["id", "organisation", "task", "content", "due_at", "checked_at", "result", "note"]
-        read_only_fields = ["id", "organisation", "task", "content", "due_at", "checked_at"]
+        fields = ["id", "organisation", "task", "content", "due_at", "checked_at", "result", "note", "hazards"]
+        read_only_fields = ["id", "organisation", "task", "content", "due_at", "checked_at", "hazards"]
 
 
 class FoundHazardSerializer(serializers.Serializer):

@@ -2,16 +2,23 @@
 
 Runs after the starter dictionary (riskdict.starter). Hazards of 2023 went through the whole
 lifecycle (most accepted); this year's are spread over every state, some past their deadline.
+Every request for acceptance carries its rectification photo and every major acceptance its
+acceptance record, as the lifecycle requires; ``hazards.evidence`` gives the same to the hazards
+other steps write in bulk.
 """
 
 from __future__ import annotations
 
+import base64
 import random
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from safecity.core import services as core_services
@@ -20,8 +27,16 @@ from safecity.core.demo import register_step
 from safecity.core.models import Organisation, Person
 from safecity.hazards import services
 from safecity.hazards.assessment import LEC_C, LEC_E, LEC_L
-from safecity.hazards.choices import AssessmentMethod, HazardLevel, HazardSource, HazardType, RiskObjectKind
-from safecity.hazards.models import HazardTransition, HiddenHazard
+from safecity.hazards.choices import (
+    AssessmentMethod,
+    EvidenceStage,
+    HazardLevel,
+    HazardSource,
+    HazardState,
+    HazardType,
+    RiskObjectKind,
+)
+from safecity.hazards.models import HazardEvidence, HazardTransition, HiddenHazard
 from safecity.riskdict.models import DictionaryVersion, RiskEntry
 
 DESCRIPTIONS = [
@@ -39,6 +54,22 @@ DESCRIPTIONS = [
     ("压力管道未按期定期检验", HazardType.EQUIPMENT),
 ]
 ENTRY_KEYWORDS = ["储罐", "反应", "装卸", "动火", "受限", "粉尘"]
+
+
+# The demo's evidence files: a small photo of the fixed installation and the acceptance record.
+RECTIFICATION_PHOTO = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAgAAAAICAIAAABLbSncAAAAEUlEQVR42mPQ6w7HihiGlgQAiA5EAelMnMUAAAAASUVORK5CYII="
+)
+ACCEPTANCE_RECORD = (
+    b"%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n"
+    b"2 0 obj <</Type /Pages /Kids [3 0 R] /Count 1>> endobj\n"
+    b"3 0 obj <</Type /Page /Parent 2 0 R /MediaBox [0 0 595 842]>> endobj\n"
+    b"trailer <</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def demo_file(content: bytes, name: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type="application/octet-stream")
 
 
 def _factors(rng: random.Random, worse: bool) -> dict[str, Decimal]:
@@ -145,10 +176,14 @@ def build(rng: random.Random, admin: Any) -> None:
                 )
                 if stage >= 2:
                     services.hazard_request_acceptance(
-                        actor=inspector, hazard=hazard, rectification="已按整改措施完成整改，附整改照片"
-                    )
+                        actor=inspector, hazard=hazard, rectification="已按整改措施完成整改，附整改照片",
+                        evidence=[demo_file(RECTIFICATION_PHOTO, f"{hazard.code}-整改后.png")],
+                    )  # fmt: skip
                 if stage >= 3 and stage != 5:
-                    services.hazard_accept(actor=official, hazard=hazard, comment="现场复核，整改到位")
+                    services.hazard_accept(
+                        actor=official, hazard=hazard, comment="现场复核，整改到位",
+                        evidence=[demo_file(ACCEPTANCE_RECORD, f"{hazard.code}-验收记录.pdf")] if major else [],
+                    )  # fmt: skip
             _shift_timeline(hazard, discovered, rng)
             if year_2023:
                 last = HazardTransition.objects.filter(hazard=hazard).order_by("-id").first()
@@ -158,3 +193,49 @@ def build(rng: random.Random, admin: Any) -> None:
                     )
     # What the hourly worker job would have done by now: the due (and some overdue) checks.
     services.check_records_generate(now=now)
+
+
+def _shared_file(name: str, content: bytes) -> str:
+    """One stored copy of a demo file, shared by the rows written in bulk (same name every run)."""
+    path = f"hazards/demo/{name}"
+    if not default_storage.exists(path):
+        path = default_storage.save(path, ContentFile(content))
+    return path
+
+
+@register_step("hazards.evidence", order=25)
+def evidence_and_numbers(rng: random.Random, admin: Any) -> None:
+    """After the steps that write hazards in bulk (the deep-check campaign's 3,026 findings): every
+    hazard awaiting acceptance or closed gets the evidence its closure rests on (a rectification
+    photo; a major one's acceptance record too), and every hazard its YH-<year>-<sequence> number.
+
+    Deterministic: the same hazards, in id order, get the same rows; no hazard, state or figure of
+    the other steps changes (only evidence rows are added, and numbers given in discovery order)."""
+    services.hazard_numbers_assign()
+    photo = _shared_file("rectification.png", RECTIFICATION_PHOTO)
+    record = _shared_file("acceptance-record.pdf", ACCEPTANCE_RECORD)
+    closing = HiddenHazard.objects.filter(state__in=[HazardState.AWAITING_ACCEPTANCE, HazardState.ACCEPTED]).order_by("pk")
+    has_fix = set(
+        HazardEvidence.objects.filter(stage=EvidenceStage.RECTIFICATION, hazard__in=closing).values_list("hazard_id", flat=True)
+    )
+    has_record = set(
+        HazardEvidence.objects.filter(stage=EvidenceStage.ACCEPTANCE, hazard__in=closing).values_list("hazard_id", flat=True)
+    )
+    rows = []
+    for hazard in closing.only("id", "organisation_id", "level", "state", "rectified_by_id", "accepted_by_id"):
+        if hazard.pk not in has_fix:
+            rows.append(
+                HazardEvidence(
+                    organisation_id=hazard.organisation_id, hazard=hazard, stage=EvidenceStage.RECTIFICATION, file=photo,
+                    content_type="image/png", size=len(RECTIFICATION_PHOTO), uploaded_by_id=hazard.rectified_by_id,
+                )
+            )  # fmt: skip
+        accepted_major = hazard.state == HazardState.ACCEPTED and hazard.level == HazardLevel.MAJOR
+        if accepted_major and hazard.pk not in has_record:
+            rows.append(
+                HazardEvidence(
+                    organisation_id=hazard.organisation_id, hazard=hazard, stage=EvidenceStage.ACCEPTANCE, file=record,
+                    content_type="application/pdf", size=len(ACCEPTANCE_RECORD), uploaded_by_id=hazard.accepted_by_id,
+                )
+            )  # fmt: skip
+    HazardEvidence.objects.bulk_create(rows, batch_size=1000)

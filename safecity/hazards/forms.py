@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from safecity.core.choices import OrganisationKind
 from safecity.core.models import Organisation, Person
 from safecity.core.scoping import CHANGE, scoped
-from safecity.hazards.choices import HazardLevel, HazardSource, HazardType, ManagementType
+from safecity.hazards.choices import EvidenceStage, HazardLevel, HazardSource, HazardType, ManagementType
 from safecity.hazards.models import GovernancePlan
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -56,6 +56,12 @@ class HazardActionForm(forms.Form):
     rectification = forms.CharField(label=_("Rectification done"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     deadline = forms.DateField(label=_("Deadline"), required=False, widget=DATE)
     liable_person = forms.ModelChoiceField(label=_("Liable person"), queryset=Person.objects.none(), required=False)
+    # Filed at the step's stage: rectification (fix on the spot, request acceptance) or acceptance (accept).
+    evidence = forms.FileField(
+        label=_("Photo or document of this step"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf", "capture": "environment"}),
+    )
 
     def __init__(self, *args: Any, user: Any, organisation_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -77,10 +83,9 @@ class GovernancePlanForm(forms.ModelForm):
 
 
 class EvidenceForm(forms.Form):
-    stage = forms.ChoiceField(
-        label=_("Stage"),
-        choices=[("discovery", _("At discovery")), ("rectification", _("Rectification")), ("acceptance", _("Acceptance"))],
-    )
+    """An upload; its stage defaults to the hazard's current stage (the view sets the initial)."""
+
+    stage = forms.ChoiceField(label=_("Stage"), choices=EvidenceStage.choices, required=False)
     file = forms.FileField(
         label=_("Photo or PDF"), widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"})
     )

@@ -67,7 +67,12 @@ def risk_event_list(*, user: Any, filters: dict[str, Any] | None = None) -> Quer
 
 def due_checks(*, user: Any, organisation_id: int | None = None) -> QuerySet[CheckRecord]:
     """Checks that are due or overdue (the inspector's and the enterprise's to-do list)."""
-    queryset = scoped(CheckRecord, user).filter(result__in=["pending", "overdue"]).select_related("task", "organisation")
+    queryset = (
+        scoped(CheckRecord, user)
+        .filter(result__in=["pending", "overdue"])
+        .select_related("task", "organisation")
+        .prefetch_related("hazards")
+    )
     if organisation_id is not None:
         queryset = queryset.filter(organisation_id=organisation_id)
     return queryset.order_by("due_at")

@@ -4,7 +4,6 @@ field, checks, registry, reports. Thin: selectors read, services write."""
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,7 +11,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -26,7 +27,7 @@ from safecity.hazards.choices import RISK_HEX, HazardLevel
 from safecity.hazards.filtersets import HiddenHazardFilterSet
 from safecity.hazards.forms import CheckCompleteForm, EvidenceForm, GovernancePlanForm, HazardActionForm, HazardReportForm
 from safecity.hazards.models import CheckRecord, GovernancePlan
-from safecity.hazards.transitions import actions_from
+from safecity.hazards.transitions import offered
 
 HAZARD_COLUMNS = [
     (_("Number"), lambda h: h.code),
@@ -58,15 +59,16 @@ def hazard_list(request: HttpRequest) -> HttpResponseBase:
     return render(request, template, context)
 
 
-def _allowed_actions(user: Any, hazard: Any) -> list[str]:
-    roles = roles_for(user, hazard)
-    return [t.action for t in actions_from(hazard.state) if roles & t.roles_for(hazard)]
-
-
 @login_required
 def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The hazard page: its next steps first (reachable on a phone without scrolling), then the
+    facts, the governance plan, the evidence and the timeline. The steps offered come from the
+    transition table and its guards (``transitions.offered``), so the page offers exactly what the
+    services allow."""
     hazard = selectors.hazard_get(user=request.user, pk=pk)
     plan = GovernancePlan.objects.filter(hazard=hazard).first()
+    roles = roles_for(request.user, hazard)
+    offers = offered(hazard, request.user, roles)
     return render(
         request,
         "hazards/hazard_detail.html",
@@ -78,9 +80,13 @@ def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "plan_form": GovernancePlanForm(instance=plan)
             if hazard.level == HazardLevel.MAJOR and hazard.state in (-1, 0)
             else None,
-            "actions": _allowed_actions(request.user, hazard),
+            "offers": offers,
+            "actions": [o.action for o in offers],
+            "takes_evidence": any(o.evidence_stage for o in offers),
             "action_form": HazardActionForm(user=request.user, organisation_id=hazard.organisation_id),
-            "evidence_form": EvidenceForm() if roles_for(request.user, hazard) else None,
+            "evidence_form": EvidenceForm(initial={"stage": services.evidence_default_stage(hazard)})
+            if roles and hazard.is_open
+            else None,
             "can_change": can(request.user, hazard, CHANGE),
         },
     )
@@ -89,14 +95,18 @@ def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def hazard_action(request: HttpRequest, pk: int) -> HttpResponse:
-    """Apply one lifecycle action; on refusal the hazard page says why and nothing changes."""
+    """Apply one lifecycle action (with the evidence submitted with it); on refusal the hazard page
+    says why and nothing changes."""
     hazard = selectors.hazard_get(user=request.user, pk=pk)
-    form = HazardActionForm(request.POST, user=request.user, organisation_id=hazard.organisation_id)
+    form = HazardActionForm(request.POST, request.FILES, user=request.user, organisation_id=hazard.organisation_id)
     if not form.is_valid():
-        messages.error(request, _("The action could not be read."))
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
         return redirect("hazards:hazard-detail", pk=pk)
     data = form.cleaned_data
     action, comment = data["action"], data.get("comment") or ""
+    evidence = [data["evidence"]] if data.get("evidence") else []
     try:
         if action == "confirm":
             services.hazard_confirm(
@@ -109,13 +119,15 @@ def hazard_action(request: HttpRequest, pk: int) -> HttpResponse:
         elif action == "withdraw":
             services.hazard_withdraw(actor=request.user, hazard=hazard, comment=comment)
         elif action == "fix_on_the_spot":
-            services.hazard_fix_on_the_spot(actor=request.user, hazard=hazard, rectification=data.get("rectification") or comment)
+            services.hazard_fix_on_the_spot(
+                actor=request.user, hazard=hazard, rectification=data.get("rectification") or comment, evidence=evidence
+            )
         elif action == "request_acceptance":
             services.hazard_request_acceptance(
-                actor=request.user, hazard=hazard, rectification=data.get("rectification") or comment
+                actor=request.user, hazard=hazard, rectification=data.get("rectification") or comment, evidence=evidence
             )
         elif action == "accept":
-            services.hazard_accept(actor=request.user, hazard=hazard, comment=comment)
+            services.hazard_accept(actor=request.user, hazard=hazard, comment=comment, evidence=evidence)
         elif action == "reject":
             services.hazard_reject(actor=request.user, hazard=hazard, comment=comment)
     except ValidationError as exc:
@@ -156,7 +168,7 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.evidence_add(
-                actor=request.user, hazard=hazard, stage=form.cleaned_data["stage"], file=form.cleaned_data["file"]
+                actor=request.user, hazard=hazard, stage=form.cleaned_data.get("stage") or None, file=form.cleaned_data["file"]
             )
             messages.success(request, _("Evidence uploaded."))
         except ValidationError as exc:
@@ -227,7 +239,7 @@ def check_complete(request: HttpRequest, pk: int) -> HttpResponse:
         if data["result"] == "hazard_found":
             hazard = {"description": data["description"], "level": data["level"], "deadline": data.get("deadline")}
         try:
-            services.check_record_complete(
+            record = services.check_record_complete(
                 actor=request.user, record=record, result=data["result"], note=data.get("note") or "", hazard=hazard
             )
         except ValidationError as exc:
@@ -235,7 +247,20 @@ def check_complete(request: HttpRequest, pk: int) -> HttpResponse:
         except PermissionDenied:
             return render(request, "403.html", status=403)
         else:
-            messages.success(request, _("Check recorded."))
+            found = selectors.hazard_list(user=request.user).filter(check_record=record).order_by("-id").first()
+            if found is not None:
+                # A link to the hazard just found: the checker adds its photos or confirms it.
+                messages.success(
+                    request,
+                    format_html(
+                        '{} <a href="{}" data-testid="found-hazard">{}</a>',
+                        _("Check recorded. Hidden hazard %(code)s was reported:") % {"code": found.code},
+                        reverse("hazards:hazard-detail", args=[found.pk]),
+                        _("open hidden hazard %(code)s") % {"code": found.code},
+                    ),
+                )
+            else:
+                messages.success(request, _("Check recorded."))
             return redirect("hazards:check-list")
     return render(request, "hazards/check_complete.html", {"record": record, "form": form})
 

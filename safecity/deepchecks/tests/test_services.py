@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from safecity.core.models import Notification, Organisation
 from safecity.deepchecks import selectors, services
@@ -87,7 +88,10 @@ def test_district_b_cannot_edit_panel(personas: Any, world: Any) -> None:
         services.panel_member_set(actor=personas.district_b, panel=world.panel, experts=world.experts[:5])
 
 
-def test_finding_becomes_expert_diagnosis_hazard_in_lifecycle(personas: Any, world: Any, registry: Any) -> None:
+def test_finding_becomes_expert_diagnosis_hazard_in_lifecycle(
+    personas: Any, world: Any, registry: Any, settings: Any, tmp_path: Any
+) -> None:
+    settings.MEDIA_ROOT = str(tmp_path / "media")
     session = services.session_start(actor=personas.expert, panel=world.panel)
     items = list(session.items.all())
     assert items and items[0].check_item_id == registry.unit.dictionary_entry.measures.first().check_items.first().pk
@@ -100,7 +104,11 @@ def test_finding_becomes_expert_diagnosis_hazard_in_lifecycle(personas: Any, wor
     items[0].refresh_from_db()
     assert items[0].result == "finding"
     hazard_services.hazard_confirm(actor=personas.district_a, hazard=hazard, deadline=date(2099, 1, 1))
-    hazard_services.hazard_request_acceptance(actor=personas.enterprise_user, hazard=hazard, rectification="已标定")
+    # Acceptance is requested with the evidence of the fix (a photo of the calibrated detector).
+    photo = SimpleUploadedFile("标定后.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    hazard_services.hazard_request_acceptance(
+        actor=personas.enterprise_user, hazard=hazard, rectification="已标定", evidence=[photo]
+    )
     hazard_services.hazard_accept(actor=personas.district_a, hazard=hazard, comment="整改到位")
     hazard.refresh_from_db()
     assert hazard.state == HazardState.ACCEPTED

@@ -3,9 +3,11 @@
 from safecity.hazards.models.hazards import (
     GovernancePlan,
     HazardEvidence,
+    HazardNumberSequence,
     HazardReminder,
     HazardTransition,
     HiddenHazard,
+    hazard_number,
 )
 from safecity.hazards.models.registry import (
     CheckRecord,
@@ -23,6 +25,7 @@ __all__ = [
     "ControlMeasure",
     "GovernancePlan",
     "HazardEvidence",
+    "HazardNumberSequence",
     "HazardReminder",
     "HazardTransition",
     "HiddenHazard",
@@ -30,4 +33,5 @@ __all__ = [
     "RiskObject",
     "RiskRegistry",
     "RiskUnit",
+    "hazard_number",
 ]

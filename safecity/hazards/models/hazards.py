@@ -167,6 +167,33 @@ class HiddenHazard(AuditedModel):
         return bool(due and self.state == HazardState.AWAITING_ACCEPTANCE and due < timezone.localdate())  # type: ignore[operator]
 
 
+HAZARD_NUMBER_PREFIX = "YH"
+
+
+def hazard_number(year: int, sequence: int) -> str:
+    """The human-readable number of a hidden hazard: ``YH-<year>-<sequence within the year>``,
+    e.g. YH-2023-000123 (隐患 -> YH; the year of discovery in the city's local time)."""
+    return f"{HAZARD_NUMBER_PREFIX}-{year:04d}-{sequence:06d}"
+
+
+class HazardNumberSequence(models.Model):
+    """The last hazard number given out in a year (one row per year).
+
+    The reporting service takes the next number with a conditional ``UPDATE ... last = last + 1``
+    that holds the row lock until its transaction ends, so two reports never get the same number
+    and no number is skipped by a refused report (the increment rolls back with it)."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    last = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("hazard number sequence")
+        verbose_name_plural = _("hazard number sequences")
+
+    def __str__(self) -> str:
+        return hazard_number(self.year, self.last)
+
+
 class GovernancePlan(AuditedModel):
     """The governance plan of a major hidden hazard with the five in-place items (五落实):
     responsibility, measures, funds, deadline, emergency plan. All five are needed before rectification."""

@@ -2,7 +2,12 @@
 
 from safecity.hazards.services.checks import check_record_complete, check_records_generate, next_due
 from safecity.hazards.services.escalation import hazards_escalate
-from safecity.hazards.services.evidence import evidence_add, evidence_content_type, hazard_report_with_photo
+from safecity.hazards.services.evidence import (
+    evidence_add,
+    evidence_content_type,
+    evidence_default_stage,
+    hazard_report_with_photo,
+)
 from safecity.hazards.services.lifecycle import (
     HazardConflict,
     governance_plan_save,
@@ -15,6 +20,7 @@ from safecity.hazards.services.lifecycle import (
     hazard_update,
     hazard_withdraw,
 )
+from safecity.hazards.services.numbering import hazard_number_next, hazard_numbers_assign
 from safecity.hazards.services.registry import (
     check_task_add,
     control_measure_add,
@@ -34,10 +40,13 @@ __all__ = [
     "control_measure_add",
     "evidence_add",
     "evidence_content_type",
+    "evidence_default_stage",
     "governance_plan_save",
     "hazard_accept",
     "hazard_confirm",
     "hazard_fix_on_the_spot",
+    "hazard_number_next",
+    "hazard_numbers_assign",
     "hazard_reject",
     "hazard_report",
     "hazard_report_with_photo",

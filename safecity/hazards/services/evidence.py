@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from safecity.core.scoping import roles_for
-from safecity.hazards.choices import EvidenceStage
+from safecity.hazards.choices import OPEN_STATES, EvidenceStage, HazardState
 from safecity.hazards.models import HazardEvidence, HiddenHazard
 
 # Evidence: JPEG, PNG or PDF, recognised by their first bytes (not the name the browser sends).
@@ -25,13 +25,34 @@ def evidence_content_type(head: bytes) -> str | None:
     return None
 
 
+# The stage an upload belongs to when the uploader does not say: the hazard's current stage.
+STAGE_OF_STATE = {
+    HazardState.TO_CONFIRM: EvidenceStage.DISCOVERY,
+    HazardState.RECTIFYING: EvidenceStage.RECTIFICATION,
+    HazardState.AWAITING_ACCEPTANCE: EvidenceStage.ACCEPTANCE,
+}
+
+
+def evidence_default_stage(hazard: HiddenHazard) -> str:
+    """The hazard's current stage: discovery while to be confirmed, rectification while rectifying,
+    acceptance while awaiting acceptance."""
+    return str(STAGE_OF_STATE.get(hazard.state, EvidenceStage.DISCOVERY))
+
+
 @transaction.atomic
-def evidence_add(*, actor: Any, hazard: HiddenHazard, stage: str, file: UploadedFile) -> HazardEvidence:
-    """Attach a photo or PDF; refuses other types and files over SAFECITY_EVIDENCE_MAX_BYTES."""
+def evidence_add(*, actor: Any, hazard: HiddenHazard, file: UploadedFile, stage: str | None = None) -> HazardEvidence:
+    """Attach a photo or PDF at ``stage`` (default: the hazard's current stage).
+
+    Refuses other types and files over SAFECITY_EVIDENCE_MAX_BYTES, and any upload to a closed
+    hazard (accepted or withdrawn): the evidence a closure was decided on stays as it was."""
+    stage = stage or evidence_default_stage(hazard)
     if stage not in EvidenceStage.values:
         raise ValidationError({"stage": _("Unknown stage.")})
     if not roles_for(actor, hazard):
         raise PermissionDenied
+    state = HiddenHazard.objects.filter(pk=hazard.pk).values_list("state", flat=True).first()
+    if state not in OPEN_STATES:
+        raise ValidationError(_("This hidden hazard is closed: its evidence can no longer change."), code="closed")
     limit = settings.SAFECITY_EVIDENCE_MAX_BYTES
     if file.size is None or file.size > limit:
         raise ValidationError({"file": _("The file is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)}})

@@ -8,11 +8,13 @@ guideline (domain-rules §1).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +23,9 @@ from safecity.core.models import Organisation, Person
 from safecity.core.scoping import CHANGE, allows_target, roles_for
 from safecity.hazards.choices import HazardLevel, HazardState, ManagementType
 from safecity.hazards.models import GovernancePlan, HazardTransition, HiddenHazard
-from safecity.hazards.transitions import transition_for
+from safecity.hazards.services.evidence import evidence_add
+from safecity.hazards.services.numbering import hazard_number_next, number_year
+from safecity.hazards.transitions import Transition, check_actor, check_record, transition_for
 
 REPORT_FIELDS = (
     "level", "source", "management_type", "hazard_type", "description", "cause", "measures", "cost",
@@ -67,7 +71,8 @@ def _timeline(hazard: HiddenHazard, *, action: str, source: int | None, actor: A
 
 @transaction.atomic
 def hazard_report(*, actor: Any, organisation: Organisation, **fields: Any) -> HiddenHazard:
-    """Record a hidden hazard found at ``organisation`` (state: to be confirmed).
+    """Record a hidden hazard found at ``organisation`` (state: to be confirmed), numbered
+    ``YH-<year of discovery>-<sequence within the year>`` (:mod:`.numbering`).
 
     Who: the enterprise's own people, or the authority reaching it (inspectors on their phones).
     """
@@ -83,9 +88,8 @@ def hazard_report(*, actor: Any, organisation: Organisation, **fields: Any) -> H
     hazard.full_clean(exclude=["code"])
     if not allows_target(actor, hazard):
         raise PermissionDenied
+    hazard.code = hazard_number_next(year=number_year(hazard.discovered_at))
     hazard.save()
-    hazard.code = f"YH{timezone.localtime(hazard.discovered_at):%Y}{hazard.pk:08d}"
-    HiddenHazard.objects.filter(pk=hazard.pk).update(code=hazard.code)
     _timeline(hazard, action="report", source=None, actor=actor)
     return hazard
 
@@ -99,8 +103,12 @@ def _lock(hazard: HiddenHazard) -> HiddenHazard:
     return HiddenHazard.objects.select_for_update().select_related("organisation__region").get(pk=hazard.pk)
 
 
-def _check(actor: Any, hazard: HiddenHazard, action: str, *, expected: int | None = None) -> Any:
-    """Check the transition table and the actor's roles on this hazard; return the transition."""
+def _check(
+    actor: Any, hazard: HiddenHazard, action: str, *, expected: int | None = None, evidence: Sequence[UploadedFile] = ()
+) -> Transition:
+    """Check the transition table, the actor's roles and the actor guard on this hazard, file the
+    evidence submitted with the action at the transition's stage, then check the record guard
+    (in the caller's transaction: a refusal leaves no evidence behind). Return the transition."""
     if expected is not None and hazard.state != expected:
         raise HazardConflict(
             _("This hidden hazard is already %(state)s (changed by %(who)s at %(when)s); reload to see it.")
@@ -116,10 +124,18 @@ def _check(actor: Any, hazard: HiddenHazard, action: str, *, expected: int | Non
         )
     if not (roles_for(actor, hazard) & transition.roles_for(hazard)):
         raise PermissionDenied
-    if transition.guard is not None:
-        message = transition.guard(hazard)
-        if message:
-            raise ValidationError(str(message), code="guard")
+    refused = check_actor(transition, hazard, actor)
+    if refused:
+        raise ValidationError(str(refused), code="actor_guard")
+    files = [f for f in evidence if f]
+    if files:
+        if transition.evidence_stage is None:
+            raise ValidationError({"evidence": _("This step takes no evidence.")})
+        for file in files:
+            evidence_add(actor=actor, hazard=hazard, stage=transition.evidence_stage, file=file)
+    missing = check_record(transition, hazard)
+    if missing:
+        raise ValidationError(str(missing), code="guard")
     return transition
 
 
@@ -170,12 +186,17 @@ def hazard_withdraw(*, actor: Any, hazard: HiddenHazard, comment: str) -> Hidden
 
 
 @transaction.atomic
-def hazard_fix_on_the_spot(*, actor: Any, hazard: HiddenHazard, rectification: str) -> HiddenHazard:
-    """To be confirmed -> awaiting acceptance, for a general hazard fixed at once (即查即改)."""
+def hazard_fix_on_the_spot(
+    *, actor: Any, hazard: HiddenHazard, rectification: str, evidence: Sequence[UploadedFile] = ()
+) -> HiddenHazard:
+    """To be confirmed -> awaiting acceptance, for a general hazard fixed at once (即查即改).
+
+    Like any request for acceptance it needs the evidence of the fix: ``evidence`` (filed at the
+    rectification stage) or a rectification photo or document recorded before."""
     if not rectification.strip():
         raise ValidationError({"rectification": _("Describe what was done.")})
     hazard = _lock(hazard)
-    transition = _check(actor, hazard, "fix_on_the_spot", expected=HazardState.TO_CONFIRM)
+    transition = _check(actor, hazard, "fix_on_the_spot", expected=HazardState.TO_CONFIRM, evidence=evidence)
     now = timezone.now()
     return _move(
         hazard, transition, actor, rectification,
@@ -185,13 +206,22 @@ def hazard_fix_on_the_spot(*, actor: Any, hazard: HiddenHazard, rectification: s
 
 @transaction.atomic
 def hazard_request_acceptance(
-    *, actor: Any, hazard: HiddenHazard, rectification: str, cost: Decimal | None = None
+    *,
+    actor: Any,
+    hazard: HiddenHazard,
+    rectification: str,
+    cost: Decimal | None = None,
+    evidence: Sequence[UploadedFile] = (),
 ) -> HiddenHazard:
-    """Rectifying -> awaiting acceptance: the enterprise reports what it did (with its evidence)."""
+    """Rectifying -> awaiting acceptance: the enterprise reports what it did, with its evidence.
+
+    Order No. 16 and the dual-prevention guideline: at least one photo or document of the fix
+    (stage "rectification", recorded since the last rejection) — ``evidence`` submitted with the
+    request, or uploaded before. Refused without it (the transition table's guard)."""
     if not rectification.strip():
         raise ValidationError({"rectification": _("Describe the rectification.")})
     hazard = _lock(hazard)
-    transition = _check(actor, hazard, "request_acceptance", expected=HazardState.RECTIFYING)
+    transition = _check(actor, hazard, "request_acceptance", expected=HazardState.RECTIFYING, evidence=evidence)
     changes: dict[str, Any] = {"rectification": rectification, "rectified_by": actor, "acceptance_requested_at": timezone.now()}
     if cost is not None:
         changes["cost"] = cost
@@ -199,17 +229,18 @@ def hazard_request_acceptance(
 
 
 @transaction.atomic
-def hazard_accept(*, actor: Any, hazard: HiddenHazard, comment: str) -> HiddenHazard:
-    """Awaiting acceptance -> accepted (closed). Someone other than the rectifier accepts, with a comment;
-    a major hidden hazard is accepted by the authority (order No. 16: within 10 days of the request)."""
+def hazard_accept(*, actor: Any, hazard: HiddenHazard, comment: str, evidence: Sequence[UploadedFile] = ()) -> HiddenHazard:
+    """Awaiting acceptance -> accepted (closed), with the acceptance record: who (the actor), when
+    (now), the opinion (``comment``, interface rule for state 9) and, for a major hidden hazard, the
+    acceptance document or photos (``evidence`` filed at the acceptance stage, or uploaded since
+    acceptance was requested; order No. 16 art. 18: the authority accepts and only then closes it).
+
+    Someone other than the rectifier accepts (the transition's actor guard); a major hidden hazard
+    is accepted by the authority."""
     if not comment.strip():
         raise ValidationError({"comment": _("Acceptance needs a comment (interface rule for state 9).")})
     hazard = _lock(hazard)
-    transition = _check(actor, hazard, "accept", expected=HazardState.AWAITING_ACCEPTANCE)
-    if hazard.rectified_by_id is not None and hazard.rectified_by_id == actor.pk:
-        raise ValidationError(
-            _("Acceptance must be by someone other than the person who rectified the hazard."), code="same_person"
-        )
+    transition = _check(actor, hazard, "accept", expected=HazardState.AWAITING_ACCEPTANCE, evidence=evidence)
     return _move(hazard, transition, actor, comment, accepted_by=actor, accepted_at=timezone.now(), acceptance_comment=comment)
 
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from conftest import make_user
@@ -90,6 +91,11 @@ def registry(city: Any, personas: Any, dictionary: Dictionary) -> Registry:
     return Registry(header, obj, unit, event, measure, task)
 
 
+def photo(name: str = "整改后.png", content: bytes = PNG) -> SimpleUploadedFile:
+    """An uploaded photo (or, with ``PDF``, a document) as a browser sends it."""
+    return SimpleUploadedFile(name, content, content_type="application/octet-stream")
+
+
 def deadline_after(days: int = 10) -> Any:
     return timezone.localdate() + timedelta(days=days)
 
@@ -99,6 +105,7 @@ def make_hazard(city: Any, personas: Any) -> Callable[..., HiddenHazard]:
     """make_hazard(state, level=general, org=enterprise_a, discovered_at=None, **report_fields) -> hazard.
 
     Enterprise A: reported by district A, rectified by the enterprise manager, accepted by district A.
+    Acceptance is requested with a rectification photo, and accepted with an acceptance document.
     Enterprise B: reported and rectified by district B, accepted by the city official.
     """
 
@@ -131,9 +138,13 @@ def make_hazard(city: Any, personas: Any) -> Callable[..., HiddenHazard]:
         hazard = services.hazard_confirm(actor=acceptor, hazard=hazard, deadline=deadline)
         if state == HazardState.RECTIFYING:
             return hazard
-        hazard = services.hazard_request_acceptance(actor=rectifier, hazard=hazard, rectification="已整改完毕")
+        hazard = services.hazard_request_acceptance(
+            actor=rectifier, hazard=hazard, rectification="已整改完毕", evidence=[photo("整改后.png")]
+        )
         if state == HazardState.AWAITING_ACCEPTANCE:
             return hazard
-        return services.hazard_accept(actor=acceptor, hazard=hazard, comment="现场复核整改到位")
+        return services.hazard_accept(
+            actor=acceptor, hazard=hazard, comment="现场复核整改到位", evidence=[photo("验收记录.pdf", PDF)]
+        )
 
     return make

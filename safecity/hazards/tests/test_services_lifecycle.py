@@ -22,16 +22,22 @@ from safecity.core.models import AuditEntry
 from safecity.hazards import services
 from safecity.hazards.choices import HazardLevel, HazardState, ManagementType
 from safecity.hazards.models import HazardTransition, HiddenHazard
-from safecity.hazards.tests.conftest import deadline_after
+from safecity.hazards.tests.conftest import PDF, deadline_after, photo
 
 S = HazardState
 STATES = [S.TO_CONFIRM, S.RECTIFYING, S.AWAITING_ACCEPTANCE, S.ACCEPTED, S.WITHDRAWN]
 ACTIONS: dict[str, Callable[[Any, HiddenHazard], HiddenHazard]] = {
     "confirm": lambda actor, h: services.hazard_confirm(actor=actor, hazard=h, deadline=deadline_after()),
     "withdraw": lambda actor, h: services.hazard_withdraw(actor=actor, hazard=h, comment="经核实不是隐患"),
-    "fix_on_the_spot": lambda actor, h: services.hazard_fix_on_the_spot(actor=actor, hazard=h, rectification="当场清理"),
-    "request_acceptance": lambda actor, h: services.hazard_request_acceptance(actor=actor, hazard=h, rectification="已整改"),
-    "accept": lambda actor, h: services.hazard_accept(actor=actor, hazard=h, comment="复核到位"),
+    "fix_on_the_spot": lambda actor, h: services.hazard_fix_on_the_spot(
+        actor=actor, hazard=h, rectification="当场清理", evidence=[photo()]
+    ),
+    "request_acceptance": lambda actor, h: services.hazard_request_acceptance(
+        actor=actor, hazard=h, rectification="已整改", evidence=[photo()]
+    ),
+    "accept": lambda actor, h: services.hazard_accept(
+        actor=actor, hazard=h, comment="复核到位", evidence=[photo("验收.pdf", PDF)]
+    ),
     "reject": lambda actor, h: services.hazard_reject(actor=actor, hazard=h, comment="整改不到位"),
 }
 ALLOWED = {
@@ -86,7 +92,9 @@ def test_accept_records_acceptance_person_time_and_comment(make_hazard: Any, per
 
 
 def test_fix_on_the_spot_sets_management_type_and_rectifier(make_hazard: Any, personas: Any) -> None:
-    hazard = services.hazard_fix_on_the_spot(actor=personas.enterprise_user, hazard=make_hazard(), rectification="当场清理通道")
+    hazard = services.hazard_fix_on_the_spot(
+        actor=personas.enterprise_user, hazard=make_hazard(), rectification="当场清理通道", evidence=[photo()]
+    )
     assert hazard.management_type == ManagementType.ON_THE_SPOT
     assert (hazard.rectified_by, hazard.rectification) == (personas.enterprise_user, "当场清理通道")
     assert hazard.acceptance_requested_at is not None
@@ -120,7 +128,7 @@ def test_enterprise_manager_accepts_a_general_hazard_fixed_by_staff(
     make_hazard: Any, personas: Any, enterprise_staff: Any
 ) -> None:
     hazard = make_hazard(S.RECTIFYING)
-    services.hazard_request_acceptance(actor=enterprise_staff, hazard=hazard, rectification="已整改")
+    services.hazard_request_acceptance(actor=enterprise_staff, hazard=hazard, rectification="已整改", evidence=[photo()])
     assert services.hazard_accept(actor=personas.enterprise_user, hazard=hazard, comment="自查验收").state == S.ACCEPTED
 
 
@@ -149,7 +157,7 @@ def test_enterprise_staff_is_refused(
 
 def test_enterprise_staff_confirms_and_rectifies_a_general_hazard(make_hazard: Any, enterprise_staff: Any) -> None:
     hazard = services.hazard_confirm(actor=enterprise_staff, hazard=make_hazard(), deadline=deadline_after())
-    hazard = services.hazard_request_acceptance(actor=enterprise_staff, hazard=hazard, rectification="已整改")
+    hazard = services.hazard_request_acceptance(actor=enterprise_staff, hazard=hazard, rectification="已整改", evidence=[photo()])
     assert hazard.state == S.AWAITING_ACCEPTANCE
 
 
@@ -235,7 +243,7 @@ def test_fix_on_the_spot_is_only_for_general_hazards(make_hazard: Any, personas:
 
 def test_acceptance_by_someone_other_than_the_rectifier(make_hazard: Any, personas: Any) -> None:
     hazard = make_hazard(S.RECTIFYING)
-    services.hazard_request_acceptance(actor=personas.district_a, hazard=hazard, rectification="督促整改完毕")
+    services.hazard_request_acceptance(actor=personas.district_a, hazard=hazard, rectification="督促整改完毕", evidence=[photo()])
     with pytest.raises(ValidationError, match="someone other than the person who rectified"):
         services.hazard_accept(actor=personas.district_a, hazard=hazard, comment="ok")
     assert HiddenHazard.objects.get(pk=hazard.pk).state == S.AWAITING_ACCEPTANCE
@@ -271,9 +279,13 @@ def test_reason_is_required(make_hazard: Any, personas: Any, action: str, source
 def test_timeline_has_one_row_per_transition_with_actor_and_comment(make_hazard: Any, personas: Any) -> None:
     hazard = make_hazard()
     services.hazard_confirm(actor=personas.enterprise_user, hazard=hazard, deadline=deadline_after(), comment="确认")
-    services.hazard_request_acceptance(actor=personas.enterprise_user, hazard=hazard, rectification="第一次整改")
+    services.hazard_request_acceptance(
+        actor=personas.enterprise_user, hazard=hazard, rectification="第一次整改", evidence=[photo()]
+    )
     services.hazard_reject(actor=personas.district_a, hazard=hazard, comment="不到位")
-    services.hazard_request_acceptance(actor=personas.enterprise_user, hazard=hazard, rectification="第二次整改")
+    services.hazard_request_acceptance(
+        actor=personas.enterprise_user, hazard=hazard, rectification="第二次整改", evidence=[photo()]
+    )
     services.hazard_accept(actor=personas.district_a, hazard=hazard, comment="验收通过")
     timeline = list(HazardTransition.objects.filter(hazard=hazard).order_by("at", "id"))
     assert [(t.action, t.from_state, t.to_state) for t in timeline] == [
@@ -294,7 +306,7 @@ def test_timeline_has_one_row_per_transition_with_actor_and_comment(make_hazard:
 
 def test_report_numbers_the_hazard_and_refuses_another_enterprises_liable_person(city: Any, personas: Any) -> None:
     hazard = services.hazard_report(actor=personas.district_a, organisation=city.enterprise_a, description="x")
-    assert HiddenHazard.objects.get(pk=hazard.pk).code == f"YH{hazard.discovered_at:%Y}{hazard.pk:08d}"
+    assert HiddenHazard.objects.get(pk=hazard.pk).code == f"YH-{timezone.localtime(hazard.discovered_at):%Y}-000001"
     with pytest.raises(ValidationError) as exc:
         services.hazard_report(
             actor=personas.city_official,
@@ -350,7 +362,9 @@ def test_audit_trail_records_the_hazard_writes_with_their_actor(city: Any, perso
     with audit_context(source=AuditSource.UI, actor=personas.district_a):
         hazard = services.hazard_report(actor=personas.district_a, organisation=city.enterprise_a, description="审计")
     with audit_context(source=AuditSource.API, actor=personas.enterprise_user):
-        services.hazard_fix_on_the_spot(actor=personas.enterprise_user, hazard=hazard, rectification="当场整改")
+        services.hazard_fix_on_the_spot(
+            actor=personas.enterprise_user, hazard=hazard, rectification="当场整改", evidence=[photo()]
+        )
     entries = AuditEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(HiddenHazard), object_id=str(hazard.pk)
     ).order_by("time", "id")
@@ -377,4 +391,4 @@ def test_hazard_number_carries_the_local_year(city: Any, personas: Any) -> None:
     """Found at 05:00 on New Year's Day in Changzhou (still the old year in UTC): numbered in the new year."""
     with time_machine.travel(datetime(2024, 1, 1, 5, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
         hazard = services.hazard_report(actor=personas.district_a, organisation=city.enterprise_a, description="元旦凌晨发现")
-    assert HiddenHazard.objects.get(pk=hazard.pk).code.startswith("YH2024")
+    assert HiddenHazard.objects.get(pk=hazard.pk).code == "YH-2024-000001"

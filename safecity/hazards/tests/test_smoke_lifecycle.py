@@ -13,14 +13,19 @@ from django.utils import timezone
 from safecity.hazards import services
 from safecity.hazards.choices import HazardLevel, HazardState
 from safecity.hazards.models import HazardTransition
+from safecity.hazards.tests.conftest import photo
 
 
 def test_general_hazard_from_report_to_acceptance(city: Any, personas: Any) -> None:
     hazard = services.hazard_report(actor=personas.district_a, organisation=city.enterprise_a, description="安全阀校验过期")
-    assert hazard.state == HazardState.TO_CONFIRM and hazard.code.startswith("YH")
+    assert hazard.state == HazardState.TO_CONFIRM and hazard.code == f"YH-{timezone.localdate():%Y}-000001"
     deadline = timezone.localdate() + timedelta(days=10)
     services.hazard_confirm(actor=personas.enterprise_user, hazard=hazard, deadline=deadline)
-    services.hazard_request_acceptance(actor=personas.enterprise_user, hazard=hazard, rectification="已更换并校验")
+    with pytest.raises(ValidationError, match="evidence of the rectification"):
+        services.hazard_request_acceptance(actor=personas.enterprise_user, hazard=hazard, rectification="已更换并校验")
+    services.hazard_request_acceptance(
+        actor=personas.enterprise_user, hazard=hazard, rectification="已更换并校验", evidence=[photo()]
+    )
     with pytest.raises(ValidationError, match="someone other"):
         services.hazard_accept(actor=personas.enterprise_user, hazard=hazard, comment="ok")
     with pytest.raises(PermissionDenied):

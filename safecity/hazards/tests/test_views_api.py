@@ -21,7 +21,7 @@ from safecity.core.models import AuditEntry
 from safecity.hazards import services
 from safecity.hazards.choices import AssessmentMethod, HazardLevel, HazardState
 from safecity.hazards.models import HazardEvidence, HazardTransition, HiddenHazard
-from safecity.hazards.tests.conftest import JPEG, deadline_after
+from safecity.hazards.tests.conftest import JPEG, deadline_after, photo
 
 S = HazardState
 TZ = ZoneInfo("Asia/Shanghai")
@@ -157,7 +157,17 @@ def test_ui_actions_move_the_state(make_hazard: Any, personas: Any) -> None:
     act(official, hazard, action="confirm", deadline=deadline_after().isoformat(), liable_person=liable)
     hazard.refresh_from_db()
     assert (hazard.state, hazard.liable_person) == (S.RECTIFYING, personas.enterprise_user.person)
-    act(manager, hazard, action="request_acceptance", rectification="已更换消防栓")
+    # No evidence of the fix: refused with the reason, nothing changes.
+    refused = act(manager, hazard, action="request_acceptance", rectification="已更换消防栓").content.decode()
+    assert "only with evidence of the rectification" in refused
+    assert HiddenHazard.objects.get(pk=hazard.pk).state == S.RECTIFYING and not hazard.evidence.exists()
+    act(manager, hazard, action="request_acceptance", rectification="已更换消防栓", evidence=photo("更换后.jpg", JPEG))
+    hazard.refresh_from_db()
+    assert hazard.state == S.AWAITING_ACCEPTANCE
+    assert list(hazard.evidence.values_list("stage", flat=True)) == ["rectification"]
+    # The rectifier is not offered acceptance of their own fix; the official is.
+    assert 'value="accept"' not in manager.get(f"/hazards/{hazard.pk}/").content.decode()
+    assert 'value="accept"' in official.get(f"/hazards/{hazard.pk}/").content.decode()
     response = act(official, hazard, action="accept", comment="现场复核合格")
     hazard.refresh_from_db()
     assert hazard.state == S.ACCEPTED and hazard.accepted_by == personas.district_a
@@ -211,23 +221,33 @@ def test_api_create_and_every_action(city: Any, personas: Any) -> None:
         return response.json()
 
     def post(client: Client, pk: int, action: str, **data: Any) -> dict[str, Any]:
-        response = post_json(client, f"{base}{pk}/{action}/", data)
+        url = f"{base}{pk}/{action}/"
+        response = client.post(url, data) if "evidence" in data else post_json(client, url, data)
         assert response.status_code == 200, response.content
         return response.json()
 
     first = create(level=0)
     assert first["state"] == S.TO_CONFIRM and first["code"].startswith("YH") and first["region"] == city.enterprise_a.region.code
     assert post(manager, first["id"], "confirm", deadline=deadline_after().isoformat())["state"] == S.RECTIFYING
-    assert post(manager, first["id"], "request-acceptance", rectification="已更换阀门")["state"] == S.AWAITING_ACCEPTANCE
+    bare = post_json(manager, f"{base}{first['id']}/request-acceptance/", {"rectification": "已更换阀门"})
+    assert bare.status_code == 400 and "evidence of the rectification" in bare.content.decode()
+    assert (
+        post(manager, first["id"], "request-acceptance", rectification="已更换阀门", evidence=photo())["state"]
+        == S.AWAITING_ACCEPTANCE
+    )
     assert post(official, first["id"], "reject", comment="仍有渗漏")["state"] == S.RECTIFYING
-    post(manager, first["id"], "request-acceptance", rectification="再次更换")
+    # The photos of a rejected fix do not prove the next one.
+    again = post_json(manager, f"{base}{first['id']}/request-acceptance/", {"rectification": "再次更换"})
+    assert again.status_code == 400
+    post(manager, first["id"], "request-acceptance", rectification="再次更换", evidence=photo())
     accepted = post(official, first["id"], "accept", comment="验收合格")
     assert (accepted["state"], accepted["acceptance_comment"]) == (S.ACCEPTED, "验收合格")
     timeline = official.get(f"{base}{first['id']}/timeline/").json()
     expected = ["report", "confirm", "request_acceptance", "reject", "request_acceptance", "accept"]
     assert [t["action"] for t in timeline] == expected
     assert post(manager, create()["id"], "withdraw", comment="重复上报")["state"] == S.WITHDRAWN
-    assert post(manager, create()["id"], "fix-on-the-spot", rectification="当场紧固")["state"] == S.AWAITING_ACCEPTANCE
+    spot = post(manager, create()["id"], "fix-on-the-spot", rectification="当场紧固", evidence=photo())
+    assert spot["state"] == S.AWAITING_ACCEPTANCE
     major = create(level=1)
     plan_url = f"{base}{major['id']}/governance-plan/"
     plan = city_official.put(plan_url, {"responsibility": "厂长", "measures": "停产"}, content_type="application/json")
