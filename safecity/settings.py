@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "safecity.core",
+    # The library is a lower floor: before every app that cites it (hazards, key projects, ...).
+    "safecity.library",
     "safecity.riskdict",
     "safecity.hazards",
     "safecity.deepchecks",

@@ -1,8 +1,9 @@
 """Innovation selection API: thin serializers and views over the same selectors and services as the UI.
 
 Errors use the core format ``{code, message, fields}``; service refusals (ValidationError /
-PermissionDenied) are mapped by the core exception handler. The published lists and the library
-need no authentication.
+PermissionDenied) are mapped by the core exception handler. The published lists need no
+authentication. The library is ``/api/library/entries/`` (``safecity.library.api``); its former
+addresses here redirect there permanently (``api_urls.py``).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any
 
 from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -22,21 +23,18 @@ from rest_framework.response import Response
 
 from safecity.core.models import Organisation, Person
 from safecity.core.scoping import scoped
-from safecity.hazards.models import HiddenHazard
 from safecity.innovation import selectors, services
-from safecity.innovation.choices import InnovationCategory, LibraryKind
+from safecity.innovation.choices import InnovationCategory
 from safecity.innovation.models import (
     Criterion,
     EntryMaterial,
     InnovationEntry,
     JudgeAssignment,
-    LibraryEntry,
     Score,
     SelectedEntry,
     Selection,
     SelectionRound,
 )
-from safecity.keyprojects.models import KeyProject
 
 
 class CriterionSerializer(serializers.ModelSerializer):
@@ -341,136 +339,3 @@ class PublishedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     def get_queryset(self) -> Any:
         return selectors.selection_list(user=self.request.user).filter(published_at__isnull=False).prefetch_related("rows")
-
-
-class LibrarySerializer(serializers.ModelSerializer):
-    kind = serializers.CharField(read_only=True)
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
-    project_count = serializers.IntegerField(read_only=True, default=0)
-
-    class Meta:
-        model = LibraryEntry
-        fields = ["id", "kind", "kind_display", "code", "title", "issuing_body", "summary", "effective_on", "url", "project_count"]  # fmt: skip
-
-
-class LinkedProjectSerializer(serializers.Serializer):
-    title = serializers.CharField()
-    department = serializers.CharField()
-    year = serializers.IntegerField()
-    rank = serializers.IntegerField(allow_null=True)
-    entry_id = serializers.IntegerField(allow_null=True)
-
-
-class LinkedHazardSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    code = serializers.CharField(allow_null=True)
-    organisation = serializers.CharField(source="organisation.name")
-    description = serializers.CharField()
-
-
-class LinkedKeyProjectSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    code = serializers.CharField()
-    name = serializers.CharField()
-    year = serializers.IntegerField(source="plan.year")
-    lead_department = serializers.CharField(source="lead_department.name")
-
-
-class LibraryDetailSerializer(LibrarySerializer):
-    body = serializers.CharField(read_only=True)
-    projects = serializers.SerializerMethodField()
-    hazards = serializers.SerializerMethodField()
-    key_projects = serializers.SerializerMethodField()
-
-    class Meta(LibrarySerializer.Meta):
-        fields = [*LibrarySerializer.Meta.fields, "body", "projects", "hazards", "key_projects"]
-
-    @extend_schema_field(LinkedKeyProjectSerializer(many=True))
-    def get_key_projects(self, obj: LibraryEntry) -> Any:
-        user = self.context["request"].user
-        return LinkedKeyProjectSerializer(selectors.library_key_projects(user=user, item=obj), many=True).data
-
-    @extend_schema_field(LinkedProjectSerializer(many=True))
-    def get_projects(self, obj: LibraryEntry) -> Any:
-        user = self.context["request"].user
-        return LinkedProjectSerializer(selectors.library_projects(user=user, item=obj), many=True).data
-
-    @extend_schema_field(LinkedHazardSerializer(many=True))
-    def get_hazards(self, obj: LibraryEntry) -> Any:
-        user = self.context["request"].user
-        return LinkedHazardSerializer(selectors.library_hazards(user=user, item=obj)[:200], many=True).data
-
-
-class LibraryInput(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=LibraryKind.choices)
-    title = serializers.CharField(max_length=200)
-    summary = serializers.CharField()
-    code = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
-    issuing_body = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    effective_on = serializers.DateField(required=False, allow_null=True, default=None)
-    body = serializers.CharField(required=False, allow_blank=True, default="")
-    url = serializers.URLField(required=False, allow_blank=True, default="")
-
-
-class HazardLinkInput(serializers.Serializer):
-    hazard = serializers.IntegerField()
-
-
-class KeyProjectLinkInput(serializers.Serializer):
-    key_project = serializers.IntegerField()
-
-
-class LibraryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """The public library: ``?q=`` searches title, summary and code; ``?kind=`` filters.
-
-    The committee office adds entries and links the annual key projects citing one; whoever may
-    change a hidden hazard links it to the entry it cites.
-    """
-
-    def get_permissions(self) -> Any:
-        return [AllowAny()] if self.action in ("list", "retrieve") else super().get_permissions()
-
-    @extend_schema(request=LibraryInput, responses=LibrarySerializer)
-    def create(self, request: Request) -> Response:
-        body = LibraryInput(data=request.data)
-        body.is_valid(raise_exception=True)
-        item = services.library_entry_create(actor=request.user, **body.validated_data)
-        return Response(LibrarySerializer(item).data, status=201)
-
-    @extend_schema(request=HazardLinkInput, responses=None)
-    @action(detail=True, methods=["post"])
-    def hazards(self, request: Request, pk: str | None = None) -> Response:
-        body = HazardLinkInput(data=request.data)
-        body.is_valid(raise_exception=True)
-        hazard = scoped(HiddenHazard, request.user).filter(pk=body.validated_data["hazard"]).first()
-        if hazard is None:
-            raise serializers.ValidationError({"hazard": [_("Unknown hidden hazard.")]})
-        services.library_hazard_link(actor=request.user, item=self.get_object(), hazard=hazard)
-        return Response(status=204)
-
-    @extend_schema(request=KeyProjectLinkInput, responses={204: None})
-    @action(detail=True, methods=["post", "delete"], url_path="key-projects")
-    def key_projects(self, request: Request, pk: str | None = None) -> Response:
-        """Link (POST) or unlink (DELETE) an annual key project citing the entry (committee office)."""
-        body = KeyProjectLinkInput(data=request.data)
-        body.is_valid(raise_exception=True)
-        key_project = scoped(KeyProject, request.user).filter(pk=body.validated_data["key_project"]).first()
-        if key_project is None:
-            raise serializers.ValidationError({"key_project": [_("Unknown key project.")]})
-        item = self.get_object()
-        if request.method == "DELETE":
-            services.library_key_project_unlink(actor=request.user, library_entry=item, key_project=key_project)
-        else:
-            services.library_key_project_link(actor=request.user, library_entry=item, key_project=key_project)
-        return Response(status=204)
-
-    def get_serializer_class(self) -> Any:
-        return LibraryDetailSerializer if self.action == "retrieve" else LibrarySerializer
-
-    @extend_schema(parameters=[OpenApiParameter("q", str), OpenApiParameter("kind", str)])
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().list(request, *args, **kwargs)
-
-    def get_queryset(self) -> Any:
-        params = self.request.query_params
-        return selectors.library_list(user=self.request.user, q=params.get("q"), kind=params.get("kind"))

@@ -29,13 +29,6 @@ class EntryState(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-class LibraryKind(models.TextChoices):
-    LOCAL_REGULATION = "local_regulation", _("Local regulation")
-    LOCAL_STANDARD = "local_standard", _("Local standard")
-    WORK_METHOD = "work_method", _("Work method")
-    PRACTICE = "practice", _("Practice")
-
-
 # The committee office: city-wide city administrators and city officials manage the rounds.
 COMMITTEE_ROLES = frozenset({"city_admin", "city_official"})
 # Organisation kinds that may submit innovation projects (city departments and district bureaus).

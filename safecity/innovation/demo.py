@@ -25,10 +25,13 @@ from safecity.core.demo import register_step
 from safecity.core.models import Organisation, Person, Region
 from safecity.hazards.models import HiddenHazard
 from safecity.innovation import services
-from safecity.innovation.choices import EntryState, InnovationCategory, LibraryKind
-from safecity.innovation.demo_data import CRITERIA, DRAFTS, ENTRIES, JUDGES, KEY_PROJECT_CITATIONS, LIBRARY
-from safecity.innovation.models import InnovationEntry, LibraryEntry, Selection, SelectionRound
+from safecity.innovation.choices import EntryState, InnovationCategory
+from safecity.innovation.demo_data import CRITERIA, DRAFTS, ENTRIES, JUDGES, KEY_PROJECT_CITATIONS, LIBRARY_PROJECTS
+from safecity.innovation.models import InnovationEntry, Selection, SelectionRound
 from safecity.keyprojects.models import KeyProject, YearPlan
+from safecity.library import services as library_services
+from safecity.library.choices import LibraryKind
+from safecity.library.models import LibraryEntry
 
 YEAR, SELECT = 2023, 38
 HAZARD_LINKS = {"小批量危险货物道路运输安全管理规范": "装卸"}
@@ -132,30 +135,28 @@ def round_to_scale(value: float) -> str:
 
 
 def _library(committee: Any, round: SelectionRound) -> None:
+    """Link the library's entries (the library step, order 7) to the projects that produced them
+    and to the hidden hazards citing them; then the selected methods and practices enter the
+    library, linked to their projects. Looked up by title (never by pk)."""
     by_title = {e.title: e for e in InnovationEntry.objects.filter(round=round)}
-    named = set()
-    for kind, title, body, summary, project in LIBRARY:
-        item = services.library_entry_create(
-            actor=committee,
-            kind=kind,
-            title=title,
-            issuing_body=body,
-            summary=summary,
-            effective_on=date(YEAR, 12, 28) if kind == "work_method" else None,
-        )
-        named.add(project)
+    items = {i.title: i for i in LibraryEntry.objects.filter(title__in=LIBRARY_PROJECTS).order_by("pk")}
+    for title, project in LIBRARY_PROJECTS.items():
+        if title not in items:
+            raise LookupError(f"demo library entry missing (the library step did not run?): {title}")
+        item = items[title]
         if project in by_title:
             services.library_project_link(actor=committee, item=item, entry=by_title[project])
         keyword = HAZARD_LINKS.get(title)
         if keyword:
             for hazard in HiddenHazard.objects.filter(description__contains=keyword).order_by("pk")[:5]:
-                services.library_hazard_link(actor=committee, item=item, hazard=hazard)
+                library_services.citation_add(actor=committee, library_entry=item, record=hazard)
+    named = set(LIBRARY_PROJECTS.values())
     # The selected methods and practices enter the library, linked to their projects.
     for entry in InnovationEntry.objects.filter(round=round, selected=True).select_related("department").order_by("rank"):
         if entry.title in named or entry.category == InnovationCategory.INSTITUTIONAL:
             continue
         kind = LibraryKind.WORK_METHOD if entry.category == InnovationCategory.METHOD else LibraryKind.PRACTICE
-        item = services.library_entry_create(
+        item = library_services.library_entry_create(
             actor=committee,
             kind=kind,
             title=entry.title,
@@ -177,4 +178,4 @@ def _key_project_citations(committee: Any) -> None:
     if missing:
         raise LookupError(f"demo key-project citations name unknown records: {missing}")
     for name, title in KEY_PROJECT_CITATIONS:
-        services.library_key_project_link(actor=committee, library_entry=items[title], key_project=projects[name])
+        library_services.citation_add(actor=committee, library_entry=items[title], record=projects[name])

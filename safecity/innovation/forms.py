@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from safecity.innovation.choices import InnovationCategory, LibraryKind
+from safecity.innovation.choices import InnovationCategory
 
 
 class RoundForm(forms.Form):
@@ -68,8 +68,3 @@ class JudgeForm(forms.Form):
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = people  # type: ignore[attr-defined]
-
-
-class LibrarySearchForm(forms.Form):
-    q = forms.CharField(required=False, label=_("Search"))
-    kind = forms.ChoiceField(choices=[("", _("All kinds")), *LibraryKind.choices], required=False, label=_("Kind"))

@@ -20,7 +20,6 @@ register_section(
         items=(
             NavItem(_("Selection rounds"), "innovation:round-list", _takes_part),
             NavItem(_("Published innovation projects"), "innovation:published", lambda p: True),
-            NavItem(_("Regulations and methods library"), "innovation:library"),
         ),
     )
 )

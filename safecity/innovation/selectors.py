@@ -7,9 +7,8 @@ Visibility (issue 5 §5):
   bureaus in their district;
 - a judge (an expert assigned to a round) sees the submitted entries of the rounds they judge
   (core ``register_assignment``, see ``apps.py``) and their own scores, nothing else;
-- everybody, signed in or not, sees the rounds, their criteria, the published lists and the library;
-- the key projects citing a library entry are seen only by those who may see the key project
-  (its districts, its departments, the committee office); an anonymous visitor sees none.
+- everybody, signed in or not, sees the rounds, their criteria and the published lists (the
+  library, with the projects citing its entries, is ``safecity.library``; see ``citations.py``).
 """
 
 from __future__ import annotations
@@ -22,7 +21,6 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from safecity.core.scoping import CHANGE, scoped
-from safecity.hazards.models import HiddenHazard
 from safecity.innovation import ranking
 from safecity.innovation.choices import EntryState
 from safecity.innovation.models import (
@@ -30,16 +28,12 @@ from safecity.innovation.models import (
     EntryMaterial,
     InnovationEntry,
     JudgeAssignment,
-    LibraryEntry,
-    LibraryKeyProjectCitation,
     Score,
     SelectedEntry,
     Selection,
     SelectionRound,
 )
 from safecity.innovation.services.common import is_committee, person_id_of
-from safecity.keyprojects.models import KeyProject
-from safecity.keyprojects.selectors import sees_key_projects
 
 
 def _get(queryset: QuerySet, pk: Any) -> Any:
@@ -208,81 +202,3 @@ def selected_rows(*, user: Any, selection: Selection, category: str | None = Non
     if category:
         queryset = queryset.filter(category=category)
     return queryset.order_by("rank")
-
-
-def library_list(*, user: Any, q: str | None = None, kind: str | None = None) -> QuerySet[LibraryEntry]:
-    """The public library, searched by text in the title, summary or code, filtered by kind."""
-    queryset = scoped(LibraryEntry, user).annotate(project_count=Count("entries", distinct=True))
-    if q:
-        queryset = queryset.filter(Q(title__icontains=q) | Q(summary__icontains=q) | Q(code__icontains=q))
-    if kind:
-        queryset = queryset.filter(kind=kind)
-    return queryset.order_by("kind", "title", "id")
-
-
-def library_get(*, user: Any, pk: Any) -> LibraryEntry:
-    return _get(scoped(LibraryEntry, user), pk)
-
-
-def library_hazards(*, user: Any, item: LibraryEntry) -> QuerySet[HiddenHazard]:
-    """The hidden hazards citing the entry that the viewer may see (none for an anonymous visitor)."""
-    return scoped(HiddenHazard, user).filter(library_entries=item).select_related("organisation").order_by("-discovered_at")
-
-
-@dataclass(frozen=True)
-class LinkedProject:
-    title: str
-    department: str
-    year: int
-    rank: int | None
-    entry_id: int | None  # set when the viewer may open the entry itself
-
-
-def library_projects(*, user: Any, item: LibraryEntry) -> list[LinkedProject]:
-    """The projects linked to the entry: those on a published list (public), plus those the viewer may see."""
-    linked_ids = list(item.entries.values_list("pk", flat=True))
-    visible = {e.pk: e for e in entry_list(user=user).filter(pk__in=linked_ids)}
-    public = {
-        row.entry_id: row
-        for row in scoped(SelectedEntry, user)
-        .filter(entry_id__in=linked_ids, selection__published_at__isnull=False)
-        .select_related("selection__round")
-    }
-    projects = []
-    for pk in linked_ids:
-        if pk in visible:
-            e = visible[pk]
-            row = public.get(pk)
-            projects.append(LinkedProject(e.title, e.department.name, e.round.year, row.rank if row else None, pk))
-        elif pk in public:
-            row = public[pk]
-            projects.append(LinkedProject(row.title, row.department_name, row.selection.round.year, row.rank, None))
-    return sorted(projects, key=lambda p: (-p.year, p.rank or 9999, p.title))
-
-
-def library_key_projects(*, user: Any, item: LibraryEntry) -> QuerySet[KeyProject]:
-    """The annual key projects citing the entry that the viewer may see (none for an anonymous
-    visitor, nor for a role that has no access to the key projects at all)."""
-    if not sees_key_projects(user):
-        return KeyProject.objects.none()
-    cited = scoped(LibraryKeyProjectCitation, user).filter(library_entry=item).values("key_project_id")
-    visible = scoped(KeyProject, user).values("pk")
-    return (
-        KeyProject.objects.filter(pk__in=cited)
-        .filter(pk__in=visible)
-        .select_related("plan", "lead_department")
-        .order_by("-plan__year", "sequence")
-    )
-
-
-def key_project_library(*, user: Any, key_project: KeyProject) -> QuerySet[LibraryEntry]:
-    """The library entries a key project cites, for a viewer who may see the key project (the
-    entries themselves are public)."""
-    cited = scoped(LibraryKeyProjectCitation, user).filter(key_project=key_project).values("library_entry_id")
-    return scoped(LibraryEntry, user).filter(pk__in=cited).order_by("kind", "title", "id")
-
-
-def key_project_library_candidates(*, user: Any, key_project: KeyProject) -> QuerySet[LibraryEntry]:
-    """The library entries a key project does not cite yet (what the committee office may link)."""
-    cited = LibraryKeyProjectCitation.objects.filter(key_project=key_project).values("library_entry_id")
-    return scoped(LibraryEntry, user).exclude(pk__in=cited).order_by("kind", "title", "id")

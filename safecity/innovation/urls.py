@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from safecity.innovation import views
+from safecity.library.moved import ui_patterns as library_moved
 
 app_name = "innovation"
 
@@ -17,6 +18,6 @@ urlpatterns = [
     path("entries/<int:pk>/<slug:step>/", views.entry_step, name="entry-step"),
     path("materials/<int:pk>/", views.material_download, name="material"),
     path("published/", views.published, name="published"),
-    path("library/", views.library, name="library"),
-    path("library/<int:pk>/", views.library_detail, name="library-detail"),
+    # The library moved to its own app (/library/): its former addresses redirect permanently.
+    *library_moved,
 ]

@@ -1,5 +1,6 @@
 """Server-rendered UI of the innovation selection. Thin: selectors read, services write, refusals
-are shown as messages (nothing changed). The published list and the library need no login."""
+are shown as messages (nothing changed). The published list needs no login; the library is
+``safecity.library`` (its former addresses here redirect there, see ``urls.py``)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from safecity.core.models import Organisation, Person
 from safecity.core.paging import page_of, querystring
 from safecity.core.scoping import allows_target, scoped
 from safecity.innovation import forms, ranking, selectors, services
-from safecity.innovation.choices import SUBMITTING_KINDS, InnovationCategory, LibraryKind, RoundState
+from safecity.innovation.choices import SUBMITTING_KINDS, InnovationCategory, RoundState
 from safecity.innovation.models import InnovationEntry, SelectionRound
 
 
@@ -305,24 +306,6 @@ def _top_name(criteria: list[Any]) -> str:
     return next((c.name for c in criteria if top is not None and c.pk == top.id), "")
 
 
-def _link_hazard(request: HttpRequest, item: Any) -> HttpResponse:
-    """Link a hidden hazard (by its number) that cites this entry; only a hazard the user may change."""
-    from safecity.hazards.models import HiddenHazard
-
-    if not request.user.is_authenticated:
-        raise PermissionDenied
-    code = request.POST.get("hazard", "").strip()
-    hazard = scoped(HiddenHazard, request.user).filter(code=code).first() if code else None
-    try:
-        if hazard is None:
-            raise ValidationError(_("No hidden hazard with this number that you may see."))
-        services.library_hazard_link(actor=request.user, item=item, hazard=hazard)
-        messages.success(request, _("Saved."))
-    except ValidationError as error:
-        _errors(request, error)
-    return redirect("innovation:library-detail", pk=item.pk)
-
-
 TIE_LABELS = [
     ("mean_raw", gettext_lazy("higher mean weighted total")),
     ("judges", gettext_lazy("more judges")),
@@ -349,34 +332,5 @@ def published(request: HttpRequest) -> HttpResponse:
             "categories": InnovationCategory.choices,
             "category": category or "",
             "tie_labels": dict(TIE_LABELS),
-        },
-    )
-
-
-def library(request: HttpRequest) -> HttpResponse:
-    """The public library, searched as one types (htmx swaps the result list)."""
-    form = forms.LibrarySearchForm(request.GET or None)
-    q = kind = None
-    if form.is_valid():
-        q, kind = form.cleaned_data["q"] or None, form.cleaned_data["kind"] or None
-    items = selectors.library_list(user=request.user, q=q, kind=kind)
-    context = {"form": form, "page": page_of(request, items), "querystring": querystring(request), "kinds": LibraryKind.choices}
-    if request.headers.get("HX-Request"):
-        return render(request, "innovation/library_results.html", context)
-    return render(request, "innovation/library.html", context)
-
-
-def library_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    item = selectors.library_get(user=request.user, pk=pk)
-    if request.method == "POST":
-        return _link_hazard(request, item)
-    return render(
-        request,
-        "innovation/library_detail.html",
-        {
-            "item": item,
-            "projects": selectors.library_projects(user=request.user, item=item),
-            "hazards": selectors.library_hazards(user=request.user, item=item)[:50],
-            "key_projects": selectors.library_key_projects(user=request.user, item=item),
         },
     )

@@ -17,12 +17,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from safecity.core.models import Organisation, Region
-from safecity.innovation import selectors as library_selectors
 from safecity.keyprojects import monthly, selectors, services
 from safecity.keyprojects.choices import ProjectStatus
 from safecity.keyprojects.models import KeyProject, Milestone, ProgressReport, SubSystem, YearPlan
 from safecity.keyprojects.services.excel import ImportRejected
 from safecity.keyprojects.services.progress import may_report
+from safecity.library import selectors as library_selectors
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -118,7 +118,8 @@ class CitedLibraryEntrySerializer(serializers.Serializer):
 
 class KeyProjectDetailSerializer(KeyProjectSerializer):
     """One project, with the library entries (methods, regulations, standards) it cites (read-only;
-    the committee office links them through ``/api/innovation/library/{id}/key-projects/``)."""
+    the committee office links them through ``/api/library/entries/{id}/citations/`` with
+    ``{"kind": "keyprojects.keyproject", "record": <project id>}``)."""
 
     library_entries = serializers.SerializerMethodField()
 
@@ -128,7 +129,7 @@ class KeyProjectDetailSerializer(KeyProjectSerializer):
     @extend_schema_field(CitedLibraryEntrySerializer(many=True))
     def get_library_entries(self, obj: KeyProject) -> Any:
         user = self.context["request"].user
-        entries = library_selectors.key_project_library(user=user, key_project=obj)
+        entries = library_selectors.cited_entries(user=user, record=obj)
         return CitedLibraryEntrySerializer(entries, many=True).data
 
 

@@ -22,6 +22,7 @@ from safecity.core.models import AuditedModel
 from safecity.core.scoping import ScopeRule
 from safecity.keyprojects.choices import ReminderKind
 from safecity.keyprojects.schedule import Thresholds
+from safecity.library.models import Citation, citation_scope
 
 COMMITTEE = frozenset({"city_admin", "city_official"})
 
@@ -348,3 +349,27 @@ class StatusObservation(AuditedModel):
 
     def __str__(self) -> str:
         return f"{self.project_id} {self.status} {self.observed_on}"
+
+class LibraryCitation(Citation):
+    """An annual key project (重点项目) citing a library entry: the method it applies, the regulation
+    or standard it implements (an audited link row set by the committee office).
+
+    Unlike the library entry, the row is not public: it is seen exactly where its key project is
+    (the districts it involves, the departments that lead or cooperate, the committee office)."""
+
+    key_project = models.ForeignKey(
+        KeyProject, verbose_name=_("key project"), on_delete=models.CASCADE, related_name="library_citations"
+    )
+
+    scope_rule = citation_scope(PROJECT_SCOPE, "key_project")
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("key-project citation")
+        verbose_name_plural = _("key-project citations")
+        constraints = [
+            models.UniqueConstraint(fields=["library_entry", "key_project"], name="keyprojects_library_citation_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.library_entry_id}->{self.key_project_id}"

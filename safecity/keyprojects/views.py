@@ -23,15 +23,15 @@ from django.views.decorators.http import require_POST
 from safecity.core.models import Organisation, Region
 from safecity.core.paging import page_of, querystring
 from safecity.core.scoping import CHANGE, can, scoped
-from safecity.innovation import selectors as library_selectors
-from safecity.innovation import services as library_services
-from safecity.innovation.models import LibraryEntry
 from safecity.keyprojects import forms, monthly, selectors, services
 from safecity.keyprojects.choices import STATUS_COLOURS, ProjectStatus
 from safecity.keyprojects.models import YearPlan
 from safecity.keyprojects.services.excel import ImportRejected
 from safecity.keyprojects.services.plans import DEPARTMENT_KINDS, DISTRICT_LEVELS
 from safecity.keyprojects.services.progress import may_report
+from safecity.library import selectors as library_selectors
+from safecity.library import services as library_services
+from safecity.library.models import LibraryEntry
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -218,7 +218,7 @@ def _detail(request: HttpRequest, project: Any, evaluation: selectors.Evaluation
             "ev": evaluation,
             "milestones": milestones,
             "reports": selectors.report_list(user=request.user, project=project),
-            "library": library_selectors.key_project_library(user=request.user, key_project=project),
+            "library": library_selectors.cited_entries(user=request.user, record=project),
             "library_candidates": _library_candidates(request.user, project),
             "form": form,
             "gantt": _json(_gantt_data([evaluation], evaluation.at, project.plan)),
@@ -231,7 +231,7 @@ def _library_candidates(user: Any, project: Any) -> Any:
     """The library entries the committee office may link from the project page (None for others)."""
     if not selectors.is_committee(user) or not can(user, project.plan, CHANGE):
         return None
-    return library_selectors.key_project_library_candidates(user=user, key_project=project)
+    return library_selectors.citation_candidates(user=user, record=project)
 
 
 @_members
@@ -247,10 +247,10 @@ def project_library(request: HttpRequest, pk: int) -> HttpResponse:
         if entry is None:
             raise ValidationError(_("Choose an entry of the library."))
         if "unlink" in request.POST:
-            library_services.library_key_project_unlink(actor=request.user, library_entry=entry, key_project=project)
+            library_services.citation_remove(actor=request.user, library_entry=entry, record=project)
             messages.success(request, _("The library entry is no longer cited by this project."))
         else:
-            library_services.library_key_project_link(actor=request.user, library_entry=entry, key_project=project)
+            library_services.citation_add(actor=request.user, library_entry=entry, record=project)
             messages.success(request, _("The project now cites this library entry."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

@@ -1,5 +1,6 @@
 """Dual prevention models: the enterprise risk registry and hidden hazards."""
 
+from safecity.hazards.models.citations import LibraryCitation
 from safecity.hazards.models.hazards import (
     GovernancePlan,
     HazardEvidence,
@@ -29,6 +30,7 @@ __all__ = [
     "HazardReminder",
     "HazardTransition",
     "HiddenHazard",
+    "LibraryCitation",
     "RiskEvent",
     "RiskObject",
     "RiskRegistry",

@@ -1,11 +1,6 @@
-"""Models of the innovation selection: rounds, entries, scores, the selection and the library."""
+"""Models of the innovation selection: rounds, entries, scores, the selection, the projects' library entries."""
 
-from safecity.innovation.models.library import (
-    LibraryEntry,
-    LibraryEntryProject,
-    LibraryHazardCitation,
-    LibraryKeyProjectCitation,
-)
+from safecity.innovation.models.library import LibraryEntryProject
 from safecity.innovation.models.rounds import (
     Criterion,
     EntryMaterial,
@@ -21,10 +16,7 @@ __all__ = [
     "EntryMaterial",
     "InnovationEntry",
     "JudgeAssignment",
-    "LibraryEntry",
     "LibraryEntryProject",
-    "LibraryHazardCitation",
-    "LibraryKeyProjectCitation",
     "Score",
     "SelectedEntry",
     "Selection",

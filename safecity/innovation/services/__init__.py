@@ -2,15 +2,7 @@
 
 from safecity.innovation.services.common import is_committee
 from safecity.innovation.services.entries import entry_create, entry_submit, entry_withdraw, material_add
-from safecity.innovation.services.library import (
-    library_entry_create,
-    library_entry_update,
-    library_hazard_link,
-    library_hazard_unlink,
-    library_key_project_link,
-    library_key_project_unlink,
-    library_project_link,
-)
+from safecity.innovation.services.library import library_project_link
 from safecity.innovation.services.rounds import criteria_set, judge_assign, judge_remove, round_create, round_start_judging
 from safecity.innovation.services.scoring import ScoreInput, may_score, score_record, scores_record
 from safecity.innovation.services.selection import selection_cancel, selection_make, selection_publish
@@ -24,12 +16,6 @@ __all__ = [
     "is_committee",
     "judge_assign",
     "judge_remove",
-    "library_entry_create",
-    "library_entry_update",
-    "library_hazard_link",
-    "library_hazard_unlink",
-    "library_key_project_link",
-    "library_key_project_unlink",
     "library_project_link",
     "material_add",
     "may_score",

@@ -108,11 +108,12 @@ def test_district_official_sees_a_city_wide_project_but_cannot_change_or_report(
     import time_machine
     from django.core.exceptions import PermissionDenied
 
-    from safecity.innovation import selectors as library_selectors
-    from safecity.innovation import services as library_services
     from safecity.keyprojects import services
+    from safecity.keyprojects.citations import KEY_PROJECT_CITATIONS
     from safecity.keyprojects.models import KeyProject, ProgressReport
     from safecity.keyprojects.tests.conftest import STANDARD, milestones
+    from safecity.library import selectors as library_selectors
+    from safecity.library import services as library_services
 
     project = services.project_create(
         actor=personas.city_admin,
@@ -129,7 +130,7 @@ def test_district_official_sees_a_city_wide_project_but_cannot_change_or_report(
     entry = library_services.library_entry_create(
         actor=personas.city_admin, kind="local_standard", title="安全发展示范城市评价细则", summary="s"
     )
-    library_services.library_key_project_link(actor=personas.city_admin, library_entry=entry, key_project=project)
+    library_services.citation_add(actor=personas.city_admin, library_entry=entry, record=project)
     for name in ("district_a", "district_b"):
         user = getattr(personas, name)
         client = login(user)
@@ -141,20 +142,23 @@ def test_district_official_sees_a_city_wide_project_but_cannot_change_or_report(
         assert project.name in [r["name"] for r in client.get("/api/keyprojects/projects/?plan=2023").json()["results"]]
         detail = client.get(f"/api/keyprojects/projects/{project.pk}/").json()
         assert [e["title"] for e in detail["library_entries"]] == ["安全发展示范城市评价细则"]
-        assert project.name in set(library_selectors.library_key_projects(user=user, item=entry).values_list("name", flat=True))
-        api_entry = client.get(f"/api/innovation/library/{entry.pk}/").json()
+        cited = library_selectors.cited_records(user=user, item=entry, kind=KEY_PROJECT_CITATIONS)
+        assert project.name in {p.name for p in cited}
+        api_entry = client.get(f"/api/library/entries/{entry.pk}/").json()
         assert [p["code"] for p in api_entry["key_projects"]] == [project.code]
         # Seeing is not changing: no edit, no citation change, no progress report (UI and API).
         with pytest.raises(PermissionDenied):
             services.project_update(actor=user, project=project, name="改名")
         with pytest.raises(PermissionDenied):
-            library_services.library_key_project_unlink(actor=user, library_entry=entry, key_project=project)
+            library_services.citation_remove(actor=user, library_entry=entry, record=project)
         assert (
             client.post(f"/keyprojects/projects/{project.pk}/library/", {"library_entry": entry.pk, "unlink": "1"}).status_code
             == 403
         )
         unlink = client.delete(
-            f"/api/innovation/library/{entry.pk}/key-projects/", {"key_project": project.pk}, content_type="application/json"
+            f"/api/library/entries/{entry.pk}/citations/",
+            {"kind": "keyprojects.keyproject", "record": project.pk},
+            content_type="application/json",
         )
         assert unlink.status_code == 403
         milestone = project.milestones.first()
@@ -170,9 +174,8 @@ def test_district_official_sees_a_city_wide_project_but_cannot_change_or_report(
     # Not for those outside: a department that takes no part, an enterprise, the public.
     for user in (kp.em_officer, personas.enterprise_user, personas.outsider):
         assert login(user).get(f"/keyprojects/projects/{project.pk}/").status_code in (403, 404)
-        assert project.name not in set(
-            library_selectors.library_key_projects(user=user, item=entry).values_list("name", flat=True)
-        )
+        cited = library_selectors.cited_records(user=user, item=entry, kind=KEY_PROJECT_CITATIONS)
+        assert project.name not in {p.name for p in cited}
 
 
 def test_api_lists_cooperating_departments(kp: Plan, personas: Any, city: Any) -> None:
