@@ -8,6 +8,8 @@ its ``citations.py`` (see :mod:`safecity.library.citations`).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -74,20 +76,15 @@ class Citation(AuditedModel):
 
 def citation_scope(record_rule: ScopeRule, field: str) -> ScopeRule:
     """The citing record's scope rule seen through the citation's foreign key ``field``: the same
-    reach, every lookup prefixed with ``field__``."""
+    reach and roles (every other setting of the rule copied as it is), every lookup prefixed with
+    ``field__``."""
 
     def through(lookup: str | None) -> str | None:
         return f"{field}__{lookup}" if lookup else None
 
-    return ScopeRule(
+    return replace(
+        record_rule,
         region_path=through(record_rule.region_path),
         organisation=through(record_rule.organisation),
         person=through(record_rule.person),
-        authenticated=record_rule.authenticated,
-        public=record_rule.public,
-        change_roles=record_rule.change_roles,
-        organisation_change_roles=record_rule.organisation_change_roles,
-        view_roles=record_rule.view_roles,
-        region_ancestors=record_rule.region_ancestors,
-        count_roles=record_rule.count_roles,
     )
