@@ -40,3 +40,147 @@ def copy_rows(cursor: Any, sql: str, rows: Iterable[tuple[Any, ...]]) -> None:
     with cursor.copy(sql) as copy:
         for row in rows:
             copy.write_row(row)
+
+
+# --- Measuring a real server ------------------------------------------------------------------
+#
+# The request rates that count are those of the server as `make demo` runs it: `safecity serve`
+# (gunicorn, production settings, its own workers), driven over HTTP by a few keep-alive
+# connections from threads of this process.
+
+BENCH_SECRET_KEY = "bench-only-secret-key-0123456789-not-used-anywhere-else-abcdefghij"
+
+
+def server_env(db_url: str, **extra: str) -> dict[str, str]:
+    """The environment of a bench server and of the process that prepares its data (same secret
+    key, so a session made by one is valid in the other)."""
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=db_url,
+        DJANGO_SETTINGS_MODULE="safecity.settings",
+        DEBUG="0",
+        HTTPS="0",
+        SECRET_KEY=BENCH_SECRET_KEY,
+        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+    )
+    env.update(extra)
+    return env
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Server:
+    """`safecity serve` on a free port for ``db_url``; a context manager that stops it (SIGTERM to
+    the gunicorn master it started, nothing else)."""
+
+    def __init__(self, db_url: str, *, workers: int = 2) -> None:
+        self.db_url, self.workers = db_url, workers
+        self.port = free_port()
+        self.process: Any = None
+
+    def __enter__(self) -> Server:
+        import subprocess
+        import sys
+        from pathlib import Path
+
+        cli = Path(sys.executable).with_name("safecity")
+        import tempfile
+
+        # The server's own log (errors only; the access log goes nowhere), shown if it fails to start.
+        self.log = tempfile.TemporaryFile()
+        self.process = subprocess.Popen(  # noqa: S603 - our own CLI, fixed arguments
+            [str(cli), "serve", "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers)],
+            env=server_env(self.db_url),
+            stdout=subprocess.DEVNULL,
+            stderr=self.log,
+        )
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        import subprocess
+
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        self.log.close()
+
+    def wait_ready(self, path: str, cookie: str, timeout: float = 90.0) -> None:
+        import time
+
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                status, _body = get(self.port, path, cookie)
+                if status == 200:
+                    return
+            except OSError:
+                pass
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                self.log.seek(0)
+                tail = self.log.read()[-2000:].decode(errors="replace")
+                raise RuntimeError(f"bench server for {self.db_url} did not answer {path}:\n{tail}")
+            time.sleep(0.5)
+
+
+def get(port: int, path: str, cookie: str, connection: Any = None) -> tuple[int, bytes]:
+    import http.client
+
+    conn = connection or http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    conn.request("GET", path, headers={"Cookie": cookie, "Accept": "application/json"})
+    response = conn.getresponse()
+    body = response.read()
+    if connection is None:
+        conn.close()
+    return response.status, body
+
+
+def measure_http(port: int, paths: list[str], cookie: str, *, seconds: float, connections: int) -> tuple[float, float]:
+    """Requests per second and median latency (ms) over ``connections`` keep-alive connections,
+    each cycling through ``paths``; every answer must be a 200."""
+    import http.client
+    import statistics
+    import threading
+    import time
+
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    deadline = time.perf_counter() + seconds
+
+    def run(offset: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        mine: list[float] = []
+        i = offset
+        try:
+            while time.perf_counter() < deadline:
+                started = time.perf_counter()
+                status, body = get(port, paths[i % len(paths)], cookie, conn)
+                mine.append(time.perf_counter() - started)
+                if status != 200:
+                    errors.append(f"{status} {body[:200]!r}")
+                    return
+                i += 1
+        finally:
+            conn.close()
+            with lock:
+                latencies.extend(mine)
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(connections)]
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - began
+    if errors:
+        raise RuntimeError(f"bench request failed: {errors[0]}")
+    return len(latencies) / elapsed, (statistics.median(latencies) * 1000 if latencies else 0.0)

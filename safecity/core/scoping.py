@@ -46,6 +46,9 @@ class ScopeRule:
         procurators and fire officers), whatever else a grant would reach.
     region_ancestors: jurisdiction roles also SEE (never change) rows whose region contains their
         jurisdiction, e.g. a city-wide key project is seen by every district official.
+    region_path_column: the same region path stored on the row itself (a denormalised copy the
+        database keeps true), used in queries instead of ``region_path`` so a large list is scoped
+        without joins; checks on one object in Python still walk ``region_path``.
     """
 
     region_path: str | None = None
@@ -57,6 +60,7 @@ class ScopeRule:
     organisation_change_roles: frozenset[str] = frozenset()
     view_roles: frozenset[str] | None = None
     region_ancestors: bool = False
+    region_path_column: str | None = None
 
 
 def ancestor_paths(region_path: str) -> list[str]:
@@ -199,9 +203,10 @@ def scope_q(model: type[models.Model], principal: Principal, action: str = VIEW)
             if grant.role not in allowed:
                 continue
         if reach is Reach.JURISDICTION and rule.region_path:
-            parts.append(Q(**{f"{rule.region_path}__startswith": grant.region_path}))
+            column = rule.region_path_column or rule.region_path
+            parts.append(Q(**{f"{column}__startswith": grant.region_path}))
             if action == VIEW and rule.region_ancestors and (above := ancestor_paths(grant.region_path)):
-                parts.append(Q(**{f"{rule.region_path}__in": above}))
+                parts.append(Q(**{f"{column}__in": above}))
         elif reach is Reach.JURISDICTION and rule.authenticated and _city_wide(grant):
             # Reference data without a region (a dictionary, a catalogue): a city-wide grant reaches all of it.
             return None

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from safecity.core.models import Organisation, Person
-from safecity.core.paging import api_year
+from safecity.core.paging import KeysetPagination, api_year
 from safecity.core.scoping import scoped
 from safecity.hazards import reports, selectors, services
 from safecity.hazards.choices import EvidenceStage, HazardLevel, HazardType, ManagementType
@@ -126,9 +126,14 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     """Hidden hazards within reach; POST reports one; lifecycle actions are POSTs on the hazard."""
 
     filterset_class = HiddenHazardFilterSet
+    # Keyset pages (?cursor=) and a maintained count: the same cost at any size and depth.
+    pagination_class = KeysetPagination
 
     def get_queryset(self) -> Any:
         return selectors.hazard_list(user=self.request.user)
+
+    def keyset_count(self, queryset: Any) -> int:
+        return selectors.hazard_count(user=self.request.user, filters=self.request.query_params, queryset=queryset)
 
     def get_serializer_class(self) -> Any:
         return HazardReportSerializer if self.action == "create" else HazardSerializer

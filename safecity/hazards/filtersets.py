@@ -19,7 +19,9 @@ def _in_region(queryset: QuerySet, value: str) -> QuerySet:
     path = Region.objects.filter(code=value).values_list("path", flat=True).first()
     if path is None:
         return queryset.none()
-    return queryset.filter(organisation__region__path__startswith=path)
+    # Hidden hazards carry their enterprise's region path on the row (hazards/db.py): no joins.
+    column = "region_path" if queryset.model is HiddenHazard else "organisation__region__path"
+    return queryset.filter(**{f"{column}__startswith": path})
 
 
 class HiddenHazardFilterSet(django_filters.FilterSet):

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.http import Http404
 
-from safecity.core.models import Organisation
-from safecity.core.scoping import scoped
+from safecity.core.models import Organisation, Region
+from safecity.core.scoping import principal_for, scope_q, scoped
 from safecity.hazards.choices import OPEN_STATES, HazardState
 from safecity.hazards.filtersets import HiddenHazardFilterSet, RiskEventFilterSet
 from safecity.hazards.models import (
     CheckRecord,
     CheckTask,
+    HazardTally,
     HazardTransition,
     HiddenHazard,
     RiskEvent,
@@ -23,10 +24,63 @@ from safecity.hazards.models import (
 
 
 def hazard_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[HiddenHazard]:
+    """The supervision list: hidden hazards within reach, newest first (``-discovered_at, -id``).
+
+    Scoped and filtered on the hazard row itself (``region_path``, level, state: see
+    ``hazards/db.py``), so a keyset page (core.paging) is an index range at any depth; the
+    enterprise and its region are joined only for the page's rows."""
     queryset = scoped(HiddenHazard, user).select_related("organisation", "organisation__region", "liable_person")
     if filters is not None:
         queryset = HiddenHazardFilterSet(filters, queryset=queryset).qs
     return queryset
+
+
+# Filters the tallies can answer (HazardTally is keyed by region path, level and state).
+TALLY_FILTERS = frozenset({"level", "state", "region"})
+
+
+def hazard_count(*, user: Any, filters: Any, queryset: QuerySet[HiddenHazard]) -> int:
+    """The exact number of hidden hazards the filtered list holds, as cheaply as it can be had.
+
+    From the maintained tallies (a sum over a few hundred rows, whatever the number of hazards)
+    when only level, state and region filter and the user sees hazards by jurisdiction alone (or
+    everything); otherwise the rows are counted (an index-only scan for the indexed filters).
+    ``filters``: the request's query parameters; ``queryset``: the list they filtered (hazard_list).
+    """
+    form = HiddenHazardFilterSet(filters, queryset=HiddenHazard.objects.none()).form
+    if not form.is_valid():
+        return queryset.count()
+    data = form.cleaned_data
+    if any(value not in (None, "", [], ()) for name, value in data.items() if name not in TALLY_FILTERS):
+        return queryset.count()
+    # The user's reach over hazards, applied to the tallies as it is: it qualifies only when it is
+    # nothing but region-path prefixes (jurisdiction grants), the tallies' own key.
+    reach = scope_q(HiddenHazard, principal_for(user))
+    if reach is not None and not _only_region_prefixes(reach):
+        return queryset.count()
+    tallies = HazardTally.objects.all() if reach is None else HazardTally.objects.filter(reach)
+    for name in ("level", "state"):
+        if data.get(name) not in (None, ""):
+            tallies = tallies.filter(**{name: data[name]})
+    code = (data.get("region") or "").strip()
+    if code:
+        path = Region.objects.filter(code=code).values_list("path", flat=True).first()
+        if path is None:
+            return 0
+        tallies = tallies.filter(region_path__startswith=path)
+    return int(tallies.aggregate(n=Sum("n"))["n"] or 0)
+
+
+def _only_region_prefixes(q: Q) -> bool:
+    if q.negated or (q.connector != Q.OR and len(q.children) > 1):
+        return False
+    for child in q.children:
+        if isinstance(child, Q):
+            if not _only_region_prefixes(child):
+                return False
+        elif not (isinstance(child, tuple) and child[0] == "region_path__startswith"):
+            return False
+    return bool(q.children)
 
 
 def hazard_get(*, user: Any, pk: int) -> HiddenHazard:

@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 from safecity.core.audit import audit_context
 from safecity.core.choices import AuditSource
 from safecity.core.models import Organisation
+from safecity.core.paging import KeysetPagination
 from safecity.core.scoping import scoped
 from safecity.ledger import merkle, selectors
 from safecity.ledger.i18n import error_message
@@ -86,14 +87,17 @@ class EntryList(PublicView):
         summary="Log entries, newest first (public; filter by subject or kind)",
     )
     def get(self, request: Request) -> Response:
-        from safecity.core.api.pagination import Pagination
-
         qs = selectors.entry_list(
             kind=request.query_params.get("kind", ""), subject=request.query_params.get("subject", "")
         ).defer(None)
-        paginator = Pagination()
+        # Keyset pages (?cursor=) by log index, counted from the log head: the same cost at any size.
+        paginator = KeysetPagination()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(LedgerEntrySerializer(page, many=True).data)
+
+    def keyset_count(self, queryset: Any) -> int:
+        params = self.request.query_params
+        return selectors.entry_count(queryset=queryset, kind=params.get("kind", ""), subject=params.get("subject", ""))
 
 
 ProofOut = inline_serializer(

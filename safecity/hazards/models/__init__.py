@@ -19,6 +19,7 @@ from safecity.hazards.models.registry import (
     RiskRegistry,
     RiskUnit,
 )
+from safecity.hazards.models.tally import HazardTally
 
 __all__ = [
     "CheckRecord",
@@ -28,6 +29,7 @@ __all__ = [
     "HazardEvidence",
     "HazardNumberSequence",
     "HazardReminder",
+    "HazardTally",
     "HazardTransition",
     "HiddenHazard",
     "LibraryCitation",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from django.conf import settings
@@ -31,6 +32,9 @@ HAZARD_SCOPE = ScopeRule(
     change_roles=frozenset({"city_admin", "city_official", "district_official", "inspector", "expert", "fire_officer"}),
     organisation_change_roles=frozenset({"enterprise_manager", "enterprise_staff"}),
 )
+# The hazard row carries its enterprise's region path (safecity/hazards/db.py keeps it true), so the
+# supervision list is scoped without joining enterprises and regions.
+HIDDEN_HAZARD_SCOPE = replace(HAZARD_SCOPE, region_path_column="region_path")
 
 
 class HiddenHazard(AuditedModel):
@@ -46,6 +50,9 @@ class HiddenHazard(AuditedModel):
     organisation = models.ForeignKey(
         "core.Organisation", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="hidden_hazards"
     )
+    # The enterprise's region path, denormalised for the list's filters and scoping; written only by
+    # the database triggers of safecity/hazards/db.py (any value a writer sends is replaced).
+    region_path = models.CharField(_("region path"), max_length=255, default="", editable=False)
     code = models.CharField(_("number"), max_length=32, unique=True, null=True, blank=True)
     level = models.PositiveSmallIntegerField(_("level"), choices=HazardLevel.choices, default=HazardLevel.GENERAL)
     source = models.PositiveSmallIntegerField(_("source"), choices=HazardSource.choices, default=HazardSource.ROUTINE)
@@ -114,16 +121,30 @@ class HiddenHazard(AuditedModel):
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     acceptance_comment = models.TextField(_("acceptance comment"), blank=True)
 
-    scope_rule = HAZARD_SCOPE
+    scope_rule = HIDDEN_HAZARD_SCOPE
 
     class Meta:
         ordering = ["-discovered_at", "-id"]
         verbose_name = _("hidden hazard")
         verbose_name_plural = _("hidden hazards")
+        # The supervision list (keyset pages in the list's order, counts by index-only scans):
+        # see docs/adr/0020-lists-at-scale.md. PostgreSQL uses varchar_pattern_ops for the
+        # region prefix; other databases ignore the operator classes.
         indexes = [
             models.Index(fields=["organisation", "state", "level"], name="hazards_org_state_level"),
-            models.Index(fields=["state", "level", "-discovered_at"], name="hazards_state_level_time"),
+            models.Index(fields=["state", "level", "-discovered_at", "-id"], name="hazards_state_level_time"),
             models.Index(fields=["state", "deadline"], name="hazards_state_deadline"),
+            models.Index(fields=["-discovered_at", "-id"], name="hazards_list_order"),
+            models.Index(
+                fields=["region_path", "state", "level"],
+                opclasses=["varchar_pattern_ops", "int2_ops", "int2_ops"],
+                name="hazards_region_state_level",
+            ),
+            models.Index(
+                fields=["state", "level", "region_path"],
+                opclasses=["int2_ops", "int2_ops", "varchar_pattern_ops"],
+                name="hazards_state_level_region",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
