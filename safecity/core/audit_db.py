@@ -19,12 +19,13 @@ so ``safecity audit verify`` finds what the triggers cannot stop.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
 _pruning: contextvars.ContextVar[bool] = contextvars.ContextVar("safecity_audit_prune", default=False)
 
@@ -55,7 +56,9 @@ def audit_prune_window(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
         yield
     finally:
         if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
+            # SET LOCAL ends with the transaction anyway; an aborted one refuses every statement
+            # (the error that aborted it is the one to report).
+            with contextlib.suppress(DatabaseError), connection.cursor() as cursor:
                 cursor.execute("SET LOCAL safecity.audit_prune = 'off'")
         _pruning.reset(token)
 

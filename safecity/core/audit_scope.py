@@ -25,6 +25,7 @@ from functools import reduce
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import models
 from django.db.models import CharField, Q, QuerySet
 from django.db.models.functions import Cast
 
@@ -35,11 +36,11 @@ from safecity.core.scoping import NOTHING, Principal, ScopeRule, _assignments, _
 ALL = ("all",)
 
 
-def _audited() -> list[tuple[type, ScopeRule | None, int]]:
-    models = list(audit.registered())
-    types = ContentType.objects.get_for_models(*models, for_concrete_models=True)
+def _audited() -> list[tuple[type[models.Model], ScopeRule | None, int]]:
+    audited = list(audit.registered())
+    types = ContentType.objects.get_for_models(*audited, for_concrete_models=True)
     out = []
-    for model in models:
+    for model in audited:
         rule = getattr(model, "scope_rule", None)
         out.append((model, rule if isinstance(rule, ScopeRule) else None, types[model].pk))
     return out

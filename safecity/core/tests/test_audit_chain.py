@@ -269,3 +269,22 @@ def test_the_prune_and_seal_commands(city: Any, capsys: Any) -> None:
     assert "pruned segments 1–1" in capsys.readouterr().out
     call_command("audit", "verify")
     assert "OK" in capsys.readouterr().out
+
+
+def test_nobody_can_post_a_forged_anchor_through_the_ledger_api(client: Any, city: Any, sealed: dict[str, Any]) -> None:
+    """``audit.*`` statements are the core's own: a station with a valid key still cannot append
+    a fake seal through the generic ledger API (it would shadow the real anchor)."""
+    from safecity.ledger.tests.test_api_views import _external_station, _signed
+
+    private, key_id = _external_station(client, city)
+    forged = _signed(
+        private,
+        kind=KIND_SEAL,
+        subject="segment 2",
+        idempotency_key="forged-seal",
+        organisation_id=city.enterprise_a.pk,
+        key_id=key_id,
+    )
+    refused = client.post("/api/ledger/statements/", {"statements": [forged]}, content_type="application/json")
+    assert refused.status_code == 400 and refused.json()["code"] == "kind_reserved"
+    assert LogEntry.objects.filter(kind=KIND_SEAL).count() == 2
