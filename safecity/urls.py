@@ -44,3 +44,7 @@ urlpatterns = [
     path("cylinders/", include("safecity.cylinders.urls")),
     path("", include("safecity.core.urls")),
 ]
+
+# Under /api/ a 404 or a 500 answers in the API's error format (safecity/core/api/errors.py).
+handler404 = "safecity.core.api.errors.api_page_not_found"
+handler500 = "safecity.core.api.errors.api_server_error"

@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from safecity.core.choices import AuditAction, AuditSource, OrganisationKind, Role
+from safecity.core.ids import IdFilter
 from safecity.core.models import AuditEntry, Organisation, Person, Region
 
 
@@ -45,7 +46,7 @@ class OrganisationFilterSet(django_filters.FilterSet):
 
 class PersonFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    organisation = django_filters.NumberFilter(label=_("Organisation id"), field_name="organisation_id")
+    organisation = IdFilter(label=_("Organisation id"), field_name="organisation_id")
     role = django_filters.ChoiceFilter(label=_("Role"), choices=Role.choices, method="with_role")
     region = django_filters.CharFilter(label=_("Region code (and everything under it)"), method="in_region")
 

@@ -27,10 +27,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from safecity.core.api.fields import IdField, IdRelatedField
 from safecity.core.choices import OrganisationKind
 from safecity.core.models import Organisation
 from safecity.core.paging import KeysetPagination
 from safecity.cylinders import selectors, services
+from safecity.cylinders.choices import CylinderState, InspectionResult
 from safecity.cylinders.models import Cylinder, CylinderEvent, FillAttempt
 from safecity.cylinders.rules import PrefillCheck
 from safecity.cylinders.services import CylinderError
@@ -76,6 +78,8 @@ class CylinderSerializer(serializers.ModelSerializer):
     state = serializers.CharField(read_only=True)
     medium = serializers.CharField(read_only=True)
     state_display = serializers.CharField(source="get_state_display", read_only=True)
+    # "" until the first periodic inspection.
+    last_inspection_result = serializers.ChoiceField(choices=InspectionResult.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Cylinder
@@ -172,7 +176,7 @@ class RegisterInput(KeyedInput):
     volume_l = serializers.DecimalField(max_digits=7, decimal_places=1)
     wall_thickness_mm = serializers.DecimalField(max_digits=5, decimal_places=2)
     product_standard = serializers.CharField(max_length=40, default="GB 5842")
-    owner = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.filter(kind=OrganisationKind.FILLING_UNIT))
+    owner = IdRelatedField(queryset=Organisation.objects.filter(kind=OrganisationKind.FILLING_UNIT))
 
 
 class CodeInput(KeyedInput):
@@ -197,7 +201,7 @@ class DispatchInput(CodeInput):
 
 class DeliverInput(CodeInput):
     recipient_kind = serializers.CharField(max_length=20, help_text="restaurant or household")
-    recipient_organisation = serializers.PrimaryKeyRelatedField(
+    recipient_organisation = IdRelatedField(
         queryset=Organisation.objects.filter(kind=OrganisationKind.ENTERPRISE), required=False, allow_null=True
     )
     household_name = serializers.CharField(max_length=60, required=False, default="", allow_blank=True)
@@ -258,6 +262,15 @@ def _keyed(request: Request, data: dict[str, Any]) -> dict[str, Any]:
 # --- views ------------------------------------------------------------------------------------
 
 
+class CylinderQuery(serializers.Serializer):
+    """The filters of the registry list (a malformed value is a 400 naming it)."""
+
+    q = serializers.CharField(required=False, allow_blank=True, max_length=64, help_text="code or serial number")
+    state = serializers.ChoiceField(choices=CylinderState.choices, required=False)
+    owner = IdField(required=False, help_text="filling unit id")
+    inspection = serializers.ChoiceField(choices=["overdue", "due_soon", "past_scrap_age"], required=False)
+
+
 class CylinderViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """The registry (scoped); ``POST`` registers a cylinder; ``/{code}/`` its facts and events."""
 
@@ -269,7 +282,13 @@ class CylinderViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         if getattr(self, "swagger_fake_view", False):
             return Cylinder.objects.none()
         _registry_user(self.request)
-        return selectors.cylinder_list(user=self.request.user, filters=self.request.query_params.dict())
+        query = CylinderQuery(data=self.request.query_params.dict() if self.action == "list" else {})
+        query.is_valid(raise_exception=True)
+        return selectors.cylinder_list(user=self.request.user, filters=dict(query.validated_data))
+
+    @extend_schema(parameters=[CylinderQuery])
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
 
     @extend_schema(responses=CylinderSerializer)
     def retrieve(self, request: Request, code: str | None = None) -> Response:
@@ -284,7 +303,7 @@ class CylinderViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return Response(CylinderSerializer(cylinder).data, status=201)
 
     @extend_schema(responses=EventSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def events(self, request: Request, code: str | None = None) -> Response:
         cylinder, _full = selectors.cylinder_scan(user=request.user, code=code or "")
         return Response(EventSerializer(selectors.event_list(cylinder=cylinder), many=True).data)

@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from safecity.core.api.fields import IdField
 from safecity.core.models import Organisation
 from safecity.core.paging import year_of
 from safecity.core.scoping import scoped
@@ -51,8 +52,8 @@ class PanelSerializer(serializers.ModelSerializer):
 
 
 class MembersInput(serializers.Serializer):
-    experts = serializers.ListField(child=serializers.IntegerField(), min_length=1)
-    leader = serializers.IntegerField(required=False, allow_null=True)
+    experts = serializers.ListField(child=IdField(), min_length=1, max_length=100)
+    leader = IdField(required=False, allow_null=True)
 
 
 class CampaignSerializer(serializers.ModelSerializer):
@@ -71,11 +72,11 @@ class RunSerializer(serializers.ModelSerializer):
 
 
 class FindingInput(serializers.Serializer):
-    session = serializers.IntegerField()
+    session = IdField()
     description = serializers.CharField()
     hazard_type = serializers.ChoiceField(choices=HazardType.choices, default=HazardType.SAFETY)
     level = serializers.ChoiceField(choices=HazardLevel.choices, default=HazardLevel.GENERAL)
-    checklist_item = serializers.IntegerField(required=False, allow_null=True)
+    checklist_item = IdField(required=False, allow_null=True)
     location = serializers.CharField(required=False, allow_blank=True, default="")
     deadline = serializers.DateField(required=False, allow_null=True, default=None)
 

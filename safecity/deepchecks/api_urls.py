@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+import safecity.core.ids  # noqa: F401  (registers the <id:...> converter)
 from safecity.deepchecks import api
 
 router = DefaultRouter()
@@ -12,6 +13,6 @@ router.register("panels", api.PanelViewSet, basename="deepchecks-panel")
 router.register("findings", api.FindingViewSet, basename="deepchecks-finding")
 
 urlpatterns = [
-    path("enterprises/<int:organisation_id>/causes/", api.EnterpriseAnalysisView.as_view(), name="deepchecks-causes"),
+    path("enterprises/<id:organisation_id>/causes/", api.EnterpriseAnalysisView.as_view(), name="deepchecks-causes"),
     path("", include(router.urls)),
 ]

@@ -12,6 +12,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from safecity.core.api.fields import IdRelatedField
 from safecity.core.models import Organisation
 from safecity.firecases import selectors, services
 from safecity.firecases.choices import DecisionKind, FollowUpOutcome, ReplyAssessment
@@ -60,7 +61,7 @@ class LeadSerializer(serializers.ModelSerializer):
 class CaseSerializer(serializers.ModelSerializer):
     unit = serializers.CharField(source="lead.organisation.name", read_only=True)
     state_display = serializers.CharField(source="get_state_display", read_only=True)
-    open_reply_due = serializers.DateField(read_only=True)
+    open_reply_due = serializers.DateField(read_only=True, allow_null=True)
     has_late_reply = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -89,8 +90,8 @@ class HearingSerializer(serializers.ModelSerializer):
 
 
 class LetterInput(serializers.Serializer):
-    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.none(), allow_null=True, required=False)
-    addressee = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.none())
+    case = IdRelatedField(queryset=Case.objects.none(), allow_null=True, required=False)
+    addressee = IdRelatedField(queryset=Organisation.objects.none())
     facts = serializers.CharField()
     suggestions = serializers.CharField()
     issued_on = serializers.DateField(required=False)
@@ -102,6 +103,10 @@ class LetterInput(serializers.Serializer):
             self.fields["case"].queryset = selectors.case_list(user=request.user)  # type: ignore[attr-defined]
             # An addressee outside the procurator's reach does not exist for them (as in the UI).
             self.fields["addressee"].queryset = selectors.letter_addressees(user=request.user)  # type: ignore[attr-defined]
+
+
+class FileCaseInput(serializers.Serializer):
+    urgent = serializers.BooleanField(default=False, help_text="an urgent case (shorter reply period)")
 
 
 class ReplyInput(serializers.Serializer):
@@ -136,10 +141,12 @@ class LeadViewSet(AgencyViewSet):
     def get_queryset(self) -> Any:
         return selectors.lead_list(user=self.request.user)
 
-    @extend_schema(request=None, responses=CaseSerializer)
+    @extend_schema(request=FileCaseInput, responses={201: CaseSerializer})
     @action(detail=True, methods=["post"], url_path="file")
     def file_case(self, request: Request, pk: str | None = None) -> Response:
-        case = services.case_file(actor=request.user, lead=self.get_object(), urgent=bool(request.data.get("urgent")))
+        body = FileCaseInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        case = services.case_file(actor=request.user, lead=self.get_object(), urgent=body.validated_data["urgent"])
         return Response(CaseSerializer(selectors.case_get(user=request.user, pk=case.pk)).data, status=201)
 
 
@@ -254,7 +261,7 @@ class CaseViewSet(CaseStepsMixin, AgencyViewSet):
         return selectors.case_list(user=self.request.user, state=self.request.query_params.get("state"))
 
     @extend_schema(responses=CaseTimelineSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def timeline(self, request: Request, pk: str | None = None) -> Response:
         return Response(
             CaseTimelineSerializer(selectors.case_timeline(user=request.user, case=self.get_object()), many=True).data

@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from safecity.core.api.fields import IdRelatedField
 from safecity.core.models import Organisation, Person
 from safecity.core.paging import KeysetPagination, api_year
 from safecity.core.scoping import scoped
@@ -52,8 +53,8 @@ class HazardSerializer(serializers.ModelSerializer):
 class HazardReportSerializer(serializers.ModelSerializer):
     """Input of a new hidden hazard (state: to be confirmed)."""
 
-    organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.none())
-    liable_person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.none(), allow_null=True, required=False)
+    organisation = IdRelatedField(queryset=Organisation.objects.none())
+    liable_person = IdRelatedField(queryset=Person.objects.none(), allow_null=True, required=False)
 
     class Meta:
         model = HiddenHazard
@@ -201,7 +202,7 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         return self._act(request, "reject")
 
     @extend_schema(responses=TimelineSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def timeline(self, request: Request, pk: str | None = None) -> Response:
         hazard = self.get_object()
         return Response(TimelineSerializer(selectors.hazard_timeline(user=request.user, hazard=hazard), many=True).data)
@@ -215,8 +216,9 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         plan = services.governance_plan_save(actor=request.user, hazard=hazard, **body.validated_data)
         return Response({"missing": plan.missing_items()})
 
-    @extend_schema(request=EvidenceUploadSerializer, responses=EvidenceSerializer)
-    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser])
+    @extend_schema(methods=["get"], responses=EvidenceSerializer(many=True))
+    @extend_schema(methods=["post"], request=EvidenceUploadSerializer, responses={201: EvidenceSerializer})
+    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser], pagination_class=None)
     def evidence(self, request: Request, pk: str | None = None) -> Response:
         hazard = self.get_object()
         if request.method == "GET":
@@ -328,8 +330,10 @@ class StatisticsView(APIView):
     @extend_schema(parameters=[OpenApiParameter("year", int)], responses=OpenApiTypes.OBJECT)
     def get(self, request: Request) -> Response:
         year = api_year(request)
-        hazards = HiddenHazardFilterSet(request.query_params, queryset=selectors.hazard_list(user=request.user)).qs
-        return Response(reports.hazard_statistics(hazards=hazards, year=year))
+        filterset = HiddenHazardFilterSet(request.query_params, queryset=selectors.hazard_list(user=request.user))
+        if not filterset.is_valid():
+            raise serializers.ValidationError(filterset.errors)
+        return Response(reports.hazard_statistics(hazards=filterset.qs, year=year))
 
 
 class ProvincialReportView(APIView):

@@ -6,12 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from safecity.core.api.fields import IdRelatedField
 from safecity.core.models import Organisation, Person
 from safecity.core.scoping import scoped
 from safecity.hazards import selectors, services
@@ -81,31 +83,66 @@ class ObjectOut(serializers.ModelSerializer):
         ]
 
 
+class RegistryHeaderOut(serializers.Serializer):
+    organisation = serializers.IntegerField()
+    dictionary_version = serializers.CharField()
+
+
+class RegistryOut(RegistryHeaderOut):
+    objects = ObjectOut(many=True)
+
+
 class ObjectIn(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     kind = serializers.ChoiceField(choices=RiskObjectKind.choices)
     mhi_grade = serializers.IntegerField(min_value=1, max_value=4, required=False, allow_null=True)
-    principal_in_charge = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all(), required=False, allow_null=True)
-    technical_in_charge = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all(), required=False, allow_null=True)
-    operations_in_charge = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all(), required=False, allow_null=True)
+    principal_in_charge = IdRelatedField(queryset=Person.objects.all(), required=False, allow_null=True)
+    technical_in_charge = IdRelatedField(queryset=Person.objects.all(), required=False, allow_null=True)
+    operations_in_charge = IdRelatedField(queryset=Person.objects.all(), required=False, allow_null=True)
 
 
 class UnitIn(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     location = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    dictionary_entry = serializers.PrimaryKeyRelatedField(queryset=RiskEntry.objects.all(), required=False, allow_null=True)
+    dictionary_entry = IdRelatedField(queryset=RiskEntry.objects.all(), required=False, allow_null=True)
+
+
+FACTORS = {AssessmentMethod.LEC: ("L", "E", "C"), AssessmentMethod.LS: ("L", "S")}
 
 
 class EventIn(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     accident_type = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     method = serializers.ChoiceField(choices=AssessmentMethod.choices)
-    initial = serializers.DictField(child=serializers.DecimalField(max_digits=6, decimal_places=2))
-    current = serializers.DictField(child=serializers.DecimalField(max_digits=6, decimal_places=2), required=False)
+    initial = serializers.DictField(
+        child=serializers.DecimalField(max_digits=6, decimal_places=2), help_text="LEC: {L, E, C}; LS: {L, S}"
+    )
+    current = serializers.DictField(
+        child=serializers.DecimalField(max_digits=6, decimal_places=2), required=False, help_text="as initial"
+    )
+
+    def validate(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Each method's own factors, each once, and no others (their scales are the service's rule)."""
+        needed = FACTORS[data["method"]]
+        errors = {}
+        for name in ("initial", "current"):
+            if name not in data:
+                continue
+            given = [key.upper() for key in data[name]]
+            if sorted(given) != sorted(needed) or len(set(given)) != len(given):
+                errors[name] = [
+                    _("%(method)s needs exactly the factors %(factors)s.")
+                    % {"method": data["method"].upper(), "factors": ", ".join(needed)}
+                ]
+            else:
+                data[name] = {key.upper(): value for key, value in data[name].items()}
+        if errors:
+            raise serializers.ValidationError(errors)
+        return data
 
 
 class MeasureIn(serializers.Serializer):
-    standard_measure = serializers.PrimaryKeyRelatedField(queryset=StandardMeasure.objects.all(), required=False, allow_null=True)
+    standard_measure = IdRelatedField(queryset=StandardMeasure.objects.all(), required=False, allow_null=True)
     measure_class = serializers.ChoiceField(choices=MeasureClass.choices, required=False)
     subclass = serializers.ChoiceField(choices=MeasureSubclass.choices, required=False)
     content = serializers.CharField(required=False, allow_blank=True)
@@ -129,7 +166,7 @@ def _get(model: Any, user: Any, pk: int) -> Any:
 class RegistryView(APIView):
     """GET the enterprise's registry (nested); POST opens it on the newest published dictionary."""
 
-    @extend_schema(responses=ObjectOut(many=True))
+    @extend_schema(responses=RegistryOut)
     def get(self, request: Request, organisation_id: int) -> Response:
         registry = selectors.registry_get(user=request.user, organisation_id=organisation_id)
         if registry is None:
@@ -143,7 +180,7 @@ class RegistryView(APIView):
             }
         )
 
-    @extend_schema(request=None, responses={201: None})
+    @extend_schema(request=None, responses={201: RegistryHeaderOut})
     def post(self, request: Request, organisation_id: int) -> Response:
         org = _get(Organisation, request.user, organisation_id)
         version = DictionaryVersion.objects.filter(status="published").order_by("-published_at").first()

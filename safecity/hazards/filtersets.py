@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from safecity.core.ids import IdFilter
 from safecity.core.models import Region
 from safecity.hazards.choices import HazardLevel, HazardSource, HazardState, HazardType, RiskLevel
 from safecity.hazards.models import HiddenHazard, RiskEvent
@@ -31,7 +32,7 @@ class HiddenHazardFilterSet(django_filters.FilterSet):
     source = django_filters.TypedChoiceFilter(label=_("Source"), choices=HazardSource.choices, coerce=int)
     hazard_type = django_filters.TypedChoiceFilter(label=_("Type"), choices=HazardType.choices, coerce=int)
     region = django_filters.CharFilter(label=_("Region code (and everything under it)"), method="in_region")
-    organisation = django_filters.NumberFilter(label=_("Enterprise id"), field_name="organisation_id")
+    organisation = IdFilter(label=_("Enterprise id"), field_name="organisation_id")
     overdue = django_filters.BooleanFilter(label=_("Overdue"), method="only_overdue")
     discovered_from = django_filters.DateFilter(label=_("Discovered from"), field_name="discovered_at", lookup_expr="date__gte")
     discovered_to = django_filters.DateFilter(label=_("Discovered until"), field_name="discovered_at", lookup_expr="date__lte")
@@ -70,7 +71,7 @@ class HiddenHazardFilterSet(django_filters.FilterSet):
 class RiskEventFilterSet(django_filters.FilterSet):
     current_level = django_filters.TypedChoiceFilter(label=_("Current level"), choices=RiskLevel.choices, coerce=int)
     region = django_filters.CharFilter(label=_("Region code (and everything under it)"), method="in_region")
-    organisation = django_filters.NumberFilter(label=_("Enterprise id"), field_name="organisation_id")
+    organisation = IdFilter(label=_("Enterprise id"), field_name="organisation_id")
 
     class Meta:
         model = RiskEvent

@@ -21,6 +21,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from safecity.core.api.fields import IdField, IdRelatedField
 from safecity.core.models import Organisation, Person
 from safecity.core.scoping import scoped
 from safecity.innovation import selectors, services
@@ -81,7 +82,7 @@ class JudgeSerializer(serializers.ModelSerializer):
 
 
 class JudgeInput(serializers.Serializer):
-    person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.none())
+    person = IdRelatedField(queryset=Person.objects.none())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -158,8 +159,8 @@ class RoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return Response(CriterionSerializer(created, many=True).data)
 
     @extend_schema(methods=["get"], responses=JudgeSerializer(many=True))
-    @extend_schema(methods=["post"], request=JudgeInput, responses=JudgeSerializer)
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(methods=["post"], request=JudgeInput, responses={201: JudgeSerializer})
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def judges(self, request: Request, pk: str | None = None) -> Response:
         round = self.get_object()
         if request.method == "GET":
@@ -176,7 +177,7 @@ class RoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return Response(RoundSerializer(round).data)
 
     @extend_schema(responses=RankedSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def ranking(self, request: Request, pk: str | None = None) -> Response:
         result = selectors.round_ranking(user=request.user, round=self.get_object())
         rows = [
@@ -225,8 +226,8 @@ class EntrySerializer(serializers.ModelSerializer):
 
 
 class EntryInput(serializers.Serializer):
-    round = serializers.PrimaryKeyRelatedField(queryset=SelectionRound.objects.all())
-    department = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.none())
+    round = IdRelatedField(queryset=SelectionRound.objects.all())
+    department = IdRelatedField(queryset=Organisation.objects.none())
     category = serializers.ChoiceField(choices=InnovationCategory.choices)
     title = serializers.CharField(max_length=200)
     summary = serializers.CharField()
@@ -244,6 +245,15 @@ class MaterialInput(serializers.Serializer):
     title = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class EntryQuery(serializers.Serializer):
+    """The filters of the entry list (a malformed value is a 400 naming it)."""
+
+    round = IdField(required=False)
+    category = serializers.ChoiceField(choices=InnovationCategory.choices, required=False)
+    state = serializers.ChoiceField(choices=EntryState.choices, required=False)
+    q = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+
 class EntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Entries the user may see; departments create, submit, withdraw and attach materials."""
 
@@ -251,11 +261,19 @@ class EntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self) -> Any:
-        params = self.request.query_params
+        params: dict[str, Any] = {}
+        if self.action == "list":
+            query = EntryQuery(data=self.request.query_params.dict())
+            query.is_valid(raise_exception=True)
+            params = dict(query.validated_data)
         round = None
         if params.get("round"):
             round = selectors.round_get(user=self.request.user, pk=params["round"])
         return selectors.entry_list(user=self.request.user, round=round, category=params.get("category"), state=params.get("state"), q=params.get("q"))  # fmt: skip
+
+    @extend_schema(parameters=[EntryQuery])
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
 
     @extend_schema(request=EntryInput, responses=EntrySerializer)
     def create(self, request: Request) -> Response:
@@ -275,8 +293,8 @@ class EntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return Response(EntrySerializer(services.entry_withdraw(actor=request.user, entry=self.get_object())).data)
 
     @extend_schema(methods=["get"], responses=MaterialSerializer(many=True))
-    @extend_schema(methods=["post"], request={"multipart/form-data": MaterialInput}, responses=MaterialSerializer)
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(methods=["post"], request={"multipart/form-data": MaterialInput}, responses={201: MaterialSerializer})
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def materials(self, request: Request, pk: str | None = None) -> Response:
         entry = self.get_object()
         if request.method == "GET":
@@ -296,10 +314,10 @@ class ScoreSerializer(serializers.ModelSerializer):
 
 
 class ScoreInput(serializers.Serializer):
-    entry = serializers.IntegerField()
-    criterion = serializers.IntegerField()
+    entry = IdField()
+    criterion = IdField()
     value = serializers.CharField(help_text="0..the round's scale, one decimal at most")
-    judge = serializers.IntegerField(required=False, help_text="judge assignment (committee office entering a paper sheet)")
+    judge = IdField(required=False, help_text="judge assignment (committee office entering a paper sheet)")
 
 
 class ScoreViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):

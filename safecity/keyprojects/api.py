@@ -16,6 +16,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from safecity.core.api.fields import IdField
 from safecity.core.models import Organisation, Region
 from safecity.keyprojects import monthly, selectors, services
 from safecity.keyprojects.choices import ProjectStatus
@@ -31,6 +32,21 @@ class KeyProjectSubSystemSerializer(serializers.ModelSerializer):
     class Meta:
         model = SubSystem
         fields = ["id", "code", "name", "order", "is_overall", "is_active"]
+
+
+class SubSystemCreateInput(serializers.ModelSerializer):
+    """A new entry of the "1+29" list: always active (``is_active`` is changed afterwards with PATCH)."""
+
+    class Meta:
+        model = SubSystem
+        fields = ["code", "name", "order", "is_overall"]
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, dict) and "is_active" in data:
+            raise serializers.ValidationError(
+                {"is_active": [_("A new sub-system is always active; change is_active afterwards with PATCH.")]}
+            )
+        return super().to_internal_value(data)
 
 
 class YearPlanSerializer(serializers.ModelSerializer):
@@ -146,7 +162,7 @@ class ProgressReportSerializer(serializers.ModelSerializer):
 
 
 class ProgressReportInput(serializers.Serializer):
-    milestone = serializers.IntegerField()
+    milestone = IdField()
     completion = serializers.IntegerField()
     reported_on = serializers.DateField(required=False)
     note = serializers.CharField(required=False, allow_blank=True, default="")
@@ -173,8 +189,12 @@ class SubSystemViewSet(
     def get_queryset(self) -> Any:
         return selectors.subsystem_list(user=self.request.user)
 
-    def perform_create(self, serializer: Any) -> None:
-        serializer.instance = services.subsystem_create(actor=self.request.user, **serializer.validated_data)
+    @extend_schema(request=SubSystemCreateInput, responses={201: KeyProjectSubSystemSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        body = SubSystemCreateInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        sub_system = services.subsystem_create(actor=request.user, **body.validated_data)
+        return Response(KeyProjectSubSystemSerializer(sub_system).data, status=status.HTTP_201_CREATED)
 
     def perform_update(self, serializer: Any) -> None:
         serializer.instance = services.subsystem_update(
@@ -270,13 +290,24 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         return HttpResponse(monthly.monthly_xlsx(data), content_type=XLSX)
 
 
-PROJECT_FILTERS = [
-    OpenApiParameter("plan", int, description="year"),
-    OpenApiParameter("sub_system", int),
-    OpenApiParameter("lead_department", int),
-    OpenApiParameter("district", str, description="division code"),
-    OpenApiParameter("status", str, enum=ProjectStatus.values),
-]
+class ProjectQuery(serializers.Serializer):
+    """The filters of the project list (a malformed value is a 400 naming it)."""
+
+    plan = serializers.IntegerField(min_value=1900, max_value=2100, required=False, help_text="year")
+    sub_system = IdField(required=False)
+    lead_department = IdField(required=False)
+    district = serializers.CharField(required=False, max_length=12, help_text="division code")
+    status = serializers.ChoiceField(choices=ProjectStatus.choices, required=False)
+
+
+class MilestoneQuery(serializers.Serializer):
+    project = IdField(required=False)
+
+
+def _query(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
+    query = serializer_class(data=request.query_params.dict())
+    query.is_valid(raise_exception=True)
+    return dict(query.validated_data)
 
 
 class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -290,26 +321,23 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         _members(request)
 
     def get_queryset(self) -> Any:
-        params = self.request.query_params
+        params = _query(ProjectQuery, self.request) if self.action == "list" else {}
         plan = None
         if params.get("plan"):
-            plans = selectors.plan_list(user=self.request.user)
-            plan = plans.filter(year=params["plan"]).first() if params["plan"].isdigit() else None
+            plan = selectors.plan_list(user=self.request.user).filter(year=params["plan"]).first()
             if plan is None:
                 return KeyProject.objects.none()
         district = Region.objects.filter(code=params["district"]).first() if params.get("district") else None
-        lead = (
-            Organisation.objects.filter(pk=params["lead_department"]).first()
-            if params.get("lead_department", "").isdigit()
-            else None
-        )
-        sub = params.get("sub_system") if params.get("sub_system", "").isdigit() else None
+        lead = Organisation.objects.filter(pk=params["lead_department"]).first() if params.get("lead_department") else None
+        sub = params.get("sub_system")
+        if (params.get("district") and district is None) or (params.get("lead_department") and lead is None):
+            return KeyProject.objects.none()
         return selectors.project_list(user=self.request.user, plan=plan, sub_system=sub, lead_department=lead, district=district)
 
-    @extend_schema(parameters=PROJECT_FILTERS)
+    @extend_schema(parameters=[ProjectQuery])
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         projects = list(self.get_queryset())
-        wanted = request.query_params.get("status")
+        wanted = _query(ProjectQuery, request).get("status")
         context = self.get_serializer_context()
         if wanted:
             evaluations = {p.pk: selectors.evaluate(p, selectors.evaluation_date(p.plan)) for p in projects}
@@ -323,7 +351,7 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         request={"multipart/form-data": ProgressReportInput},
         responses={201: ProgressReportSerializer, 200: ProgressReportSerializer(many=True)},
     )
-    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser, JSONParser])
+    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser, JSONParser], pagination_class=None)
     def reports(self, request: Request, pk: str) -> Response:
         """The project's report history (GET) or a new progress report with evidence (POST, lead department)."""
         project = self.get_object()
@@ -351,14 +379,14 @@ class MilestoneViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         super().initial(request, *args, **kwargs)
         _members(request)
 
-    @extend_schema(parameters=[OpenApiParameter("project", int)])
+    @extend_schema(parameters=[MilestoneQuery])
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
 
     def get_queryset(self) -> Any:
         projects = selectors.project_list(user=self.request.user)
-        project = self.request.query_params.get("project", "")
-        if project.isdigit():
+        project = _query(MilestoneQuery, self.request).get("project")
+        if project:
             projects = projects.filter(pk=project)
         return Milestone.objects.filter(project__in=projects.values("pk")).order_by("project", "planned_date", "id")
 

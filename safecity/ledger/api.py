@@ -11,12 +11,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import serializers, status
+from rest_framework import generics, serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from safecity.core.api.fields import IdField
 from safecity.core.audit import audit_context
 from safecity.core.choices import AuditSource
 from safecity.core.models import Organisation
@@ -80,20 +81,19 @@ class EntryDetail(PublicView):
         return Response(LedgerEntrySerializer(entry).data)
 
 
-class EntryList(PublicView):
-    @extend_schema(
-        responses=LedgerEntrySerializer(many=True),
-        parameters=[OpenApiParameter("subject", str), OpenApiParameter("kind", str)],
-        summary="Log entries, newest first (public; filter by subject or kind)",
-    )
-    def get(self, request: Request) -> Response:
-        qs = selectors.entry_list(
-            kind=request.query_params.get("kind", ""), subject=request.query_params.get("subject", "")
-        ).defer(None)
-        # Keyset pages (?cursor=) by log index, counted from the log head: the same cost at any size.
-        paginator = KeysetPagination()
-        page = paginator.paginate_queryset(qs, request, view=self)
-        return paginator.get_paginated_response(LedgerEntrySerializer(page, many=True).data)
+class EntryList(generics.ListAPIView):
+    """Log entries, newest first, a page at a time (public; filter by subject or kind)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list[Any] = []
+    serializer_class = LedgerEntrySerializer
+    filter_backends: list[Any] = []
+    # Keyset pages (?cursor=) by log index, counted from the log head: the same cost at any size.
+    pagination_class = KeysetPagination
+
+    def get_queryset(self) -> Any:
+        params = self.request.query_params
+        return selectors.entry_list(kind=params.get("kind", ""), subject=params.get("subject", "")).defer(None)
 
     def keyset_count(self, queryset: Any) -> int:
         params = self.request.query_params
@@ -153,17 +153,14 @@ class LedgerCheckpointSerializer(serializers.Serializer):
     root_hash_b64 = serializers.CharField()
     note = serializers.CharField()
     created_at = serializers.DateTimeField()
-    cosignatures = serializers.ListField(child=serializers.CharField())
+    cosignatures = serializers.SerializerMethodField()
+
+    def get_cosignatures(self, cp: Any) -> list[str]:
+        return [c.line for c in cp.cosignatures.all()]
 
 
 def _checkpoint(cp: Any) -> dict[str, Any]:
-    return {
-        "tree_size": cp.tree_size,
-        "root_hash_b64": cp.root_hash_b64,
-        "note": cp.note,
-        "created_at": cp.created_at,
-        "cosignatures": [c.line for c in cp.cosignatures.all()],
-    }
+    return LedgerCheckpointSerializer(cp).data
 
 
 class CheckpointLatest(PublicView):
@@ -175,36 +172,44 @@ class CheckpointLatest(PublicView):
         return Response(_checkpoint(cp))
 
 
-class CheckpointList(PublicView):
-    @extend_schema(responses=LedgerCheckpointSerializer(many=True), summary="Signed checkpoints, newest first")
-    def get(self, request: Request) -> Response:
-        from safecity.core.api.pagination import Pagination
+class CheckpointList(generics.ListAPIView):
+    """Signed checkpoints, newest first, a page at a time (public)."""
 
-        paginator = Pagination()
-        page = paginator.paginate_queryset(selectors.checkpoint_list(), request, view=self)
-        return paginator.get_paginated_response([_checkpoint(cp) for cp in page])
+    permission_classes = [AllowAny]
+    authentication_classes: list[Any] = []
+    serializer_class = LedgerCheckpointSerializer
+    filter_backends: list[Any] = []
+
+    def get_queryset(self) -> Any:
+        return selectors.checkpoint_list()
+
+    @extend_schema(summary="Signed checkpoints, newest first")
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
 
 
-KeyOut = inline_serializer(
-    "LedgerPublicKey",
-    {
-        "key_id": serializers.CharField(),
-        "organisation_id": serializers.IntegerField(),
-        "organisation": serializers.CharField(),
-        "public_key_b64": serializers.CharField(),
-        "active_from": serializers.DateTimeField(),
-        "retired_at": serializers.DateTimeField(allow_null=True),
-        "custodial": serializers.BooleanField(),
-    },
-)
+KEY_FIELDS = {
+    "key_id": serializers.CharField(),
+    "organisation_id": serializers.IntegerField(),
+    "organisation": serializers.CharField(),
+    "public_key_b64": serializers.CharField(),
+    "active_from": serializers.DateTimeField(),
+    "retired_at": serializers.DateTimeField(allow_null=True),
+    "custodial": serializers.BooleanField(),
+}
+KeyOut = inline_serializer("LedgerPublicKey", KEY_FIELDS)
 KeysOut = inline_serializer(
     "LedgerKeys",
     {
-        "log": inline_serializer("LedgerLogKey", {"origin": serializers.CharField(), "vkey": serializers.CharField()}),
-        "organisations": KeyOut,
+        # None until the log has signed its first checkpoint.
+        "log": inline_serializer(
+            "LedgerLogKey", {"origin": serializers.CharField(), "vkey": serializers.CharField()}, allow_null=True
+        ),
+        "organisations": inline_serializer("LedgerPublicKey", KEY_FIELDS, many=True),
         "witnesses": inline_serializer(
             "LedgerWitnessKey",
             {"name": serializers.CharField(), "vkey": serializers.CharField(), "organisation": serializers.CharField()},
+            many=True,
         ),
     },
 )
@@ -220,6 +225,11 @@ def key_json(k: Any) -> dict[str, Any]:
         "retired_at": k.retired_at,
         "custodial": k.custodial,
     }
+
+
+class LedgerKeyInput(serializers.Serializer):
+    organisation = IdField()
+    public_key_b64 = serializers.CharField(max_length=200, help_text="the raw 32-byte Ed25519 public key, base64")
 
 
 class Keys(APIView):
@@ -244,15 +254,12 @@ class Keys(APIView):
         )
 
     @extend_schema(
-        request=inline_serializer(
-            "LedgerKeyIn", {"organisation": serializers.IntegerField(), "public_key_b64": serializers.CharField()}
-        ),
-        responses={201: KeyOut},
-        summary="Register an externally held public key for an organisation",
+        request=LedgerKeyInput, responses={201: KeyOut}, summary="Register an externally held public key for an organisation"
     )
     def post(self, request: Request) -> Response:
-        org_id = str(request.data.get("organisation", ""))
-        org = Organisation.objects.filter(pk=int(org_id)).first() if org_id.isdigit() else None
+        body = LedgerKeyInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        org = Organisation.objects.filter(pk=body.validated_data["organisation"]).first()
         if org is None or not may_manage_keys(request.user, org):
             # Out of reach is 404, visible but not allowed is 403 (core scoping convention).
             if org is not None and scoped(Organisation, request.user).filter(pk=org.pk).exists():
@@ -260,7 +267,7 @@ class Keys(APIView):
             raise Http404
         with audit_context(source=AuditSource.API, request=request):
             key = signing_key_register_public(
-                actor=request.user, organisation=org, public_key_b64=str(request.data.get("public_key_b64", ""))
+                actor=request.user, organisation=org, public_key_b64=body.validated_data["public_key_b64"]
             )
         return Response(key_json(key), status=status.HTTP_201_CREATED)
 

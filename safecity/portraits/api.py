@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from safecity.core.api.fields import IdField
 from safecity.portraits import selectors, services
 from safecity.portraits.filtersets import PortraitFilterSet
 from safecity.portraits.models import Deduction, DimensionScore, Portrait
@@ -73,6 +74,42 @@ class PortraitDetailSerializer(PortraitSerializer):
         return [{k: str(v) if k in ("title", "title_zh") else v for k, v in r.items()} for r in obj.forced_reason_rows()]
 
 
+class TrendPointSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    score = serializers.FloatField()
+    colour = serializers.IntegerField(help_text="1 red .. 4 blue")
+    colour_hex = serializers.CharField()
+    forced_red = serializers.BooleanField()
+
+
+class PeerDistrictSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class PeerBandSerializer(serializers.Serializer):
+    to = serializers.IntegerField()
+    count = serializers.IntegerField()
+
+    def get_fields(self) -> dict[str, Any]:
+        # "from" is a Python keyword: the field is added by name.
+        return {"from": serializers.IntegerField(), **super().get_fields()}
+
+
+class PeersSerializer(serializers.Serializer):
+    """Aggregates only: the district's portraits of the same year, never another enterprise's row."""
+
+    district = PeerDistrictSerializer()
+    year = serializers.IntegerField()
+    count = serializers.IntegerField()
+    mean = serializers.FloatField()
+    rank = serializers.IntegerField()
+    percentile = serializers.FloatField(allow_null=True)
+    colours = serializers.DictField(child=serializers.IntegerField(), help_text="portraits per colour (1 red .. 4 blue)")
+    bands = PeerBandSerializer(many=True)
+    score = serializers.FloatField()
+
+
 class PortraitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Portraits within reach; filter by ``year``, ``colour`` (1 red .. 4 blue), ``region`` code."""
 
@@ -91,15 +128,18 @@ class PortraitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def get_object(self) -> Portrait:
         return selectors.portrait_get(user=self.request.user, pk=int(self.kwargs["pk"]))
 
-    @action(detail=True)
+    @extend_schema(responses=TrendPointSerializer(many=True))
+    @action(detail=True, pagination_class=None)
     def trend(self, request: Request, pk: str | None = None) -> Response:
         portrait = self.get_object()
         return Response(selectors.portrait_trend(user=request.user, organisation_id=portrait.organisation_id))
 
+    @extend_schema(responses=PeersSerializer)
     @action(detail=True)
     def peers(self, request: Request, pk: str | None = None) -> Response:
         return Response(selectors.portrait_peers(portrait=self.get_object()))
 
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     @action(detail=True)
     def pdf(self, request: Request, pk: str | None = None) -> HttpResponse:
         from safecity.portraits.pdf import portrait_pdf
@@ -117,7 +157,7 @@ class PortraitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
 class RescoreInput(serializers.Serializer):
     year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
-    organisation = serializers.IntegerField(required=False)
+    organisation = IdField(required=False)
 
 
 class RescoreView(APIView):

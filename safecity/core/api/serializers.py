@@ -6,6 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from safecity.core.api.fields import IdRelatedField
 from safecity.core.choices import OrganisationKind, Role
 from safecity.core.models import AuditEntry, Organisation, Person, Region, RoleAssignment
 from safecity.core.scoping import scoped
@@ -35,7 +36,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
     region_name = serializers.CharField(source="region.name", read_only=True)
     kind = serializers.ChoiceField(choices=OrganisationKind.choices)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
-    parent = serializers.PrimaryKeyRelatedField(  # type: ignore[assignment]
+    parent = IdRelatedField(  # type: ignore[assignment]
         queryset=Organisation.objects.all(), allow_null=True, required=False
     )
     credit_code = serializers.CharField(allow_blank=True, allow_null=True, required=False, max_length=18)
@@ -59,7 +60,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
 
 class PersonSerializer(serializers.ModelSerializer):
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
-    username = serializers.CharField(source="user.username", read_only=True, default=None)
+    username = serializers.CharField(source="user.username", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Person
