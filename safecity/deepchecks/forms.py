@@ -104,3 +104,27 @@ class AffiliationForm(forms.Form):
         field = self.fields["organisation"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = scoped(Organisation, user).order_by("name")
+
+
+class DocumentForm(forms.Form):
+    """A qualification document: shape only; the service checks the file and who may upload."""
+
+    kind = forms.ChoiceField(label=_("Document type"), choices=())
+    number = forms.CharField(label=_("Certificate number"), max_length=100, required=False)
+    issuer = forms.CharField(label=_("Issued by"), max_length=200, required=False)
+    valid_until = forms.DateField(label=_("Valid until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    file = forms.FileField(label=_("File (PDF, JPEG or PNG)"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from safecity.deepchecks.choices import DocumentKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = DocumentKind.choices  # type: ignore[attr-defined]
+
+
+class DocumentReplaceForm(DocumentForm):
+    """Replace a document: a new file and/or its corrected number, issuer or expiry."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].required = False

@@ -20,6 +20,7 @@ from safecity.deepchecks.models import (
     ChecklistItem,
     CheckSession,
     Expert,
+    ExpertDocument,
     Finding,
     Panel,
     PanelMember,
@@ -183,3 +184,9 @@ def campaign_regions(*, user: Any) -> QuerySet[Region]:
     if not paths:
         return regions.none()
     return regions.filter(reduce(operator.or_, [Q(path__startswith=p) for p in paths]))
+
+
+def documents_of(*, user: Any, expert: Expert) -> QuerySet[ExpertDocument]:
+    """The expert's qualification documents the user may see (the pool's officials, the expert),
+    valid ones first by type, expired ones included (shown as expired)."""
+    return scoped(ExpertDocument, user).filter(expert=expert).select_related("uploaded_by").order_by("kind", "-valid_until", "id")

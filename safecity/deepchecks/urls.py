@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from safecity.deepchecks import views, views_checks
+from safecity.deepchecks import views, views_checks, views_documents
 
 app_name = "deepchecks"
 
@@ -19,6 +19,9 @@ urlpatterns = [
     path("experts/<int:pk>/", views.expert_detail, name="expert-detail"),
     path("experts/<int:pk>/unavailability/", views.expert_unavailability_add, name="expert-unavailability-add"),
     path("experts/<int:pk>/affiliations/", views.expert_affiliation_add, name="expert-affiliation-add"),
+    path("experts/<int:pk>/documents/", views_documents.document_upload, name="expert-document-upload"),
+    path("documents/<int:pk>/replace/", views_documents.document_replace_view, name="expert-document-replace"),
+    path("documents/<int:pk>/file/", views_documents.document_file, name="expert-document-file"),
     path("panels/mine/", views.my_panels, name="my-panels"),
     path("panels/<int:pk>/", views.panel_detail, name="panel-detail"),
     path("panels/<int:pk>/members/", views.panel_members, name="panel-members"),

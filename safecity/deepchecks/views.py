@@ -14,6 +14,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,8 +22,16 @@ from safecity.core.exports import workbook_bytes
 from safecity.core.paging import page_of, querystring
 from safecity.core.scoping import CHANGE, can
 from safecity.deepchecks import selectors, services
-from safecity.deepchecks.forms import AffiliationForm, CampaignForm, ExpertFilterForm, PanelMembersForm, UnavailabilityForm
+from safecity.deepchecks.forms import (
+    AffiliationForm,
+    CampaignForm,
+    DocumentForm,
+    ExpertFilterForm,
+    PanelMembersForm,
+    UnavailabilityForm,
+)
 from safecity.deepchecks.services.campaigns import pool_for
+from safecity.deepchecks.services.documents import may_manage_documents
 
 
 def _errors(request: HttpRequest, exc: ValidationError) -> None:
@@ -52,7 +61,9 @@ def expert_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "expert": expert,
             "affiliations": expert.affiliations.select_related("organisation"),
             "unavailability": expert.unavailability.all(),
-            "documents": expert.documents.all(),
+            "documents": selectors.documents_of(user=request.user, expert=expert),
+            "document_form": DocumentForm() if may_manage_documents(request.user, expert) else None,
+            "today": timezone.localdate(),
             "seats": selectors.panel_list(user=request.user).filter(members__expert=expert)[:50],
             "unavailability_form": UnavailabilityForm(),
             "affiliation_form": AffiliationForm(user=request.user) if can(request.user, expert, CHANGE) else None,
@@ -232,7 +243,9 @@ def campaign_export(request: HttpRequest, pk: int) -> HttpResponseBase:
                     panel.get_status_display(),
                 ]
             )
-    response = HttpResponse(workbook_bytes(book), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = HttpResponse(
+        workbook_bytes(book), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     response["Content-Disposition"] = f'attachment; filename="deepcheck-schedule-{campaign.pk}.xlsx"'
     return response
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from safecity.core.models import AuditedModel
@@ -136,19 +138,39 @@ def document_path(instance: ExpertDocument, filename: str) -> str:
 
 
 class ExpertDocument(AuditedModel):
-    """A qualification document of an expert (certificate, letter of appointment)."""
+    """A qualification document of an expert (certificate, letter of appointment): its type, number,
+    issuer and expiry, and the scanned file (PDF, JPEG or PNG, checked by content and size like
+    hidden-hazard evidence). Uploaded and replaced by the officials of the expert's pool
+    (``services.documents``); the expert sees their own. Every upload and replacement is audited;
+    an expired document stays on record, shown as expired."""
 
     expert = models.ForeignKey(Expert, verbose_name=_("expert"), on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(_("kind"), max_length=16, choices=DocumentKind.choices, default=DocumentKind.QUALIFICATION)
+    number = models.CharField(_("certificate number"), max_length=100, blank=True)
+    issuer = models.CharField(_("issued by"), max_length=200, blank=True)
     file = models.FileField(_("file"), upload_to=document_path)
+    content_type = models.CharField(_("file type"), max_length=40, blank=True)
+    size = models.PositiveIntegerField(_("size (bytes)"), null=True, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     scope_rule = POOL_SCOPE
 
     class Meta:
-        ordering = ["expert", "kind"]
+        ordering = ["expert", "kind", "-valid_until", "id"]
         verbose_name = _("qualification document")
         verbose_name_plural = _("qualification documents")
 
     def __str__(self) -> str:
-        return self.file.name
+        return f"{self.get_kind_display()} {self.number}".strip()
+
+    def is_expired(self, today: date | None = None) -> bool:
+        """Valid until a day before ``today`` (a document valid until today is still valid today)."""
+        return self.valid_until is not None and self.valid_until < (today or timezone.localdate())
