@@ -99,6 +99,13 @@ class EntryList(generics.ListAPIView):
         params = self.request.query_params
         return selectors.entry_count(queryset=queryset, kind=params.get("kind", ""), subject=params.get("subject", ""))
 
+    @extend_schema(
+        parameters=[OpenApiParameter("subject", str), OpenApiParameter("kind", str)],
+        summary="Log entries, newest first (public; filter by subject or kind)",
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
 
 ProofOut = inline_serializer(
     "LedgerInclusionProof",
