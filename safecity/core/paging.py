@@ -96,6 +96,8 @@ def api_year(request: Any) -> int:
 
 CURSOR_PARAM = "cursor"
 LAST = "last"
+# Without a count, an old ``?page=N`` link is served by OFFSET up to this page, no further.
+MAX_OFFSET_PAGE = 10_000
 
 
 class InvalidCursor(ValueError):
@@ -287,14 +289,16 @@ def keyset_page(
             rows = rows[:size]
             has_previous = True
     else:
-        number = max(1, page or 1)
+        # An old numbered link past the end is the last page: never an OFFSET beyond the rows.
+        last = max(1, -(-total // size)) if total is not None else MAX_OFFSET_PAGE
+        number = min(max(1, page or 1), last)
         offset = (number - 1) * size
         rows = list(queryset.order_by(*forward)[offset : offset + size + 1])
         has_next = len(rows) > size
         rows = rows[:size]
         has_previous = number > 1
-        if not rows and number > 1:
-            return keyset_page(queryset, cursor=LAST if total is not None else None, size=size, count=lambda: total or 0)
+        if not rows and number > 1:  # no count, and nothing that far: the first page
+            return keyset_page(queryset, size=size, count=False)
     next_cursor = encode_cursor(key(rows[-1]), before=False, number=number + 1) if rows and has_next else None
     previous_cursor = encode_cursor(key(rows[0]), before=True, number=number - 1) if rows and has_previous else None
     return KeysetPage(

@@ -52,6 +52,11 @@ def test_old_page_links_and_bad_cursors(city: Any) -> None:
     queryset = Organisation.objects.order_by("name")
     expected = list(queryset.order_by("name", "id").values_list("pk", flat=True))
     assert [o.pk for o in keyset_page(queryset, size=4, page=2)] == expected[4:]
+    # A number past the end (or absurdly large) is the last page, not an OFFSET past the rows.
+    for number in (3, 10**30):
+        page = keyset_page(queryset, size=4, page=number)
+        assert page.number == 2 and [o.pk for o in page] == expected[4:]
+    assert [o.pk for o in keyset_page(queryset, size=4, page=10**30, count=False)] == expected[:4]
     with pytest.raises(InvalidCursor):
         keyset_page(queryset, cursor="not-a-cursor", size=4)
     # In the UI a bad cursor is the first page, and the links keep the filters.
