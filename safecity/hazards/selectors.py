@@ -28,8 +28,9 @@ def hazard_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet
 
     Scoped and filtered on the hazard row itself (``region_path``, level, state: see
     ``hazards/db.py``), so a keyset page (core.paging) is an index range at any depth; the
-    enterprise and its region are joined only for the page's rows."""
-    queryset = scoped(HiddenHazard, user).select_related("organisation", "organisation__region", "liable_person")
+    enterprise and its region are joined only for the page's rows (the liable person only on the
+    hazard's own page: a list shows at most the person's id)."""
+    queryset = scoped(HiddenHazard, user).select_related("organisation", "organisation__region")
     if filters is not None:
         queryset = HiddenHazardFilterSet(filters, queryset=queryset).qs
     return queryset
@@ -84,7 +85,7 @@ def _only_region_prefixes(q: Q) -> bool:
 
 
 def hazard_get(*, user: Any, pk: int) -> HiddenHazard:
-    hazard = hazard_list(user=user).filter(pk=pk).first()
+    hazard = hazard_list(user=user).select_related("liable_person").filter(pk=pk).first()
     if hazard is None:
         raise Http404
     return hazard
