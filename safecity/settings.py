@@ -225,6 +225,7 @@ SPECTACULAR_SETTINGS = {
         "AssessmentMethodEnum": "safecity.hazards.choices.AssessmentMethod",
         "DeterminationMethodEnum": "safecity.firecases.choices.DeterminationMethod",
         "CaseStateEnum": "safecity.firecases.choices.CaseState",
+        "DocumentKindEnum": "safecity.deepchecks.choices.DocumentKind",
     },
 }
 
