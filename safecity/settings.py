@@ -264,6 +264,11 @@ SAFECITY_LEDGER_ORIGIN = env_str("SAFECITY_LEDGER_ORIGIN", "changzhou.safecity.e
 # A statement must be signed within this many seconds of its append (no back-dating past the
 # filling gate or a key's retirement); only the platform's own historic imports are exempt.
 SAFECITY_LEDGER_MAX_SKEW_SECONDS = env_int("SAFECITY_LEDGER_MAX_SKEW_SECONDS", 300)
+# Health portraits (ADR 0011, 0012): a change is rescored this long after the last one, at most this
+# long after the first; peers are compared over an area of at least this many portraits.
+SAFECITY_PORTRAITS_RESCORE_DEBOUNCE_SECONDS = env_int("SAFECITY_PORTRAITS_RESCORE_DEBOUNCE_SECONDS", 120)
+SAFECITY_PORTRAITS_RESCORE_MAX_WAIT_SECONDS = env_int("SAFECITY_PORTRAITS_RESCORE_MAX_WAIT_SECONDS", 900)
+SAFECITY_PORTRAITS_MIN_PEERS = env_int("SAFECITY_PORTRAITS_MIN_PEERS", 5)
 # The audit trail's hash chain (ADR 0006): the organisation whose key signs the anchors (its credit
 # code; empty: the city's first government department), how long the seal job waits for open
 # transactions, how late a long transaction's entries may still be sealed, and the retention of

@@ -28,6 +28,9 @@ from safecity.core.roles import ROLE_REACH, Reach
 
 VIEW = "view"
 CHANGE = "change"
+# Counting rows for a figure (the cockpit): as VIEW, plus the roles a rule lets count what they
+# may not read (``ScopeRule.count_roles``).
+COUNT = "count"
 NOTHING = Q(pk__in=[])
 
 
@@ -49,6 +52,9 @@ class ScopeRule:
     region_path_column: the same region path stored on the row itself (a denormalised copy the
         database keeps true), used in queries instead of ``region_path`` so a large list is scoped
         without joins; checks on one object in Python still walk ``region_path``.
+    count_roles: jurisdiction roles outside ``view_roles`` that may COUNT the rows of their
+        jurisdiction for a figure without reading them (the city safety office counts the
+        procuratorial suggestion letters of the city, it does not read them).
     """
 
     region_path: str | None = None
@@ -60,6 +66,7 @@ class ScopeRule:
     organisation_change_roles: frozenset[str] = frozenset()
     view_roles: frozenset[str] | None = None
     region_ancestors: bool = False
+    count_roles: frozenset[str] = frozenset()
     region_path_column: str | None = None
 
 
@@ -191,12 +198,14 @@ def scope_q(model: type[models.Model], principal: Principal, action: str = VIEW)
     if principal.is_superuser:
         return None
     rule = rule_for(model)
-    if action == VIEW and (rule.public or (rule.authenticated and principal.is_authenticated)):
+    reading = action in (VIEW, COUNT)
+    if reading and (rule.public or (rule.authenticated and principal.is_authenticated)):
         return None
     parts: list[Q] = []
     for grant in principal.grants:
         reach = ROLE_REACH.get(grant.role)
-        if rule.view_roles is not None and grant.role not in rule.view_roles:
+        counts_only = action == COUNT and reach is Reach.JURISDICTION and grant.role in rule.count_roles
+        if rule.view_roles is not None and grant.role not in rule.view_roles and not counts_only:
             continue
         if action == CHANGE:
             allowed = rule.organisation_change_roles if reach is Reach.ORGANISATION else rule.change_roles
@@ -205,7 +214,7 @@ def scope_q(model: type[models.Model], principal: Principal, action: str = VIEW)
         if reach is Reach.JURISDICTION and rule.region_path:
             column = rule.region_path_column or rule.region_path
             parts.append(Q(**{f"{column}__startswith": grant.region_path}))
-            if action == VIEW and rule.region_ancestors and (above := ancestor_paths(grant.region_path)):
+            if reading and rule.region_ancestors and (above := ancestor_paths(grant.region_path)):
                 parts.append(Q(**{f"{column}__in": above}))
         elif reach is Reach.JURISDICTION and rule.authenticated and _city_wide(grant):
             # Reference data without a region (a dictionary, a catalogue): a city-wide grant reaches all of it.
@@ -214,7 +223,7 @@ def scope_q(model: type[models.Model], principal: Principal, action: str = VIEW)
             parts.append(Q(**{rule.organisation: grant.organisation_id}))
         elif reach is Reach.ASSIGNMENT:
             parts.extend(fn(principal) for fn in _assignments.get(model, []))
-    if action == VIEW and rule.person and principal.person_id is not None:
+    if reading and rule.person and principal.person_id is not None:
         parts.append(Q(**{rule.person: principal.person_id}))
     unique: list[Q] = []
     for part in parts:

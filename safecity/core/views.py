@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET
 
 from safecity.core import selectors, services
 from safecity.core.exports import export_response
-from safecity.core.figures import FigureContext, compute_indicators, indicators, panels
+from safecity.core.figures import NO_ACCESS, FigureContext, as_json, indicator_values, indicators, panel_values, panels
 from safecity.core.filtersets import AuditEntryFilterSet, OrganisationFilterSet, PersonFilterSet
 from safecity.core.forms import OrganisationForm
 from safecity.core.models import Organisation
@@ -42,11 +42,18 @@ def cockpit(request: HttpRequest) -> HttpResponse:
     region = selectors.cockpit_region(user=request.user, code=request.GET.get("region"))
     year = year_of(request, timezone.localdate().year) or timezone.localdate().year
     ctx = FigureContext(region=region, year=year, user=request.user)
-    values = compute_indicators(ctx)
+    values = indicator_values(ctx)
+    # A figure the viewer may not see is left out, never shown as a zero; a section left with
+    # nothing says "no access" (issue 13).
     sections: dict[str, list[dict[str, Any]]] = {}
     for ind in indicators():
-        sections.setdefault(str(ind.section), []).append({"indicator": ind, "value": values[ind.id]})
-    panel_list = [{"panel": p, "data": json.dumps(p.data(ctx), ensure_ascii=False)} for p in panels()]
+        items = sections.setdefault(str(ind.section), [])
+        if values[ind.id] is not NO_ACCESS:
+            items.append({"indicator": ind, "value": values[ind.id]})
+    data = panel_values(ctx)
+    panel_list = [
+        {"panel": p, "data": json.dumps(as_json(data[p.id]), ensure_ascii=False)} for p in panels() if data[p.id] is not NO_ACCESS
+    ]
     regions = selectors.region_list(user=request.user).filter(depth__lte=2)
     return render(
         request,

@@ -24,17 +24,18 @@ from safecity.firecases.models import (
     Hearing,
     Lead,
     MajorFireHazardUnit,
-    Reply,
     SuggestionLetter,
 )
 
 
 class AgencyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Only procurators and fire officers; the selector decides the rows."""
+    """Only procurators and fire officers (``sees``); the selector decides the rows."""
+
+    sees = staticmethod(selectors.sees_fire_cases)
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
-        if not selectors.sees_fire_cases(request.user):
+        if not self.sees(request.user):
             raise PermissionDenied
 
 
@@ -123,6 +124,7 @@ class HearingInput(serializers.Serializer):
 
 class UnitViewSet(AgencyViewSet):
     serializer_class = UnitSerializer
+    sees = staticmethod(selectors.sees_fire_subsystem)  # officials too (issue 13)
 
     def get_queryset(self) -> Any:
         return selectors.major_unit_list(user=self.request.user)
@@ -178,44 +180,26 @@ class CaseStepsMixin:
     """POST the later steps of a case: investigate, deliver the letter, assess the reply, follow-up
     review, decide, notify a decision not to sue, record the prosecution. Same services as the UI."""
 
+    # URL name -> (service step, the input fields it takes, those required).
+    STEP_INPUT: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
+        "investigate": ("investigate", ("comment",), ()),
+        "deliver": ("deliver_letter", ("delivered_on",), ()),
+        "assess": ("assess_reply", ("assessment", "note"), ("assessment",)),
+        "follow-up": ("follow_up", ("reviewed_on", "outcome", "findings"), ("reviewed_on", "outcome")),
+        "decide": ("decide", ("kind", "reason", "notified_on"), ("kind", "reason")),
+        "notify": ("notify_not_sue", ("notified_on",), ()),
+        "prosecute": ("record_prosecution", ("filed_on", "court", "persons"), ("filed_on", "court", "persons")),
+    }
+
     def _step(self, request: Request, name: str) -> Response:
         case = self.get_object()  # type: ignore[attr-defined]
         body = StepInput(data=request.data)
         body.is_valid(raise_exception=True)
-        data = body.validated_data
-        if name == "investigate":
-            services.case_investigate(actor=request.user, case=case, comment=data["comment"])
-        elif name == "deliver":
-            letter = case.letters.order_by("-id").first()
-            if letter is None:
-                raise serializers.ValidationError({"letter": [_("This case has no letter to deliver.")]})
-            services.letter_deliver(actor=request.user, letter=letter, delivered_on=data["delivered_on"])
-        elif name == "assess":
-            _need(data, "assessment")
-            reply = Reply.objects.filter(letter__case=case).order_by("-id").first()
-            if reply is None:
-                raise serializers.ValidationError({"reply": [_("No reply has been recorded.")]})
-            services.reply_assess(actor=request.user, reply=reply, assessment=data["assessment"], note=data["note"])
-        elif name == "follow-up":
-            _need(data, "reviewed_on", "outcome")
-            services.follow_up_record(
-                actor=request.user, case=case, reviewed_on=data["reviewed_on"], outcome=data["outcome"], findings=data["findings"]
-            )
-        elif name == "decide":
-            _need(data, "kind", "reason")
-            services.decision_record(
-                actor=request.user, case=case, kind=data["kind"], reason=data["reason"], notified_on=data["notified_on"]
-            )
-        elif name == "notify":
-            decision = Decision.objects.filter(case=case).order_by("-id").first()
-            if decision is None:
-                raise serializers.ValidationError({"decision": [_("No decision has been taken.")]})
-            services.decision_notify(actor=request.user, decision=decision, notified_on=data["notified_on"])
-        elif name == "prosecute":
-            _need(data, "filed_on", "court", "persons")
-            services.prosecution_record(
-                actor=request.user, case=case, filed_on=data["filed_on"], court=data["court"], persons=data["persons"]
-            )
+        step, fields, required = self.STEP_INPUT[name]
+        _need(body.validated_data, *required)
+        data = {field: body.validated_data[field] for field in fields if field in body.validated_data}
+        # The same service as the case page: it picks the letter, reply or decision the step concerns.
+        services.case_step_apply(actor=request.user, case=case, step=step, data=data)
         return Response(CaseSerializer(selectors.case_get(user=request.user, pk=case.pk)).data)
 
     @extend_schema(request=StepInput, responses=CaseSerializer)
@@ -255,7 +239,11 @@ class CaseStepsMixin:
 
 
 class CaseViewSet(CaseStepsMixin, AgencyViewSet):
+    """Officials see the case list and each case's status (issue 13); the timeline and the steps
+    are the agencies' (the steps' services refuse everyone but the procurator)."""
+
     serializer_class = CaseSerializer
+    sees = staticmethod(selectors.sees_fire_subsystem)
 
     def get_queryset(self) -> Any:
         return selectors.case_list(user=self.request.user, state=self.request.query_params.get("state"))
@@ -263,6 +251,8 @@ class CaseViewSet(CaseStepsMixin, AgencyViewSet):
     @extend_schema(responses=CaseTimelineSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None)
     def timeline(self, request: Request, pk: str | None = None) -> Response:
+        if not selectors.sees_fire_cases(request.user):
+            raise PermissionDenied
         return Response(
             CaseTimelineSerializer(selectors.case_timeline(user=request.user, case=self.get_object()), many=True).data
         )

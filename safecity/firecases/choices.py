@@ -17,6 +17,17 @@ class InspectionResult(models.TextChoices):
     MAJOR_HAZARD = "major_hazard", _("Major fire hazard found")
 
 
+class ThreeInOne(models.TextChoices):
+    """The inspection's determination on "three-in-one" use (三合一): living quarters in the same
+    building as production, storage or trade (GB 35181-2017 6.2 / 7.9; 消防〔2023〕72号 for leased
+    plants). Each inspection that assesses it records what it found; the latest assessment of a
+    unit stands until a later inspection finds otherwise (the health portrait reads it)."""
+
+    NOT_ASSESSED = "", _("Not assessed")
+    ABSENT = "absent", _("No three-in-one premises")
+    PRESENT = "present", _("Three-in-one premises found")
+
+
 class DeterminationMethod(models.TextChoices):
     """GB 35181-2017: direct determination (ch. 6) or comprehensive determination (ch. 7)."""
 

@@ -27,6 +27,7 @@ from safecity.firecases.choices import (
     FollowUpOutcome,
     ParticipantCapacity,
     ReplyAssessment,
+    ThreeInOne,
 )
 from safecity.firecases.models import CaseEvent
 from safecity.firecases.rules import add_months
@@ -93,8 +94,15 @@ def build(rng: random.Random, admin: Any) -> None:
             }
             for k in range(rng.randint(1, 3))
         ]
+        # The inspection records its three-in-one determination as a fact (the portrait reads it).
+        three_in_one = ThreeInOne.PRESENT if any(f["description"] == FINDINGS[0] for f in findings) else ThreeInOne.ABSENT
         inspection = services.fire_inspection_record(
-            actor=officer, organisation=unit, inspected_on=inspected, inspectors="黄鹏、李伟", findings=findings
+            actor=officer,
+            organisation=unit,
+            inspected_on=inspected,
+            inspectors="黄鹏、李伟",
+            findings=findings,
+            three_in_one=three_in_one,
         )
         determination = None
         if major:

@@ -6,6 +6,9 @@ see these models at all, within their jurisdiction):
   fire hidden hazards of the units concerned (those with a lead or a determination);
 - a fire officer sees the records of their own fire rescue detachment, and the status of the cases
   that came from its leads;
+- the city and district officials (``OFFICIALS``, issue 13) see the figures, the units with a major
+  fire hazard and the cases (number, unit, state, clock) of their jurisdiction, never the
+  procuratorate's internal documents (evidence, hearings, letters, replies, timeline);
 - nobody else sees any of it.
 """
 
@@ -20,6 +23,8 @@ from safecity.core.choices import OrganisationKind
 from safecity.core.models import Organisation
 from safecity.core.scoping import NOTHING, principal_for, scoped
 from safecity.firecases.models import (
+    OFFICIALS,
+    SUPERVISORS,
     Case,
     CaseEvent,
     FireInspection,
@@ -42,7 +47,9 @@ def _agency_q(user: Any, *, brigade: str) -> Q | None:
     principal = principal_for(user)
     if principal.is_superuser:
         return None
-    parts = [Q()] if "procurator" in principal.roles else []
+    # Procurators and officials: what the scope rule gives (their jurisdiction); the scope rules
+    # keep officials away from the internal documents.
+    parts = [Q()] if principal.roles & ({"procurator"} | OFFICIALS) else []
     parts += [Q(**{brigade: g.organisation_id}) for g in principal.grants if g.role == "fire_officer"]
     if not parts:
         return NOTHING
@@ -183,8 +190,16 @@ def unit_fire_hazards(*, user: Any, organisation_id: int) -> QuerySet[HiddenHaza
 
 
 def sees_fire_cases(user: Any) -> bool:
+    """Procurators and fire officers: the whole chain, internal documents included."""
     principal = principal_for(user)
     return principal.is_superuser or bool(principal.roles & {"procurator", "fire_officer"})
+
+
+def sees_fire_subsystem(user: Any) -> bool:
+    """Who opens the sub-system at all: the agencies, and the city and district officials (the
+    dashboard's figures, the units with a major fire hazard, the case list)."""
+    principal = principal_for(user)
+    return principal.is_superuser or bool(principal.roles & SUPERVISORS)
 
 
 def is_procurator(user: Any) -> bool:

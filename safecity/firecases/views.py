@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,58 +18,77 @@ from django.views.decorators.http import require_POST
 
 from safecity.core.exports import export_response
 from safecity.core.figures import FigureContext
-from safecity.core.models import Organisation, Region
+from safecity.core.models import Organisation
 from safecity.core.paging import page_of, year_of
 from safecity.core.scoping import roles_for
+from safecity.core.selectors import cockpit_region
 from safecity.firecases import cockpit, forms, selectors, services
 from safecity.firecases.choices import CaseState
-from safecity.firecases.models import Decision, Reply
-from safecity.firecases.transitions import ACTION_LABELS, actions_from
+from safecity.firecases.transitions import ACTION_LABELS
 
 
-def _agency(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Only procurators and fire officers reach these pages (issue 7 §3)."""
+def _only(sees: Callable[[Any], bool]) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @login_required
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not sees(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
 
-    @login_required
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not selectors.sees_fire_cases(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
+        wrapped.__name__ = view.__name__
+        wrapped.__doc__ = view.__doc__
+        return wrapped
 
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+    return decorate
 
 
-@_agency
+# Procurators and fire officers: the whole chain (issue 7 §3).
+_agency = _only(selectors.sees_fire_cases)
+# ... and the city and district officials: figures, units, case list (issue 13).
+_supervisors = _only(selectors.sees_fire_subsystem)
+
+FIGURES = [
+    (_("Units with a major fire hazard"), cockpit.units),
+    (_("Public hearings"), cockpit.hearings),
+    (_("Procuratorial suggestion letters"), cockpit.letters),
+    (_("Replies on time"), cockpit.replies_on_time),
+    (_("Replies late"), cockpit.replies_late),
+    (_("Persons prosecuted"), cockpit.prosecuted_persons),
+]
+
+
+@_supervisors
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """The year's figures of the viewer's jurisdiction (as the cockpit counts them) and the
+    replies overdue."""
     year = year_of(request, timezone.localdate().year) or timezone.localdate().year
-    region = (
-        Region.objects.filter(code=settings.SAFECITY_CITY_REGION_CODE).first()
-        or Region.objects.filter(parent__isnull=True).first()
-    )
-    figures: list[tuple[str, Any]] = []
-    if region is not None:
-        ctx = FigureContext(region=region, year=year, user=request.user)
-        for title, fn in [
-            (_("Units with a major fire hazard"), cockpit.units),
-            (_("Public hearings"), cockpit.hearings),
-            (_("Procuratorial suggestion letters"), cockpit.letters),
-            (_("Replies on time"), cockpit.replies_on_time),
-            (_("Replies late"), cockpit.replies_late),
-            (_("Persons prosecuted"), cockpit.prosecuted_persons),
-        ]:
-            figures.append((title, fn(ctx)))
+    region = cockpit_region(user=request.user)
+    ctx = FigureContext(region=region, year=year, user=request.user)
+    figures = [(str(title), fn(ctx)) for title, fn in FIGURES]
     cases = selectors.case_list(user=request.user)
     today = timezone.localdate()
     overdue = list(cases.filter(state=CaseState.AWAITING_REPLY, open_reply_due__lt=today))
-    return render(request, "firecases/dashboard.html", {"year": year, "figures": figures, "overdue": overdue})
+    return render(
+        request,
+        "firecases/dashboard.html",
+        {
+            "year": year,
+            "region": region,
+            "figures": figures,
+            "overdue": overdue,
+            "documents": selectors.sees_fire_cases(request.user),
+        },
+    )
 
 
-@_agency
+@_supervisors
 def unit_list(request: HttpRequest) -> HttpResponse:
     units = selectors.major_unit_list(user=request.user, year=year_of(request))
-    return render(request, "firecases/unit_list.html", {"page": page_of(request, units)})
+    return render(
+        request,
+        "firecases/unit_list.html",
+        {"page": page_of(request, units), "documents": selectors.sees_fire_cases(request.user)},
+    )
 
 
 @_agency
@@ -125,7 +143,7 @@ CASE_COLUMNS = [
 ]
 
 
-@_agency
+@_supervisors
 def case_list(request: HttpRequest) -> HttpResponseBase:
     cases = selectors.case_list(user=request.user, state=request.GET.get("state") or None)
     fmt = request.GET.get("export")
@@ -135,7 +153,12 @@ def case_list(request: HttpRequest) -> HttpResponseBase:
     return render(
         request,
         "firecases/case_list.html",
-        {"page": page_of(request, cases), "states": CaseState.choices, "today": timezone.localdate()},
+        {
+            "page": page_of(request, cases),
+            "states": CaseState.choices,
+            "today": timezone.localdate(),
+            "documents": selectors.sees_fire_cases(request.user),
+        },
     )
 
 
@@ -154,20 +177,6 @@ STEP_FORMS: dict[str, type] = {
 }
 
 
-def _next_steps(user: Any, case: Any) -> list[str]:
-    if not (roles_for(user, case) & {"procurator"}):
-        return []
-    steps = [t.action for t in actions_from(case.state)]
-    if "decide_sue" in steps:
-        steps = [s for s in steps if s not in ("decide_sue", "decide_not_sue")] + ["decide"]
-    if case.state in (CaseState.FILED, CaseState.INVESTIGATING):
-        steps.append("add_evidence")
-    decision = getattr(case, "decision", None)
-    if decision is not None and decision.kind == "not_sue" and decision.notified_on is None:
-        steps.append("notify_not_sue")
-    return steps
-
-
 def _form(step: str, user: Any, data: Any = None) -> Any:
     cls = STEP_FORMS[step]
     if cls is forms.LetterForm:
@@ -178,7 +187,7 @@ def _form(step: str, user: Any, data: Any = None) -> Any:
 @_agency
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_get(user=request.user, pk=pk)
-    steps = _next_steps(request.user, case)
+    steps = services.case_next_steps(user=request.user, case=case)
     return render(
         request,
         "firecases/case_detail.html",
@@ -206,42 +215,11 @@ def case_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("The form could not be read: %(errors)s") % {"errors": form.errors.as_text()})
         return redirect("firecases:case-detail", pk=pk)
-    data, actor = form.cleaned_data, request.user
-    letter = case.letters.order_by("-issued_on", "-serial").first()
     try:
-        if step == "investigate":
-            services.case_investigate(actor=actor, case=case)
-        elif step == "add_evidence":
-            services.case_evidence_add(actor=actor, case=case, **data)
-        elif step == "schedule_hearing":
-            hearing = services.hearing_schedule(actor=actor, case=case, **data)
-            return redirect("firecases:hearing-detail", pk=hearing.pk)
-        elif step == "issue_letter":
-            services.letter_issue(actor=actor, case=case, **data)
-        elif step == "deliver_letter" and letter is not None:
-            services.letter_deliver(actor=actor, letter=letter, **data)
-        elif step == "record_reply" and letter is not None:
-            services.reply_record(actor=actor, letter=letter, **data)
-        elif step == "assess_reply" and letter is not None:
-            reply = Reply.objects.filter(letter=letter).first()
-            if reply is None:
-                raise ValidationError(_("No reply has been recorded."))
-            services.reply_assess(actor=actor, reply=reply, **data)
-        elif step == "follow_up":
-            services.follow_up_record(actor=actor, case=case, **data)
-        elif step == "decide":
-            services.decision_record(actor=actor, case=case, **data)
-        elif step == "notify_not_sue":
-            decision = Decision.objects.filter(case=case).first()
-            if decision is None:
-                raise ValidationError(_("No decision has been taken."))
-            services.decision_notify(actor=actor, decision=decision, **data)
-        elif step == "record_prosecution":
-            persons = [{"name": line.strip()} for line in data.pop("persons").splitlines() if line.strip()]
-            services.prosecution_record(actor=actor, case=case, persons=persons, **data)
-        else:
-            raise ValidationError(_("The case has no letter."))
+        record = services.case_step_apply(actor=request.user, case=case, step=step, data=form.cleaned_data)
         messages.success(request, _("Saved."))
+        if step == "schedule_hearing":
+            return redirect("firecases:hearing-detail", pk=record.pk)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("firecases:case-detail", pk=pk)

@@ -207,3 +207,43 @@ class Deduction(models.Model):
     def dimension_title(self) -> Any:
         spec = DIMENSION_BY_CODE.get(self.dimension)
         return spec.title if spec else self.dimension
+
+
+class RescoreRequest(models.Model):
+    """An enterprise's portrait of one year waiting to be rescored (the rescore outbox row).
+
+    Written in the same transaction as the change that made the portrait stale (a hidden hazard,
+    a registry row, a deep-check finding or root cause, a fire inspection: see
+    ``services/outbox.py``). Debounced: each further change pushes ``due_at`` back by the debounce
+    delay, but never beyond ``requested_at`` + the longest wait. A worker claims due rows with a
+    conditional update (``claimed_at`` set only where it is still empty), so one rescoring runs per
+    row whatever the number of workers; ``done_at`` marks it finished. Invariant (database): at most
+    one unclaimed row per enterprise and year, so a burst of changes is one rescoring.
+    """
+
+    organisation = models.ForeignKey(
+        "core.Organisation", verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    requested_at = models.DateTimeField(_("first change at"))
+    due_at = models.DateTimeField(_("rescore due at"))
+    changes = models.PositiveIntegerField(_("changes"), default=1)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    claim = models.CharField(_("claim"), max_length=32, blank=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+
+    scope_rule = ScopeRule(region_path="organisation__region__path", organisation="organisation", change_roles=frozenset())
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        verbose_name = _("portrait rescore request")
+        verbose_name_plural = _("portrait rescore requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "year"], condition=Q(claimed_at__isnull=True), name="portraits_one_pending_rescore"
+            ),
+        ]
+        indexes = [models.Index(fields=["due_at"], condition=Q(claimed_at__isnull=True), name="portraits_rescore_due")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.year} due {self.due_at:%Y-%m-%d %H:%M}"

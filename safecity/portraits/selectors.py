@@ -15,7 +15,7 @@ from safecity.core.choices import RegionLevel
 from safecity.core.models import Region
 from safecity.core.scoping import scoped
 from safecity.portraits.choices import COLOUR_HEX, PortraitColour
-from safecity.portraits.models import Deduction, Portrait
+from safecity.portraits.models import Deduction, Portrait, RescoreRequest
 
 HISTOGRAM_BINS = ((0, 60), (60, 75), (75, 90), (90, 101))
 
@@ -74,13 +74,35 @@ def district_of(region: Region) -> Region:
     return district or region
 
 
+def min_peers() -> int:
+    from django.conf import settings
+
+    return int(getattr(settings, "SAFECITY_PORTRAITS_MIN_PEERS", 5))
+
+
+def peer_area(portrait: Portrait) -> Region:
+    """The area whose portraits of the year an enterprise is compared with (ADR 0011): its district,
+    or the next larger area when the district has fewer than ``min_peers()`` portraits, so that the
+    aggregates (a mean of two scores, a one-enterprise band) never reveal another enterprise's score."""
+    area = district_of(portrait.organisation.region)
+    while True:
+        count = Portrait.objects.filter(year=portrait.year, organisation__region__path__startswith=area.path).count()
+        if count >= min_peers() or area.parent_id is None:
+            return area
+        parent = Region.objects.filter(pk=area.parent_id).first()
+        if parent is None or parent.level == RegionLevel.PROVINCE:
+            return area  # the city is the widest comparison
+        area = parent
+
+
 def portrait_peers(*, portrait: Portrait) -> dict[str, Any]:
-    """How the enterprise stands among the district's portraits of the same year.
+    """How the enterprise stands among the portraits of the same year in its peer area (ADR 0011).
 
     The caller has already checked that the user may see ``portrait``; the peers are returned as
-    aggregates only (counts per colour and score band, mean, rank and percentile).
+    aggregates only (counts per colour and score band, mean, rank and percentile), over an area of
+    at least ``min_peers()`` portraits where the city has that many.
     """
-    district = district_of(portrait.organisation.region)
+    district = peer_area(portrait)
     peers = Portrait.objects.filter(year=portrait.year, organisation__region__path__startswith=district.path)
     agg = peers.aggregate(
         n=Count("id"),
@@ -139,3 +161,13 @@ def district_overview(*, user: Any, year: int, region: Region | None = None) -> 
 
 def portrait_years(*, user: Any) -> list[int]:
     return list(portrait_list(user=user).order_by("-year").values_list("year", flat=True).distinct())
+
+
+def portrait_rescore_pending(*, portrait: Portrait) -> RescoreRequest | None:
+    """The rescore still to come for this portrait after recent changes (the caller may see the
+    portrait), shown next to when the portrait was computed."""
+    return (
+        RescoreRequest.objects.filter(organisation_id=portrait.organisation_id, year=portrait.year, done_at__isnull=True)
+        .order_by("due_at")
+        .first()
+    )

@@ -28,10 +28,23 @@ def rescore_daily() -> int:
     return portraits_rescore(year=timezone.localdate().year)
 
 
+@periodic(every=timedelta(minutes=1), name="portraits.rescore_due")
+@task()
+def rescore_due() -> int:
+    """Every minute: rescore the enterprises whose rescore request (outbox row) is due, i.e. whose
+    hazards, registry, deep-check findings or fire inspections changed and then stayed quiet for
+    the debounce delay."""
+    from safecity.portraits.services import portraits_rescore_due
+
+    return portraits_rescore_due()
+
+
 @periodic(every=timedelta(hours=1), name="portraits.rescore_changed")
 @task()
 def rescore_changed() -> int:
-    """Every hour: rescore this year's portraits of the enterprises whose hazards or registry changed."""
+    """Every hour: rescore this year's portraits of the enterprises whose hazards or registry rows
+    carry a later ``updated_at`` than their portrait (a safety net for rows written outside the ORM;
+    ORM writes reach the outbox within the debounce delay)."""
     from django.utils import timezone
 
     from safecity.portraits.services import portraits_rescore_changed

@@ -123,6 +123,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "trend_chart": json.dumps(trend_chart),
             "peers_chart": json.dumps(peers_chart, ensure_ascii=False),
             "can_rescore": can(request.user, portrait, CHANGE),
+            "pending": selectors.portrait_rescore_pending(portrait=portrait),
         },
     )
 

@@ -20,7 +20,7 @@ from safecity.core.api.serializers import (
     RegionSerializer,
     RoleAssignmentSerializer,
 )
-from safecity.core.figures import FigureContext, compute_indicators, compute_panels
+from safecity.core.figures import FigureContext, as_json, indicator_values, no_access, panel_values, visible
 from safecity.core.filtersets import AuditEntryFilterSet, OrganisationFilterSet, PersonFilterSet
 from safecity.core.models import AuditEntry
 from safecity.core.paging import KeysetPagination, api_year
@@ -153,6 +153,14 @@ class FiguresView(APIView):
         region = selectors.cockpit_region(user=request.user, code=request.query_params.get("region"))
         year = api_year(request)
         ctx = FigureContext(region=region, year=year, user=request.user)
+        values, data = indicator_values(ctx), panel_values(ctx)
         return Response(
-            {"region": region.code, "year": year, "indicators": compute_indicators(ctx), "panels": compute_panels(ctx)}
+            {
+                "region": region.code,
+                "year": year,
+                "indicators": visible(values),
+                "panels": {key: as_json(value) for key, value in visible(data).items()},
+                # Figures the caller may not see: named, never given as zeros (issue 13).
+                "no_access": no_access(values, data),
+            }
         )

@@ -112,7 +112,8 @@ def test_audit_filter_by_object_cannot_reach_past_the_scope(api: Any, city: Any)
         ("district_b", None, 1, 1, 2, 1),
         ("enterprise_user", None, 2, 1, 1, 1),
         ("expert", None, 2, 0, 0, 1),
-        ("outsider", None, 2, 0, 0, 0),
+        # Issue 13: what the outsider reaches none of is "no access" (None), never a zero.
+        ("outsider", None, 2, None, None, None),
     ],
 )
 def test_cockpit_figures_per_persona(
@@ -120,11 +121,18 @@ def test_cockpit_figures_per_persona(
 ) -> None:
     response = api(persona).get("/api/cockpit/figures/", {"region": region} if region else {})
     assert response.status_code == 200, response.content
-    figures = response.json()["indicators"]
-    assert figures["core.regions.districts"] == districts
-    assert figures["core.organisations.enterprises"] == enterprises
-    assert figures["core.organisations.total"] == organisations
-    assert figures["core.people.total"] == people
+    figures, hidden = response.json()["indicators"], response.json()["no_access"]
+    expected = {
+        "core.regions.districts": districts,
+        "core.organisations.enterprises": enterprises,
+        "core.organisations.total": organisations,
+        "core.people.total": people,
+    }
+    for key, value in expected.items():
+        if value is None:
+            assert key not in figures and key in hidden, key
+        else:
+            assert figures[key] == value and key not in hidden, key
 
 
 def test_cockpit_figures_bad_year_is_400(api: Any, city: Any) -> None:

@@ -9,10 +9,12 @@ from safecity.firecases.models.letters import (
     Reply,
     SuggestionLetter,
 )
-from safecity.firecases.models.units import AGENCIES, FireInspection, Lead, MajorFireHazardUnit
+from safecity.firecases.models.units import AGENCIES, OFFICIALS, SUPERVISORS, FireInspection, Lead, MajorFireHazardUnit
 
 __all__ = [
     "AGENCIES",
+    "OFFICIALS",
+    "SUPERVISORS",
     "Case",
     "CaseEvent",
     "CaseEvidence",

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from safecity.core.models import AuditedModel
 from safecity.core.scoping import ScopeRule
 from safecity.firecases.choices import HEARING_STEPS, CaseState, ParticipantCapacity
-from safecity.firecases.models.units import AGENCIES, Lead
+from safecity.firecases.models.units import AGENCIES, OFFICIALS, SUPERVISORS, Lead
 from safecity.firecases.rules import notice_deadline
 
 CASE_PATH = "lead__organisation__region__path"
@@ -42,7 +42,7 @@ class Case(AuditedModel):
         "core.Organisation", verbose_name=_("people's procuratorate"), on_delete=models.PROTECT, related_name="+"
     )
 
-    scope_rule = ScopeRule(region_path=CASE_PATH, view_roles=AGENCIES, change_roles=PROCURATOR)
+    scope_rule = ScopeRule(region_path=CASE_PATH, view_roles=SUPERVISORS, change_roles=PROCURATOR)
 
     class Meta:
         ordering = ["-filed_at", "-id"]
@@ -128,7 +128,7 @@ class Hearing(AuditedModel):
     minutes_statements = models.TextField(_("final statements"), blank=True)
     minutes_summary = models.TextField(_("summary"), blank=True)
 
-    scope_rule = ScopeRule(region_path=CHILD_PATH, view_roles=AGENCIES, change_roles=PROCURATOR)
+    scope_rule = ScopeRule(region_path=CHILD_PATH, view_roles=AGENCIES, change_roles=PROCURATOR, count_roles=OFFICIALS)
 
     class Meta:
         ordering = ["-scheduled_at"]

@@ -13,7 +13,7 @@ from safecity.core.models import AuditedModel
 from safecity.core.scoping import ScopeRule
 from safecity.firecases.choices import DecisionKind, FollowUpOutcome, ReplyAssessment
 from safecity.firecases.models.cases import CHILD_PATH, PROCURATOR, Case
-from safecity.firecases.models.units import AGENCIES
+from safecity.firecases.models.units import AGENCIES, OFFICIALS
 
 LETTER_PATH = "letter__case__lead__organisation__region__path"
 
@@ -42,7 +42,7 @@ class SuggestionLetter(AuditedModel):
     delivered_on = models.DateField(_("delivered on"), null=True, blank=True)
     reply_due = models.DateField(_("reply due"), null=True, blank=True)
 
-    scope_rule = ScopeRule(region_path=CHILD_PATH, view_roles=AGENCIES, change_roles=PROCURATOR)
+    scope_rule = ScopeRule(region_path=CHILD_PATH, view_roles=AGENCIES, change_roles=PROCURATOR, count_roles=OFFICIALS)
 
     class Meta:
         ordering = ["-issued_on", "-serial"]
@@ -77,7 +77,7 @@ class Reply(AuditedModel):
     assessment_note = models.TextField(_("assessment note"), blank=True)
     assessed_on = models.DateField(_("assessed on"), null=True, blank=True)
 
-    scope_rule = ScopeRule(region_path=LETTER_PATH, view_roles=AGENCIES, change_roles=PROCURATOR)
+    scope_rule = ScopeRule(region_path=LETTER_PATH, view_roles=AGENCIES, change_roles=PROCURATOR, count_roles=OFFICIALS)
 
     class Meta:
         verbose_name = _("reply")
@@ -160,7 +160,10 @@ class ProsecutedPerson(models.Model):
     description = models.CharField(_("capacity"), max_length=200, blank=True)
 
     scope_rule = ScopeRule(
-        region_path="prosecution__case__lead__organisation__region__path", view_roles=AGENCIES, change_roles=PROCURATOR
+        region_path="prosecution__case__lead__organisation__region__path",
+        view_roles=AGENCIES,
+        change_roles=PROCURATOR,
+        count_roles=OFFICIALS,
     )
 
     class Meta:

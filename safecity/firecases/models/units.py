@@ -8,11 +8,17 @@ from django.utils.translation import gettext_lazy as _
 
 from safecity.core.models import AuditedModel
 from safecity.core.scoping import ScopeRule
-from safecity.firecases.choices import DeterminationMethod, InspectionResult, LeadStatus
+from safecity.firecases.choices import DeterminationMethod, InspectionResult, LeadStatus, ThreeInOne
 
 # Only the procuratorate and the fire rescue detachment see fire-case records (issue 7 §3);
 # selectors narrow further (a fire officer: own brigade; a procurator: the units concerned).
 AGENCIES = frozenset({"procurator", "fire_officer"})
+# The city safety office and the district officials supervise fire governance in their jurisdiction
+# (issue 13): they see the list of units with a major fire hazard and the cases (number, unit, state,
+# clock), and count the rest for the figures, but never read the procuratorate's internal
+# documents (evidence, hearings, letters, replies, decisions, timeline).
+OFFICIALS = frozenset({"city_admin", "city_official", "district_official"})
+SUPERVISORS = AGENCIES | OFFICIALS
 UNIT_PATH = "organisation__region__path"
 
 
@@ -20,7 +26,8 @@ class FireInspection(AuditedModel):
     """A fire-safety inspection of a unit by the fire rescue detachment.
 
     Its findings are hidden hazards of type "fire" in the dual-prevention lifecycle (linked in
-    ``hazards``); a finding may be passed to the procuratorate as a :class:`Lead`.
+    ``hazards``); a finding may be passed to the procuratorate as a :class:`Lead`. It also records
+    its determination on three-in-one use (``three_in_one``), which the health portrait reads.
     """
 
     organisation = models.ForeignKey(
@@ -32,6 +39,11 @@ class FireInspection(AuditedModel):
     inspected_on = models.DateField(_("inspected on"))
     inspectors = models.CharField(_("inspectors"), max_length=200)
     result = models.CharField(_("result"), max_length=20, choices=InspectionResult.choices)
+    # A structured fact, not a word in a finding's description: the health portrait's forced-red
+    # rule "three-in-one premises" reads it (portraits' fact providers, see firecases/portraits.py).
+    three_in_one = models.CharField(
+        _("three-in-one premises"), max_length=16, choices=ThreeInOne.choices, default=ThreeInOne.NOT_ASSESSED, blank=True
+    )
     notes = models.TextField(_("notes"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
@@ -81,7 +93,7 @@ class MajorFireHazardUnit(AuditedModel):
     )
     rectified_on = models.DateField(_("rectified on"), null=True, blank=True)
 
-    scope_rule = ScopeRule(region_path=UNIT_PATH, view_roles=AGENCIES, change_roles=frozenset({"fire_officer"}))
+    scope_rule = ScopeRule(region_path=UNIT_PATH, view_roles=SUPERVISORS, change_roles=frozenset({"fire_officer"}))
 
     class Meta:
         ordering = ["-determined_on", "-id"]

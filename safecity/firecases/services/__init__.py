@@ -23,12 +23,21 @@ from safecity.firecases.services.letters import (
     reply_assess,
     reply_record,
 )
+from safecity.firecases.services.steps import (
+    case_letter_current,
+    case_next_steps,
+    case_step_apply,
+    prosecuted_persons_parse,
+)
 from safecity.firecases.services.units import fire_inspection_record, lead_decline, lead_refer, major_unit_determine
 
 __all__ = [
     "case_evidence_add",
     "case_file",
     "case_investigate",
+    "case_letter_current",
+    "case_next_steps",
+    "case_step_apply",
     "decision_notify",
     "decision_record",
     "fire_inspection_record",
@@ -46,6 +55,7 @@ __all__ = [
     "letter_issue",
     "letter_pdf",
     "major_unit_determine",
+    "prosecuted_persons_parse",
     "prosecution_record",
     "reply_assess",
     "reply_record",

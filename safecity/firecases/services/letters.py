@@ -227,7 +227,8 @@ def decision_notify(*, actor: Any, decision: Decision, notified_on: date | None 
 def prosecution_record(
     *, actor: Any, case: Case, filed_on: date, court: str, persons: list[dict[str, str]], result: str = ""
 ) -> Prosecution:
-    """Record the prosecution of a case decided for suing, with the persons prosecuted."""
+    """Record the prosecution of a case decided for suing, with the persons prosecuted (each a
+    name and an optional description; free text is read by ``steps.prosecuted_persons_parse``)."""
     case = lock(case)
     transition = check(actor, case, "record_prosecution")
     names = [p for p in persons if str(p.get("name", "")).strip()]

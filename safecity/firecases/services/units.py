@@ -19,6 +19,7 @@ from safecity.firecases.choices import (
     DirectItem,
     InspectionResult,
     LeadStatus,
+    ThreeInOne,
 )
 from safecity.firecases.models import FireInspection, Lead, MajorFireHazardUnit
 from safecity.firecases.services.common import brigade_id_of
@@ -71,12 +72,17 @@ def fire_inspection_record(
     findings: list[dict[str, Any]] | None = None,
     notes: str = "",
     fire_brigade: Organisation | None = None,
+    three_in_one: str = ThreeInOne.NOT_ASSESSED,
 ) -> FireInspection:
     """Record a fire-safety inspection and report its findings as fire hidden hazards.
 
     Who: a fire officer whose jurisdiction covers the unit, for their own detachment. The result
-    follows the findings (none / hazards / a major hidden hazard).
+    follows the findings (none / hazards / a major hidden hazard). ``three_in_one``: the
+    inspection's determination on three-in-one use (GB 35181-2017 6.2 / 7.9), read by the health
+    portrait's forced-red rule.
     """
+    if three_in_one not in ThreeInOne.values:
+        raise ValidationError({"three_in_one": _("Choose whether three-in-one premises were found.")})
     findings = findings or []
     levels = {f.get("level", HazardLevel.GENERAL) for f in findings}
     if not findings:
@@ -91,6 +97,7 @@ def fire_inspection_record(
         inspected_on=inspected_on,
         inspectors=inspectors,
         result=result,
+        three_in_one=three_in_one,
         notes=notes,
         recorded_by=actor,
     )

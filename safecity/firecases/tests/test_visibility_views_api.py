@@ -1,5 +1,6 @@
-"""Who sees fire cases (issue 7 §3): procurators and the fire officers of the lead's brigade only;
-on lists, details, documents and the API. Plus the pages themselves, figures and query counts."""
+"""Who sees fire cases (issue 7 §3): procurators and the fire officers of the lead's brigade, on
+lists, details, documents and the API; officials see less (``test_supervisors.py``, issue 13).
+Plus the pages themselves, figures and query counts."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from safecity.firecases.tests.conftest import make_case
 
 pytestmark = pytest.mark.django_db
 
-OUTSIDERS = ["city_admin", "city_official", "district_a", "district_b", "enterprise_user", "expert", "outsider"]
+OUTSIDERS = ["enterprise_user", "expert", "outsider"]
 
 
 def _user(name, agencies, personas):
@@ -213,7 +214,7 @@ def test_figures_are_counted_from_records(city, agencies):
     assert cockpit.replies_on_time(ctx) == 1 and cockpit.replies_late(ctx) == 0
     assert cockpit.prosecuted_persons(ctx) == 2
     assert cockpit.hearings(ctx) == 0
-    # A viewer outside the agencies gets zeros from the same registry.
+    # Another brigade's officer (district B) counts nothing of district A's case.
     assert cockpit.letters(FigureContext(region=city.city, year=year, user=agencies.other_fire_officer)) == 0
 
 

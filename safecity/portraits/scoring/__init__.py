@@ -10,6 +10,7 @@ from safecity.portraits.scoring.engine import (
     HazardFact,
     InstallationFact,
     PortraitResult,
+    PremisesFact,
     RecordFact,
     score_enterprise,
 )
@@ -38,6 +39,7 @@ __all__ = [
     "HazardFact",
     "InstallationFact",
     "PortraitResult",
+    "PremisesFact",
     "RecordFact",
     "colour_for",
     "round_score",

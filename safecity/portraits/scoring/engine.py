@@ -49,7 +49,6 @@ class HazardFact:
     closed: bool
     on_mhi: bool = False
     plan_complete: bool = False
-    three_in_one: bool = False
     root_cause: str = ""
     finding_id: int | None = None
 
@@ -83,11 +82,24 @@ class RecordFact:
     label: str
 
 
+@dataclass(frozen=True)
+class PremisesFact:
+    """A premises of the enterprise and whether it is three-in-one (三合一) at the reference date,
+    from a registered fact provider (a fire inspection's determination, later a tenant-site check)."""
+
+    organisation_id: int
+    present: bool
+    evidence_kind: str
+    evidence_id: int
+    label: str
+
+
 @dataclass
 class EnterpriseFacts:
     organisation_id: int
     label: str = ""
     hazards: list[HazardFact] = field(default_factory=list)
+    premises: list[PremisesFact] = field(default_factory=list)
     installations: list[InstallationFact] = field(default_factory=list)
     events: list[EventFact] = field(default_factory=list)
     overdue_checks: list[RecordFact] = field(default_factory=list)
@@ -188,10 +200,14 @@ def _hazard_rules(facts: EnterpriseFacts, out: list[DeductionResult], forced: li
                 forced.append(ForcedRedResult("forced.major_overdue", "hazard", h.id, h.label))
         if h.open and h.level == MAJOR and not h.plan_complete:
             _deduct(out, "governance.plan_incomplete", "hazard", h.id, h.label)
-        if h.open and h.three_in_one:
-            # The hazard is the evidence (a deep-check finding is always one): its page is where
-            # the enterprise and the district follow it to closure.
-            forced.append(ForcedRedResult("forced.three_in_one", "hazard", h.id, h.label))
+
+
+def _premises_rules(facts: EnterpriseFacts, forced: list[ForcedRedResult]) -> None:
+    """Three-in-one premises (GB 35181-2017 6.2 / 7.9): a structured determination, never a word
+    in a description; it stands until a later determination says the premises is no longer so."""
+    for premises in facts.premises:
+        if premises.present:
+            forced.append(ForcedRedResult("forced.three_in_one", premises.evidence_kind, premises.evidence_id, premises.label))
 
 
 def closure_rate(facts: EnterpriseFacts) -> tuple[int, int]:
@@ -255,6 +271,7 @@ def score_enterprise(facts: EnterpriseFacts) -> PortraitResult:
     deductions: list[DeductionResult] = []
     forced: list[ForcedRedResult] = []
     _hazard_rules(facts, deductions, forced)
+    _premises_rules(facts, forced)
     _closure_rule(facts, deductions)
     _registry_rules(facts, deductions, forced)
     lost: dict[str, Decimal] = {d.code: Decimal(0) for d in DIMENSIONS}

@@ -295,7 +295,7 @@ FORCED_RED_RULES: tuple[ForcedRedRule, ...] = (
         "forced.three_in_one",
         _('An unresolved "three-in-one" premises (living quarters with production or storage)'),
         "存在未整改的“三合一”场所",
-        "hazard",
+        "premises determination",
         "GB 35181-2017",
     ),
     ForcedRedRule(
@@ -312,7 +312,6 @@ FORCED_BY_CODE = {r.code: r for r in FORCED_RED_RULES}
 CLOSURE_TARGET = Decimal("90")
 CLOSURE_STEP = Decimal("5")
 CLOSURE_MAX_STEPS = 8
-THREE_IN_ONE_MARK = "三合一"
 
 
 def round_score(value: Decimal) -> Decimal:

@@ -14,19 +14,18 @@ keeps no history of that).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from datetime import date, datetime, time
 from typing import Any
 
 from django.apps import apps
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Substr
 from django.utils import timezone
 
 from safecity.hazards.choices import HazardState, RiskObjectKind
 from safecity.hazards.models import CheckRecord, CheckTask, GovernancePlan, HiddenHazard, RiskEvent, RiskObject
+from safecity.portraits.providers import THREE_IN_ONE, facts_by_enterprise
 from safecity.portraits.scoring import EnterpriseFacts, EventFact, HazardFact, InstallationFact, RecordFact
-from safecity.portraits.scoring.model import THREE_IN_ONE_MARK
 
 IN_LIST_LIMIT = 900  # below SQLite's 999 parameters per statement
 PERSON_ROLES = (
@@ -79,17 +78,6 @@ def root_causes_by_hazard(organisation_ids: list[int] | None = None) -> dict[int
     return causes
 
 
-def findings_by_hazard(hazard_ids: Iterable[int]) -> dict[int, int]:
-    """Deep-check findings per hidden hazard (for evidence of forced-red findings)."""
-    try:
-        finding = apps.get_model("deepchecks", "Finding")
-    except LookupError:
-        return {}
-    if "hazard" not in {f.name for f in finding._meta.get_fields()}:
-        return {}
-    return dict(finding._default_manager.filter(hazard_id__in=list(hazard_ids)).values_list("hazard_id", "id"))
-
-
 def _hazard_facts(facts: dict[int, EnterpriseFacts], organisation_ids: list[int] | None, year: int, ref: datetime) -> None:
     start = timezone.make_aware(datetime.combine(date(year, 1, 1), time.min))
     open_at_ref = Q(state__in=[HazardState.TO_CONFIRM, HazardState.RECTIFYING, HazardState.AWAITING_ACCEPTANCE]) | Q(
@@ -102,17 +90,17 @@ def _hazard_facts(facts: dict[int, EnterpriseFacts], organisation_ids: list[int]
         HiddenHazard.objects.filter(_org_filter("organisation_id", organisation_ids), discovered_at__lte=ref)
         .exclude(state=HazardState.WITHDRAWN)
         .filter(Q(discovered_at__gte=start) | open_at_ref)
-        .annotate(plan_complete=Exists(plan), three_in_one=ExpressionWrapper(Q(description__contains=THREE_IN_ONE_MARK), output_field=BooleanField()), short=Substr("description", 1, 40))
+        .annotate(plan_complete=Exists(plan), short=Substr("description", 1, 40))
         .order_by()
         .values_list(
             "id", "organisation_id", "code", "short", "level", "hazard_type", "state", "deadline", "discovered_at",
-            "accepted_at", "acceptance_requested_at", "risk_event__unit__risk_object__kind", "plan_complete", "three_in_one",
+            "accepted_at", "acceptance_requested_at", "risk_event__unit__risk_object__kind", "plan_complete",
         )
     )  # fmt: skip
     ref_date = timezone.localdate(ref)
     collected: list[tuple[int, dict[str, Any]]] = []
     for (
-        pk, org, code, short, level, hazard_type, state, deadline, discovered, accepted_at, requested_at, kind, plan_ok, three,
+        pk, org, code, short, level, hazard_type, state, deadline, discovered, accepted_at, requested_at, kind, plan_ok,
     ) in rows.iterator(chunk_size=5000):  # fmt: skip
         closed = state == HazardState.ACCEPTED and accepted_at is not None and accepted_at <= ref
         is_open = not closed
@@ -131,22 +119,13 @@ def _hazard_facts(facts: dict[int, EnterpriseFacts], organisation_ids: list[int]
                     "closed": closed,
                     "on_mhi": kind == RiskObjectKind.MAJOR_HAZARD_INSTALLATION,
                     "plan_complete": bool(plan_ok),
-                    "three_in_one": bool(three),
                 },
             )
         )
     causes = root_causes_by_hazard(organisation_ids) if collected else {}
-    three_ids = [row["id"] for _, row in collected if row["three_in_one"]]
-    findings = findings_by_hazard(three_ids) if three_ids else {}
     for org, row in collected:
         cause = causes.get(row["id"])
-        facts[org].hazards.append(
-            HazardFact(
-                **row,
-                root_cause=cause[0] if cause else "",
-                finding_id=cause[1] if cause else findings.get(row["id"]),
-            )
-        )
+        facts[org].hazards.append(HazardFact(**row, root_cause=cause[0] if cause else "", finding_id=cause[1] if cause else None))
 
 
 def _registry_facts(facts: dict[int, EnterpriseFacts], organisation_ids: list[int] | None, year: int, ref: datetime) -> None:
@@ -204,4 +183,8 @@ def enterprise_facts(*, organisations: dict[int, str], year: int, now: datetime 
     chunk = ids if len(ids) <= IN_LIST_LIMIT else None
     _hazard_facts(facts, chunk, year, ref)
     _registry_facts(facts, chunk, year, ref)
+    # Structured facts other apps provide (three-in-one premises: fire inspections, later 厂中厂).
+    for org_id, premises in facts_by_enterprise(THREE_IN_ONE, chunk, ref).items():
+        if org_id in facts:
+            facts[org_id].premises.extend(premises)
     return {org_id: facts[org_id] for org_id in organisations}

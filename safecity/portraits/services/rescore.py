@@ -101,7 +101,7 @@ def _write(year: int, results: dict[int, tuple[PortraitResult, tuple[int, int]]]
     """Upsert the portraits, then replace their dimension scores and deductions, all in bulk."""
     now = timezone.now()
     existing = {p.organisation_id: p for p in _of_year(year, results) if p.organisation_id in results}
-    to_update, to_create = [], []
+    to_update, to_create, recomputed = [], [], []
     for org_id, (result, counts) in results.items():
         values = _portrait_values(result, counts, now)
         portrait = existing.get(org_id)
@@ -113,6 +113,13 @@ def _write(year: int, results: dict[int, tuple[PortraitResult, tuple[int, int]]]
                 for key, value in values.items():
                     setattr(portrait, key, value)
                 to_update.append(portrait)
+            else:
+                # Same result, computed again now: the portrait says when it was last computed
+                # (not audited: ``computed_at`` is excluded from the trail, see apps.py).
+                portrait.computed_at = now
+                recomputed.append(portrait)
+    if recomputed:
+        Portrait.objects.bulk_update(recomputed, ["computed_at"], batch_size=BATCH)
     # The audit trail reads each written portrait's enterprise and region: load them in one query.
     organisations = Organisation.objects.select_related("region").in_bulk([p.organisation_id for p in to_update + to_create])
     for portrait in to_update + to_create:

@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.contrib.auth import get_user_model
 
 from safecity.hazards.choices import HazardLevel, HazardState, HazardType
 from safecity.hazards.models import CheckRecord, CheckTask, GovernancePlan, RiskObject
@@ -186,15 +185,56 @@ def test_major_with_complete_plan_not_overdue(city: Any, make_hazard: Any) -> No
     assert "governance.plan_incomplete" not in {r for r, _, _ in rules_of(portrait)}
 
 
-def test_three_in_one_forces_red_until_closed(city: Any, make_hazard: Any) -> None:
-    hazard = make_hazard(description="仓库与员工宿舍“三合一”", deadline=None)
-    assert compute(city).forced_reasons[0]["rule"] == "forced.three_in_one"
-    hazard.state = HazardState.ACCEPTED
-    hazard.accepted_by = get_user_model().objects.get(username="accepter")
-    hazard.accepted_at = moment(YEAR, 4, 1)
-    hazard.acceptance_comment = "已分离"
-    hazard.save()
+def test_three_in_one_is_read_from_the_fire_inspection_not_a_description(city: Any, make_hazard: Any) -> None:
+    """Forced red by the fire inspection's structured determination (GB 35181-2017 6.2 / 7.9), until a
+    later inspection determines the premises is no longer three-in-one; a description saying
+    三合一 alone forces nothing."""
+    from safecity.firecases.choices import ThreeInOne
+    from safecity.firecases.models import FireInspection
+
+    make_hazard(description="仓库与员工宿舍“三合一”", deadline=None)
+    assert not compute(city).forced_red  # a word in a description is not a determination
+    brigade = city.bureau_a  # any organisation stands for the detachment here
+
+    def inspect(day: Any, determination: str) -> FireInspection:
+        return FireInspection.objects.create(
+            organisation=city.enterprise_a, fire_brigade=brigade, inspected_on=day, inspectors="黄鹏",
+            result="hazards_found", three_in_one=determination,
+        )  # fmt: skip
+
+    found = inspect(moment(YEAR, 5, 1).date(), ThreeInOne.PRESENT)
+    inspect(moment(YEAR, 6, 1).date(), ThreeInOne.NOT_ASSESSED)  # not assessed: the May finding stands
+    portrait = compute(city)
+    assert portrait.forced_red and portrait.colour == 1
+    assert portrait.forced_reasons == [
+        {
+            "rule": "forced.three_in_one",
+            "kind": "fire_inspection",
+            "id": found.pk,
+            "label": f"{YEAR}-05-01 Three-in-one premises found",
+        }
+    ]
+    # A portrait as of an earlier year-end does not see the later inspection.
+    with time_machine.travel(NOW, tick=False):
+        earlier = portrait_compute(organisation=city.enterprise_a, year=YEAR - 1)
+    assert not earlier.forced_red
+    inspect(moment(YEAR, 9, 1).date(), ThreeInOne.ABSENT)  # re-inspection: living quarters moved out
     assert not compute(city).forced_red
+
+
+def test_three_in_one_facts_come_from_every_registered_provider(city: Any) -> None:
+    """The future 厂中厂 app supplies the same fact through the registry; the portrait needs no change."""
+    from safecity.portraits.providers import THREE_IN_ONE, PremisesFact, _providers, register_fact_provider
+
+    def tenant_sites(organisation_ids: Any, ref: Any) -> list[PremisesFact]:
+        return [PremisesFact(city.enterprise_a.pk, True, "tenant_site", 7, "承租方 3 号厂房")]
+
+    register_fact_provider(THREE_IN_ONE, "tests.tenant_sites", tenant_sites)
+    try:
+        portrait = compute(city)
+    finally:
+        del _providers[THREE_IN_ONE]["tests.tenant_sites"]
+    assert [(r["kind"], r["label"]) for r in portrait.forced_reasons] == [("tenant_site", "承租方 3 号厂房")]
 
 
 def test_red_event_at_installation(city: Any, make_event: Any) -> None:

@@ -126,7 +126,8 @@ def test_rescore_query_count_does_not_grow_with_enterprises(city: Any, make_haza
     assert queries(YEAR) <= one + 3  # nothing changed: no portrait rewritten
 
 
-def test_trend_and_peers(personas: Any, portraits: dict[str, Portrait], city: Any) -> None:
+def test_trend_and_peers(personas: Any, portraits: dict[str, Portrait], city: Any, settings: Any) -> None:
+    settings.SAFECITY_PORTRAITS_MIN_PEERS = 2  # the district's two portraits are enough here
     client = login(personas.enterprise_user)
     a = portraits["a"]
     trend = client.get(f"/api/portraits/portraits/{a.pk}/trend/").json()
@@ -143,6 +144,21 @@ def test_trend_and_peers(personas: Any, portraits: dict[str, Portrait], city: An
     assert peers["rank"] == 2 and peers["percentile"] == 0.0 and peers["mean"] == 93.0
     assert peers["colours"] == {"1": 0, "2": 0, "3": 1, "4": 1}
     assert "常州丁化工有限公司" not in str(peers)  # aggregates only
+
+
+def test_too_few_peers_widen_the_comparison_to_the_city(personas: Any, portraits: dict[str, Portrait], city: Any) -> None:
+    """ADR 0011: with two portraits in the district, the mean and A's own score would give away the
+    other's score; below five the comparison is the next larger area (here the city)."""
+    other = make_org("常州丁化工有限公司", "enterprise", city.street_a, actor=city.superuser)
+    with time_machine.travel(NOW, tick=False):
+        portrait_compute(organisation=other, year=YEAR)
+    for persona in (personas.enterprise_user, personas.district_a, personas.city_official):
+        peers = login(persona).get(f"/api/portraits/portraits/{portraits['a'].pk}/peers/").json()
+        assert peers["district"]["code"] == "320400" and peers["count"] == 3, persona
+        assert "常州丁化工有限公司" not in str(peers) and "常州乙化工有限公司" not in str(peers)
+    page = login(personas.enterprise_user).get(f"/portraits/{portraits['a'].pk}/").content.decode()
+    assert "常州市: 3" in page
+    assert login(personas.district_b).get(f"/api/portraits/portraits/{portraits['a'].pk}/peers/").status_code == 404
 
 
 def test_list_query_count_does_not_grow_with_page_size(city: Any, personas: Any, make_hazard: Any) -> None:
