@@ -25,7 +25,7 @@ from safecity.core.api.fields import IdField, IdRelatedField
 from safecity.core.models import Organisation, Person
 from safecity.core.scoping import scoped
 from safecity.innovation import selectors, services
-from safecity.innovation.choices import InnovationCategory
+from safecity.innovation.choices import EntryState, InnovationCategory
 from safecity.innovation.models import (
     Criterion,
     EntryMaterial,
