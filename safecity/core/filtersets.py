@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from safecity.core.choices import AuditAction, AuditSource, OrganisationKind, Role
-from safecity.core.ids import IdFilter
+from safecity.core.filtering import ChoiceFilter, OrganisationFilter, RegionFilter, YesNoFilter
 from safecity.core.models import AuditEntry, Organisation, Person, Region
 
 
@@ -22,11 +22,11 @@ def _region_subtree(queryset: QuerySet, lookup: str, code: str) -> QuerySet:
 
 class OrganisationFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=OrganisationKind.choices)
-    region = django_filters.CharFilter(label=_("Region code (and everything under it)"), method="in_region")
+    kind = ChoiceFilter(label=_("Kind"), choices=OrganisationKind.choices)
+    region = RegionFilter(label=_("Region (and everything under it)"), method="in_region")
     industry = django_filters.CharFilter(label=_("Industry code prefix"), field_name="industry_code", lookup_expr="startswith")
     credit_code = django_filters.CharFilter(label=_("Unified social credit code"), field_name="credit_code")
-    is_active = django_filters.BooleanFilter(label=_("Active"))
+    is_active = YesNoFilter(label=_("Active"))
 
     class Meta:
         model = Organisation
@@ -46,9 +46,9 @@ class OrganisationFilterSet(django_filters.FilterSet):
 
 class PersonFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    organisation = IdFilter(label=_("Organisation id"), field_name="organisation_id")
-    role = django_filters.ChoiceFilter(label=_("Role"), choices=Role.choices, method="with_role")
-    region = django_filters.CharFilter(label=_("Region code (and everything under it)"), method="in_region")
+    organisation = OrganisationFilter(label=_("Organisation"), field_name="organisation_id")
+    role = ChoiceFilter(label=_("Role"), choices=Role.choices, method="with_role")
+    region = RegionFilter(label=_("Region (and everything under it)"), method="in_region")
 
     class Meta:
         model = Person
@@ -66,8 +66,8 @@ class PersonFilterSet(django_filters.FilterSet):
 
 
 class AuditEntryFilterSet(django_filters.FilterSet):
-    action = django_filters.ChoiceFilter(label=_("Action"), choices=AuditAction.choices)
-    source = django_filters.ChoiceFilter(label=_("Source"), choices=AuditSource.choices)
+    action = ChoiceFilter(label=_("Action"), choices=AuditAction.choices)
+    source = ChoiceFilter(label=_("Source"), choices=AuditSource.choices)
     model = django_filters.CharFilter(label=_("Object type (app.model)"), method="of_model")
     object_id = django_filters.CharFilter(label=_("Object id"))
     actor = django_filters.CharFilter(label=_("Actor"), field_name="actor_label", lookup_expr="icontains")

@@ -9,9 +9,9 @@ from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import Http404
 
+from safecity.core.audit_scope import ValueFilter, scope_entries
 from safecity.core.filtersets import AuditEntryFilterSet, OrganisationFilterSet, PersonFilterSet
 from safecity.core.models import AuditEntry, Organisation, Person, Region, RoleAssignment
-from safecity.core.audit_scope import ValueFilter, scope_entries
 from safecity.core.scoping import principal_for, scoped
 
 
@@ -128,3 +128,35 @@ def cockpit_region(*, user: Any, code: str | None = None) -> Region:
     if region is None:
         raise Http404("no regions loaded")
     return region
+
+
+LOOKUP_LIMIT = 20
+
+
+def organisation_lookup(*, user: Any, q: str, kind: str | None = None, limit: int = LOOKUP_LIMIT) -> list[dict[str, Any]]:
+    """Organisations within the user's reach whose name, short name or credit code matches ``q``,
+    for the filters' pickers: ``[{"value": id, "label": name, "detail": region}]``.
+    Drawn from :func:`organisation_list`, so a picker never lists what the user may not see."""
+    from django.db.models import Q
+
+    queryset = organisation_list(user=user)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    q = (q or "").strip()
+    if q:
+        queryset = queryset.filter(Q(name__icontains=q) | Q(short_name__icontains=q) | Q(credit_code__iexact=q))
+    rows = queryset.order_by("name", "id").values("pk", "name", "region__name")[:limit]
+    return [{"value": r["pk"], "label": r["name"], "detail": r["region__name"] or ""} for r in rows]
+
+
+def region_lookup(*, user: Any, q: str, limit: int = LOOKUP_LIMIT) -> list[dict[str, Any]]:
+    """Regions visible to the user whose name or code matches ``q`` (shallowest first), for the
+    pickers: ``[{"value": code, "label": name, "detail": parent}]``."""
+    from django.db.models import Q
+
+    queryset = region_list(user=user)
+    q = (q or "").strip()
+    if q:
+        queryset = queryset.filter(Q(name__icontains=q) | Q(code__startswith=q))
+    rows = queryset.order_by("depth", "path").values("code", "name", "parent__name")[:limit]
+    return [{"value": r["code"], "label": r["name"], "detail": r["parent__name"] or ""} for r in rows]

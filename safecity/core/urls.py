@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from safecity.core import views
+from safecity.core import views, views_lookup
 
 app_name = "core"
 
@@ -17,4 +17,7 @@ urlpatterns = [
     path("people/<int:pk>/", views.person_detail, name="person-detail"),
     path("audit/", views.audit_list, name="audit-list"),
     path("audit/<str:model>/<str:pk>/", views.object_history, name="object-history"),
+    # The filters' pickers: names searched within the user's reach.
+    path("lookup/organisations/", views_lookup.organisation_lookup, name="lookup-organisations"),
+    path("lookup/regions/", views_lookup.region_lookup, name="lookup-regions"),
 ]

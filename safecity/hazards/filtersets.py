@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from safecity.core.ids import IdFilter
+from safecity.core.filtering import OrganisationFilter, RegionFilter, TypedChoiceFilter, YesNoFilter
 from safecity.core.models import Region
 from safecity.hazards.choices import HazardLevel, HazardSource, HazardState, HazardType, RiskLevel
 from safecity.hazards.models import HiddenHazard, RiskEvent
@@ -27,13 +27,13 @@ def _in_region(queryset: QuerySet, value: str) -> QuerySet:
 
 class HiddenHazardFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    level = django_filters.TypedChoiceFilter(label=_("Level"), choices=HazardLevel.choices, coerce=int)
-    state = django_filters.TypedChoiceFilter(label=_("State"), choices=HazardState.choices, coerce=int)
-    source = django_filters.TypedChoiceFilter(label=_("Source"), choices=HazardSource.choices, coerce=int)
-    hazard_type = django_filters.TypedChoiceFilter(label=_("Type"), choices=HazardType.choices, coerce=int)
-    region = django_filters.CharFilter(label=_("Region code (and everything under it)"), method="in_region")
-    organisation = IdFilter(label=_("Enterprise id"), field_name="organisation_id")
-    overdue = django_filters.BooleanFilter(label=_("Overdue"), method="only_overdue")
+    level = TypedChoiceFilter(label=_("Hazard level"), choices=HazardLevel.choices, coerce=int)
+    state = TypedChoiceFilter(label=_("State"), choices=HazardState.choices, coerce=int)
+    source = TypedChoiceFilter(label=_("Source"), choices=HazardSource.choices, coerce=int)
+    hazard_type = TypedChoiceFilter(label=_("Type"), choices=HazardType.choices, coerce=int)
+    region = RegionFilter(label=_("Region (and everything under it)"), method="in_region")
+    organisation = OrganisationFilter(label=_("Organisation"), field_name="organisation_id")
+    overdue = YesNoFilter(label=_("Overdue"), method="only_overdue")
     discovered_from = django_filters.DateFilter(label=_("Discovered from"), field_name="discovered_at", lookup_expr="date__gte")
     discovered_to = django_filters.DateFilter(label=_("Discovered until"), field_name="discovered_at", lookup_expr="date__lte")
 
@@ -69,9 +69,9 @@ class HiddenHazardFilterSet(django_filters.FilterSet):
 
 
 class RiskEventFilterSet(django_filters.FilterSet):
-    current_level = django_filters.TypedChoiceFilter(label=_("Current level"), choices=RiskLevel.choices, coerce=int)
-    region = django_filters.CharFilter(label=_("Region code (and everything under it)"), method="in_region")
-    organisation = IdFilter(label=_("Enterprise id"), field_name="organisation_id")
+    current_level = TypedChoiceFilter(label=_("Current level"), choices=RiskLevel.choices, coerce=int)
+    region = RegionFilter(label=_("Region (and everything under it)"), method="in_region")
+    organisation = OrganisationFilter(label=_("Organisation"), field_name="organisation_id")
 
     class Meta:
         model = RiskEvent

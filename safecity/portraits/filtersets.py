@@ -6,6 +6,7 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from safecity.core.filtering import RegionFilter, TypedChoiceFilter, YesNoFilter
 from safecity.portraits.choices import PortraitColour
 from safecity.portraits.models import Portrait
 
@@ -13,9 +14,9 @@ from safecity.portraits.models import Portrait
 class PortraitFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Enterprise"), field_name="organisation__name", lookup_expr="icontains")
     year = django_filters.NumberFilter(label=_("Year"))
-    colour = django_filters.TypedChoiceFilter(label=_("Colour"), choices=PortraitColour.choices, coerce=int)
-    region = django_filters.CharFilter(label=_("Region code (and everything under it)"), method="in_region")
-    forced_red = django_filters.BooleanFilter(label=_("Forced red"))
+    colour = TypedChoiceFilter(label=_("Colour"), choices=PortraitColour.choices, coerce=int)
+    region = RegionFilter(label=_("Region (and everything under it)"), method="in_region")
+    forced_red = YesNoFilter(label=_("Forced red"))
 
     class Meta:
         model = Portrait

@@ -9,13 +9,14 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from safecity.core.filtering import ChoiceFilter
 from safecity.riskdict.choices import DictionaryStatus, MeasureClass
 from safecity.riskdict.models import DictionaryVersion, RiskEntry, StandardMeasure
 
 
 class DictionaryVersionFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=DictionaryStatus.choices)
+    status = ChoiceFilter(label=_("Status"), choices=DictionaryStatus.choices)
 
     class Meta:
         model = DictionaryVersion
@@ -32,10 +33,8 @@ class RiskEntryFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     code = django_filters.CharFilter(label=_("Risk code (or its first digits)"), field_name="code", lookup_expr="startswith")
     # Choices: the categories of the version being browsed (given by the caller).
-    category = django_filters.ChoiceFilter(label=_("Management category"), field_name="category__code", choices=())
-    measure_class = django_filters.ChoiceFilter(
-        label=_("Measure class"), choices=MeasureClass.choices, method="with_measure_class"
-    )
+    category = ChoiceFilter(label=_("Management category"), field_name="category__code", choices=())
+    measure_class = ChoiceFilter(label=_("Measure class"), choices=MeasureClass.choices, method="with_measure_class")
 
     class Meta:
         model = RiskEntry
