@@ -140,7 +140,7 @@ class RoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     serializer_class = RoundSerializer
 
     def get_queryset(self) -> Any:
-        return selectors.round_list(user=self.request.user).prefetch_related("criteria")
+        return selectors.round_list(user=self.request.user).prefetch_related("criteria").order_by("-year", "id")
 
     @extend_schema(request=RoundInput, responses=RoundSerializer)
     def create(self, request: Request) -> Response:
