@@ -91,6 +91,31 @@ class CaseState(models.TextChoices):
     PROSECUTED = "prosecuted", _("Prosecution recorded")
 
 
+class CaseAction(models.TextChoices):
+    """The steps written to a case's timeline (``CaseEvent.action``), each with what a reader sees.
+
+    The moves between states are in ``transitions.py``; the other steps add to a case without
+    moving it (evidence, hearing notices, the notification of a decision not to sue).
+    """
+
+    FILE = "file", _("Case filed")
+    INVESTIGATE = "investigate", _("Investigation started")
+    ADD_EVIDENCE = "add_evidence", _("Evidence added")
+    SCHEDULE_HEARING = "schedule_hearing", _("Public hearing scheduled")
+    NOTIFY_HEARING = "notify_hearing", _("Hearing participants notified")
+    PUBLISH_NOTICE = "publish_notice", _("Public notice published")
+    HOLD_HEARING = "hold_hearing", _("Hearing held, minutes recorded")
+    ISSUE_LETTER = "issue_letter", _("Procuratorial suggestion letter issued")
+    DELIVER_LETTER = "deliver_letter", _("Letter delivered, reply clock started")
+    RECORD_REPLY = "record_reply", _("Reply received")
+    ASSESS_REPLY = "assess_reply", _("Reply assessed")
+    FOLLOW_UP = "follow_up", _("Follow-up review done")
+    DECIDE_SUE = "decide_sue", _("Decided to sue")
+    DECIDE_NOT_SUE = "decide_not_sue", _("Decided not to sue")
+    NOTIFY_NOT_SUE = "notify_not_sue", _("Decision not to sue notified")
+    RECORD_PROSECUTION = "record_prosecution", _("Prosecution recorded")
+
+
 class ReplyAssessment(models.TextChoices):
     ADEQUATE = "adequate", _("Adequate: the agency acted")
     INADEQUATE = "inadequate", _("Inadequate")

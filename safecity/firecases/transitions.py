@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils.translation import gettext_lazy as _
-
-from safecity.firecases.choices import CaseState
+from safecity.firecases.choices import CaseAction, CaseState
 
 S = CaseState
 PROCURATOR = frozenset({"procurator"})
@@ -47,24 +45,8 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
 EVIDENCE_STATES = frozenset({S.FILED, S.INVESTIGATING, S.HEARING})
 HEARING_EDIT_STATES = frozenset({S.HEARING})
 
-ACTION_LABELS = {
-    "file": _("Case filed"),
-    "investigate": _("Investigation started"),
-    "add_evidence": _("Evidence added"),
-    "schedule_hearing": _("Public hearing scheduled"),
-    "notify_hearing": _("Hearing participants notified"),
-    "publish_notice": _("Public notice published"),
-    "hold_hearing": _("Hearing held, minutes recorded"),
-    "issue_letter": _("Procuratorial suggestion letter issued"),
-    "deliver_letter": _("Letter delivered, reply clock started"),
-    "record_reply": _("Reply received"),
-    "assess_reply": _("Reply assessed"),
-    "follow_up": _("Follow-up review done"),
-    "decide_sue": _("Decided to sue"),
-    "decide_not_sue": _("Decided not to sue"),
-    "notify_not_sue": _("Decision not to sue notified"),
-    "record_prosecution": _("Prosecution recorded"),
-}
+# What each step is called on the case page (its button) and in the timeline.
+ACTION_LABELS = dict(CaseAction.choices)
 
 
 def transition_for(action: str, state: str) -> Transition | None:

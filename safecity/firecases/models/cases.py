@@ -13,6 +13,7 @@ from safecity.core.scoping import ScopeRule
 from safecity.firecases.choices import HEARING_STEPS, CaseState, ParticipantCapacity
 from safecity.firecases.models.units import AGENCIES, OFFICIALS, SUPERVISORS, Lead
 from safecity.firecases.rules import notice_deadline
+from safecity.firecases.transitions import ACTION_LABELS
 
 CASE_PATH = "lead__organisation__region__path"
 CHILD_PATH = "case__lead__organisation__region__path"
@@ -77,7 +78,12 @@ class CaseEvent(models.Model):
         verbose_name_plural = _("case timeline")
 
     def __str__(self) -> str:
-        return f"{self.case} {self.action}"
+        return f"{self.case} · {self.get_action_display()}"
+
+    def get_action_display(self) -> str:
+        """The step in the reader's language (the code is kept when a step has no label yet)."""
+        # ``action`` has no database choices: adding a step must not need a migration.
+        return str(ACTION_LABELS.get(self.action, self.action))
 
 
 class CaseEvidence(AuditedModel):

@@ -27,7 +27,7 @@ class SuggestionLetter(AuditedModel):
     """
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="letters")
-    number = models.CharField(_("number"), max_length=40, unique=True)
+    number = models.CharField(_("letter number"), max_length=40, unique=True)
     year = models.PositiveSmallIntegerField(_("year"))
     serial = models.PositiveIntegerField(_("serial"))
     addressee = models.ForeignKey("core.Organisation", verbose_name=_("addressed to"), on_delete=models.PROTECT, related_name="+")
