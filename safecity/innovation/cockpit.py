@@ -47,8 +47,10 @@ def by_category(ctx: FigureContext) -> dict[str, Any]:
         .values("category")
         .annotate(n=Count("id"))
     }
+    # Each bar is a category and a stage, named by the entry state's label and the selection's.
+    submitted_label, selected_label = EntryState.SUBMITTED.label, _("selected")
     labels, values = [], []
     for value, label in InnovationCategory.choices:
-        labels += [f"{label} · {_('submitted')}", f"{label} · {_('selected')}"]
+        labels += [f"{label} · {submitted_label}", f"{label} · {selected_label}"]
         values += [counts.get(value, 0), chosen.get(value, 0)]
     return {"labels": labels, "values": values}
