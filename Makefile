@@ -43,7 +43,7 @@ typecheck: env
 
 check: env
 	DJANGO_SETTINGS_MODULE=safecity.test_settings $(BIN)/safecity check --fail-level WARNING
-	DEBUG=0 HTTPS=1 SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-secret-0123456789abcdefghijklmnop ALLOWED_HOSTS=safecity.example.org \
+	PRODUCTION=1 DEBUG=0 HTTPS=1 SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-secret-0123456789abcdefghijklmnop ALLOWED_HOSTS=safecity.example.org \
 		$(BIN)/safecity check --deploy --fail-level WARNING
 	DJANGO_SETTINGS_MODULE=safecity.test_settings $(BIN)/safecity makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=safecity.test_settings $(BIN)/safecity spectacular --validate --fail-on-warn --file /dev/null

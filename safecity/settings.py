@@ -1,7 +1,9 @@
 """Django settings for SafeCity, read from the environment (see .env.example).
 
-Defaults are the embedded set-up (SQLite under var/); production sets DATABASE_URL to PostgreSQL,
-SECRET_KEY, ALLOWED_HOSTS and leaves DEBUG off.
+Defaults are the embedded set-up (SQLite under var/, a generated secret key under var/, plain
+HTTP), so the demo and the console command work from a plain shell. A production start says so
+explicitly with PRODUCTION=1: then SECRET_KEY must be set, DEBUG must be off and HTTPS is on unless
+turned off; production also sets DATABASE_URL to PostgreSQL and ALLOWED_HOSTS.
 """
 
 from __future__ import annotations
@@ -16,18 +18,24 @@ from safecity.env import env_bool, env_int, env_list, env_str, parse_database_ur
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("SAFECITY_VAR_DIR", str(BASE_DIR / "var")))
 
+# Production is told apart by an explicit switch, not guessed from DEBUG/HTTPS: a shell that sets
+# nothing (the demo, `safecity figures`, `safecity ledger verify`) is not production, and a
+# production start that forgets SECRET_KEY is refused. `check --deploy` warns when it is unset.
+PRODUCTION = env_bool("PRODUCTION", False)
 DEBUG = env_bool("DEBUG", False)
-# HTTPS-only cookies and redirects; on by default whenever DEBUG is off. The local demo on
-# http://127.0.0.1 turns it off explicitly.
-HTTPS = env_bool("HTTPS", not DEBUG)
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("DEBUG must be off in production (PRODUCTION=1)")
+# HTTPS-only cookies, redirects and HSTS; on by default in production, off elsewhere (the local
+# demo serves http://127.0.0.1).
+HTTPS = env_bool("HTTPS", PRODUCTION)
 
 
 def _secret_key() -> str:
     key = env_str("SECRET_KEY", "")
     if key:
         return key
-    if not DEBUG and HTTPS:
-        raise ImproperlyConfigured("SECRET_KEY must be set in production (DEBUG off, HTTPS on)")
+    if PRODUCTION:
+        raise ImproperlyConfigured("SECRET_KEY must be set in production (PRODUCTION=1)")
     # Development and the local demo: a random key kept outside the repository.
     path = VAR_DIR / "secret_key"
     if not path.exists():

@@ -78,8 +78,11 @@ def test_seed_demo_builds_changzhou_deterministically(transactional_db: Any) -> 
 
 
 def test_the_cli_runs_django_commands_and_names_itself_in_the_audit_trail(tmp_path: Path) -> None:
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}", "SAFECITY_VAR_DIR": str(tmp_path), "HTTPS": "0"}
-    env["DJANGO_SETTINGS_MODULE"] = "safecity.settings"
+    # A plain shell (issue 12): none of DEBUG, HTTPS, PRODUCTION, SECRET_KEY is set, as after
+    # `make demo`; only the database and var/ are pointed at the test's own directory.
+    unset = {"DEBUG", "HTTPS", "PRODUCTION", "SECRET_KEY", "DJANGO_SETTINGS_MODULE"}
+    env = {k: v for k, v in os.environ.items() if k not in unset}
+    env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'cli.sqlite3'}", SAFECITY_VAR_DIR=str(tmp_path))
     run = [sys.executable, "-m", "safecity.cli"]
     subprocess.run([*run, "migrate", "-v0"], env=env, check=True, cwd=ROOT, timeout=300)
     subprocess.run([*run, "seed-demo"], env=env, check=True, cwd=ROOT, timeout=300, capture_output=True)
@@ -90,12 +93,27 @@ def test_the_cli_runs_django_commands_and_names_itself_in_the_audit_trail(tmp_pa
         [*run, "figures", "--year", "2023"], env=env, check=True, cwd=ROOT, timeout=120, capture_output=True, text=True
     )
     assert json.loads(figures.stdout)["core.regions.districts"] == 7
+    # The README's commands, as written.
+    district = subprocess.run(
+        [*run, "figures", "--region", "320411", "--year", "2023"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert district.returncode == 0, district.stderr
+    assert json.loads(district.stdout)["core.organisations.total"] > 0
+    verify = subprocess.run([*run, "ledger", "verify"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert verify.returncode == 0, verify.stderr + verify.stdout
+    # `make demo`'s flow on the same database: migrate (nothing to do), keep the city, static files.
+    demo = subprocess.run([*run, "demo", "--no-serve"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert demo.returncode == 0, demo.stderr
+    assert "city.official" in demo.stdout
+    # The generated key is kept outside the repository, readable by its owner only.
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
 
 
 def test_check_deploy_is_clean_with_debug_off(tmp_path: Path) -> None:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "safecity.settings",
+        "PRODUCTION": "1",
         "DEBUG": "0",
         "HTTPS": "1",
         "SECRET_KEY": "x" * 20 + "-deploy-check-secret-" + "y" * 30,
@@ -113,6 +131,19 @@ def test_check_deploy_is_clean_with_debug_off(tmp_path: Path) -> None:
     )
     assert missing.returncode != 0
     assert "SECRET_KEY must be set" in missing.stderr
+    # Production refuses DEBUG on, and `check --deploy` without the production switch warns.
+    debug = subprocess.run(
+        [sys.executable, "-m", "safecity.cli", "check"], env={**env, "SECRET_KEY": "k" * 60, "DEBUG": "1"},
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert debug.returncode != 0 and "DEBUG must be off in production" in debug.stderr
+    env["SECRET_KEY"] = "x" * 60
+    env.pop("PRODUCTION")
+    unswitched = subprocess.run(
+        [sys.executable, "-m", "safecity.cli", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env, cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert unswitched.returncode != 0 and "safecity.W001" in unswitched.stderr
 
 
 def test_env_helpers_reject_bad_values(monkeypatch: Any) -> None:

@@ -35,6 +35,7 @@ class CoreConfig(AppConfig):
         autodiscover_modules("navigation")
         autodiscover_modules("tasks")
         autodiscover_modules("scopes")
+        from safecity.core import checks  # noqa: F401 - registers the deployment checks
 
         self._audit_chain()
 
