@@ -9,8 +9,10 @@ turned off; production also sets DATABASE_URL to PostgreSQL and ALLOWED_HOSTS.
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 from safecity.env import env_bool, env_int, env_list, env_str, parse_database_url
@@ -58,7 +60,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "csp",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -90,6 +93,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -141,18 +145,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a rule on the password: Django tells every validator when a password changed (any path:
+    # the password page, the admin, `changepassword`), and this one revokes the user's API tokens.
+    {"NAME": "safecity.core.api_tokens.RevokeTokensOnPasswordChange"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "cockpit"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling (django-axes): an account is locked after AXES_FAILURE_LIMIT failures, and so
-# is an address, each on its own, for AXES_COOLOFF_MINUTES.
+# Login lock-out (django-axes, safecity/core/lockout.py). A user name is locked only together with
+# the address that failed: a stranger elsewhere cannot lock anybody out. An address that fails
+# with many user names is locked on its own, for longer. The HTML login and the API token login
+# both answer a locked login with 429 and a message.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+SAFECITY_LOGIN_ADDRESS_USERNAME_LIMIT = env_int("SAFECITY_LOGIN_ADDRESS_USERNAME_LIMIT", 10)
+SAFECITY_LOGIN_ADDRESS_COOLOFF = timedelta(minutes=env_int("SAFECITY_LOGIN_ADDRESS_COOLOFF_MINUTES", 120))
+AXES_HANDLER = "safecity.core.lockout.LockoutHandler"
+AXES_LOCKOUT_CALLABLE = "safecity.core.lockout.lockout_response"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_VERBOSE = False
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
@@ -170,6 +183,28 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIN
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy on every response (django-csp; Django 6's own CSP is not in 5.2). No
+# inline script anywhere: pages load their code from /static/, and the few third-party pages that
+# need an inline script (ReDoc) carry the request's nonce. Inline styles stay allowed: ECharts and
+# Leaflet set style attributes from script, htmx adds its indicator rules, and templates size bars
+# and colour badges with style="...". See docs/adr/0008-tokens-lockout-csp.md.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "media-src": [SELF, "blob:"],
+        "worker-src": [SELF, "blob:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # --- i18n -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -199,7 +234,8 @@ WHITENOISE_USE_FINDERS = DEBUG
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: its WWW-Authenticate header turns "not signed in" into a 401, not a 403.
-        "rest_framework.authentication.TokenAuthentication",
+        # django-rest-knox: tokens stored hashed, expiring, revocable (safecity/core/api_tokens.py).
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -235,6 +271,14 @@ SPECTACULAR_SETTINGS = {
         "CaseStateEnum": "safecity.firecases.choices.CaseState",
         "DocumentKindEnum": "safecity.deepchecks.choices.DocumentKind",
     },
+}
+
+# API tokens (django-rest-knox): `Authorization: Token <key>`, valid this many hours, revoked by
+# DELETE /api/auth/token/, from /accounts/tokens/, by the admin, and when the password changes.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=env_int("SAFECITY_API_TOKEN_TTL_HOURS", 24 * 30)),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
 }
 
 # --- background and scheduled jobs ----------------------------------------------------------

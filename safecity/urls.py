@@ -5,9 +5,11 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from safecity.core import views as core_views
+from safecity.core import views_apidocs
+from safecity.core import views_tokens as token_views
 
 urlpatterns = [
     path("", core_views.cockpit, name="cockpit"),
@@ -16,11 +18,17 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("accounts/tokens/", token_views.token_list, name="api-tokens"),
+    path("accounts/tokens/revoke-all/", token_views.token_revoke_all, name="api-token-revoke-all"),
+    path("accounts/tokens/<str:key>/revoke/", token_views.token_revoke, name="api-token-revoke"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    # The split view serves Swagger UI's start-up code as a script file: no inline script (CSP).
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    # ReDoc with its bundle served here, without the logo it would fetch from a CDN (offline, CSP).
+    path("api/redoc/", views_apidocs.RedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("api/redoc/redoc.standalone.js", views_apidocs.redoc_script, name="api-redoc-script"),
     path("api/library/", include("safecity.library.api_urls")),
     path("api/riskdict/", include("safecity.riskdict.api_urls")),
     path("api/hazards/", include("safecity.hazards.api_urls")),

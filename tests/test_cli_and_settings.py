@@ -165,20 +165,3 @@ def test_nul_bytes_in_query_are_rejected_with_a_clear_message(client: Any, city:
     assert form.status_code == 200
     assert "Null characters are not allowed" in form.content.decode() or "空字符" in form.content.decode()
     assert not Organisation.objects.filter(name__startswith="坏").exists()
-
-
-def test_login_is_throttled_per_account(client: Any, city: Any, personas: Any, settings: Any) -> None:
-    for _ in range(settings.AXES_FAILURE_LIMIT):
-        client.post("/accounts/login/", {"username": "district_a", "password": "wrong"}, REMOTE_ADDR="10.0.0.1")
-    # Even the right password from another address is refused while the account is locked.
-    locked = client.post("/accounts/login/", {"username": "district_a", "password": "Test-password-2023"}, REMOTE_ADDR="10.0.0.2")
-    assert locked.status_code == 429
-    other = client.post("/accounts/login/", {"username": "district_b", "password": "Test-password-2023"}, REMOTE_ADDR="10.0.0.3")
-    assert other.status_code == 302
-
-
-def test_login_is_throttled_per_address(client: Any, city: Any, personas: Any, settings: Any) -> None:
-    for i in range(settings.AXES_FAILURE_LIMIT):
-        client.post("/accounts/login/", {"username": f"nobody{i}", "password": "wrong"}, REMOTE_ADDR="10.0.0.9")
-    locked = client.post("/accounts/login/", {"username": "district_b", "password": "Test-password-2023"}, REMOTE_ADDR="10.0.0.9")
-    assert locked.status_code == 429

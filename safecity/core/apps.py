@@ -14,7 +14,7 @@ class CoreConfig(AppConfig):
         from django.contrib.auth import get_user_model
         from django.db.models.signals import post_delete, post_save, pre_save
         from django.utils.module_loading import autodiscover_modules
-        from rest_framework.authtoken.models import Token
+        from knox.models import AuthToken
 
         from safecity.core import audit
         from safecity.core.models import AuditedModel
@@ -23,7 +23,7 @@ class CoreConfig(AppConfig):
             if issubclass(model, AuditedModel):
                 audit.register(model)
         audit.register(get_user_model(), exclude=["last_login"], masked=["password"])
-        audit.register(Token, masked=["key"])
+        audit.register(AuthToken, masked=["digest"])
         from safecity.core.models import Notification
 
         audit.register(Notification)

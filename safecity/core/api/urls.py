@@ -1,10 +1,9 @@
 from __future__ import annotations
 
 from django.urls import include, path
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
-from safecity.core.api import views
+from safecity.core.api import tokens, views
 
 router = DefaultRouter()
 router.register("regions", views.RegionViewSet, basename="region")
@@ -14,7 +13,9 @@ router.register("role-assignments", views.RoleAssignmentViewSet, basename="rolea
 router.register("audit", views.AuditEntryViewSet, basename="auditentry")
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", tokens.TokenView.as_view(), name="api-token"),
+    path("auth/tokens/", tokens.TokenListView.as_view(), name="api-token-list"),
+    path("auth/tokens/<str:key>/", tokens.TokenDetailView.as_view(), name="api-token-detail"),
     path("me/", views.MeView.as_view(), name="api-me"),
     path("cockpit/figures/", views.FiguresView.as_view(), name="api-figures"),
     path("", include(router.urls)),
