@@ -105,6 +105,9 @@ class Cylinder(AuditedModel):
             next_inspection_on=self.next_inspection_on,
             scrap_on=self.scrap_on,
             last_inspection_result=self.last_inspection_result,
+            manufactured_on=self.manufactured_on,
+            medium_class=self.medium_class,
+            last_inspected_on=self.last_inspected_on,
         )
 
 

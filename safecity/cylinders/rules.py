@@ -148,7 +148,8 @@ def fill_mass_problem(*, net_kg: Decimal, volume_l: Decimal) -> str | None:
 
 @dataclass(frozen=True)
 class CylinderFacts:
-    """What the gate needs to know about a registered cylinder."""
+    """What the gate needs to know about a registered cylinder (the dates of its history too, so
+    that the gate can tell a record it cannot trust)."""
 
     owner_id: int
     state: str
@@ -156,6 +157,63 @@ class CylinderFacts:
     next_inspection_on: date | None
     scrap_on: date | None
     last_inspection_result: str
+    manufactured_on: date | None = None
+    medium_class: str = MediumClass.GENERAL
+    last_inspected_on: date | None = None
+
+
+def latest_scrap_on(manufactured_on: date, medium_class: str) -> date:
+    """The latest scrap date any history can give: the LPG compulsory scrap age (GB 5842: 12
+    years), otherwise the end of the design life (no extension)."""
+    if medium_class == MediumClass.LPG_STEEL:
+        return add_years(manufactured_on, int(_setting("CYLINDERS_LPG_COMPULSORY_SCRAP_YEARS", LPG_COMPULSORY_SCRAP_YEARS)))
+    return design_life_end(manufactured_on, medium_class)
+
+
+def history_contradictions(facts: CylinderFacts, *, today: date) -> list[dict[str, str]]:
+    """Where the cylinder's current dates contradict its own history (each a ``what``, the date on
+    record and the limit the history allows). Empty when the dates are consistent or unknown.
+
+    The facts are derived from the signed events (registration: manufacture + interval; a passing
+    inspection: inspection day + interval, never past the scrap date; an end-of-life inspection may
+    extend an LPG cylinder's life to at most 12 years), so a date beyond what the history allows is
+    a record the gate cannot trust (TSG 23-2021: fill only within the inspection date)."""
+    made = facts.manufactured_on
+    if made is None:
+        return []
+    found: list[dict[str, str]] = []
+
+    def add(what: str, on: date, limit: date) -> None:
+        found.append({"what": what, "date": on.isoformat(), "limit": limit.isoformat()})
+
+    if made > today:
+        add("manufactured_on", made, today)
+    inspected = facts.last_inspected_on
+    if inspected is not None and (inspected < made or inspected > today):
+        add("last_inspected_on", inspected, today if inspected > today else made)
+    base = max(made, inspected) if inspected is not None else made
+    if facts.next_inspection_on is not None:
+        limit = next_inspection_on(base, facts.medium_class)
+        if facts.next_inspection_on > limit or facts.next_inspection_on < made:
+            add("next_inspection_on", facts.next_inspection_on, limit)
+    if facts.scrap_on is not None:
+        limit = latest_scrap_on(made, facts.medium_class)
+        if facts.scrap_on > limit or facts.scrap_on < made:
+            add("scrap_on", facts.scrap_on, limit)
+    return found
+
+
+def registration_problem(*, manufactured_on: date, medium_class: str, on: date) -> Reason | None:
+    """Why a cylinder cannot be registered for use on ``on``, or None.
+
+    GB 5842 / TSG 23-2021: a cylinder that has reached its scrap age (LPG steel: 12 years at the
+    latest, even with a passing end-of-life inspection; others: the end of their design life) must
+    be scrapped, never put (back) into service. An LPG cylinder between 8 and 12 years may be
+    registered: the gate refuses it until it passes its end-of-life inspection."""
+    limit = latest_scrap_on(manufactured_on, medium_class)
+    if on >= limit:
+        return Reason(code=GateReason.PAST_SCRAP_AGE, params={"date": limit.isoformat()})
+    return None
 
 
 @dataclass(frozen=True)
@@ -176,6 +234,14 @@ REASON_MESSAGES: dict[str, Promise] = {
     GateReason.SCRAPPED: _("The cylinder is scrapped."),
     GateReason.PAST_SCRAP_AGE: _("The cylinder reached its scrap date on %(date)s."),
     GateReason.INSPECTION_OVERDUE: _("The periodic inspection was due by %(date)s."),
+    GateReason.INSPECTION_DATE_MISSING: _(
+        "No next periodic inspection date is on record: the cylinder must be inspected before it is filled."
+    ),
+    GateReason.SCRAP_DATE_MISSING: _("No scrap date is on record: the registry must be corrected before it is filled."),
+    GateReason.DATES_CONTRADICT_HISTORY: _(
+        "Its dates contradict its history (%(what)s %(date)s, at most %(limit)s allowed): the registry must be "
+        "corrected before it is filled."
+    ),
     GateReason.LAST_INSPECTION_FAILED: _("The cylinder failed its last periodic inspection."),
     GateReason.NOT_EMPTY: _("The cylinder has not been returned empty."),
     GateReason.MARKS_ILLEGIBLE: _("The marks on the cylinder are illegible."),
@@ -191,11 +257,30 @@ def reason_message(code: str, params: dict[str, Any] | None = None) -> str:
         return code
     text = str(template)
     if "%(" in text:
+        values = _Params(params or {})
+        if "what" in values:
+            values["what"] = str(DATE_NAMES.get(values["what"], values["what"]))
         try:
-            return text % {"date": "?", **(params or {})}
-        except (KeyError, TypeError, ValueError):
+            return text % values
+        except (TypeError, ValueError):
             return text
     return text
+
+
+class _Params(dict[str, Any]):
+    """Stored parameters; a missing one reads as "?" (an older record, a newer message)."""
+
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
+# The names of the dates a contradiction can be about, in the reader's language.
+DATE_NAMES: dict[str, Promise] = {
+    "manufactured_on": _("manufacture date"),
+    "last_inspected_on": _("last inspection date"),
+    "next_inspection_on": _("next inspection date"),
+    "scrap_on": _("scrap date"),
+}
 
 
 def reasons_display(reasons: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -242,8 +327,10 @@ def fill_gate_decision(
     Refused when: the code is unknown (not registered); the code is voided; the cylinder is not the
     station's own property; it is scrapped; it is past its scrap age (on or after ``scrap_on``); its
     periodic inspection is overdue (``today`` after ``next_inspection_on``: the due date itself is
-    still allowed); it failed its last inspection; it is not back empty; the pre-fill check found
-    illegible marks, defective accessories or visible damage.
+    still allowed); its next inspection date or scrap date is missing, or its dates contradict its
+    history (:func:`history_contradictions`): the gate fails closed, never open; it failed its last
+    inspection; it is not back empty; the pre-fill check found illegible marks, defective
+    accessories or visible damage.
     """
     reasons: list[Reason] = []
 
@@ -263,6 +350,13 @@ def fill_gate_decision(
             add(GateReason.PAST_SCRAP_AGE, date=facts.scrap_on.isoformat())
         if facts.next_inspection_on is not None and today > facts.next_inspection_on:
             add(GateReason.INSPECTION_OVERDUE, date=facts.next_inspection_on.isoformat())
+        # Fail closed: a date the gate does not know, or cannot trust, refuses the fill.
+        if facts.next_inspection_on is None:
+            add(GateReason.INSPECTION_DATE_MISSING)
+        if facts.scrap_on is None:
+            add(GateReason.SCRAP_DATE_MISSING)
+        for contradiction in history_contradictions(facts, today=today):
+            add(GateReason.DATES_CONTRADICT_HISTORY, **contradiction)
         if facts.last_inspection_result == InspectionResult.FAIL or facts.state in (
             CylinderState.FAILED,
             CylinderState.REPAIRED,

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -289,8 +289,24 @@ def labels(request: HttpRequest) -> HttpResponse:
     return response
 
 
+# The national hotline of the market supervision administration (complaints and reports), which
+# supervises gas cylinders as special equipment.
+MARKET_SUPERVISION_HOTLINE = "12315"
+
+
 def public(request: HttpRequest, code: str) -> HttpResponse:
-    """The public page of a cylinder (no login): its history as signed, each with a ledger proof."""
-    cylinder, events = selectors.public_history(code=code)
+    """The public page of a cylinder (no login): its history as signed, each with a ledger proof.
+
+    An unknown code gets a page of its own (status 404): the citizen reads plainly that this
+    cylinder is not registered, may be a fake, must not be used, and where to report it."""
+    try:
+        cylinder, events = selectors.public_history(code=code)
+    except Http404:
+        return render(
+            request,
+            "cylinders/public_unknown.html",
+            {"code": (code or "").strip()[:64], "hotline": MARKET_SUPERVISION_HOTLINE},
+            status=404,
+        )
     refusals = selectors.public_refusals(code=cylinder.code)
     return render(request, "cylinders/public.html", {"cylinder": cylinder, "events": events, "refusals": refusals})

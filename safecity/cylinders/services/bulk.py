@@ -34,7 +34,7 @@ from safecity.cylinders.services.common import (
     is_platform,
     require_transition,
 )
-from safecity.cylinders.services.registry import registration_body
+from safecity.cylinders.services.registry import check_registrable, registration_body
 from safecity.cylinders.transitions import FILLING_UNIT_STEPS
 from safecity.ledger.services import LedgerError, Statement
 from safecity.ledger.services import statement_sign as _statement_sign
@@ -160,6 +160,7 @@ def cylinder_history_import(
                     )
                 body = dict(step.body)
                 if step.kind == EventKind.REGISTRATION:
+                    check_registrable(cylinder, on=timezone.localtime(at).date())
                     body = registration_body(cylinder)
                     target = require_transition(cylinder, step.kind)
                 elif step.kind == EventKind.INSPECTION:

@@ -22,6 +22,7 @@ from safecity.cylinders.services.common import (
     decimal_text,
     is_platform,
     is_superuser,
+    judged_on,
     occurred,
     organisations_for,
     record_event,
@@ -102,6 +103,21 @@ def new_cylinder(
     return cylinder
 
 
+def check_registrable(cylinder: Cylinder, *, on: date) -> None:
+    """Refuse a cylinder that has already reached its scrap age on ``on`` (GB 5842, TSG 23-2021):
+    it must be scrapped, not put into service under a new code."""
+    problem = rules.registration_problem(manufactured_on=cylinder.manufactured_on, medium_class=cylinder.medium_class, on=on)
+    if problem is not None:
+        raise CylinderError(
+            _(
+                "This cylinder reached its scrap age on %(date)s (manufactured %(made)s): it cannot be registered "
+                "for use. Take it out of service and have it scrapped by an inspection station."
+            )
+            % {"date": problem.params["date"], "made": cylinder.manufactured_on.isoformat()},
+            code="past_scrap_age",
+        )
+
+
 def registering_organisation(actor: Any, cylinder: Cylinder) -> Organisation:
     """The owning unit's operator registers for the unit; a regulator signs for their own body."""
     if is_platform(actor) or is_superuser(actor) or cylinder.owner_id in organisations_for(actor, "filling_station_operator"):
@@ -135,7 +151,7 @@ def cylinder_register(
 
     Who: an operator of the owning filling unit, or a city official / city administrator (the
     regulator). The code is unique for ever: a code already used, even by a scrapped cylinder, is
-    refused. The registration is signed and appended to the ledger with the row, all or nothing.
+    refused. A cylinder already past its scrap age is refused (:func:`check_registrable`). The registration is signed and appended to the ledger with the row, all or nothing.
     """
     with transaction.atomic():
         check_not_duplicate(idempotency_key)
@@ -154,6 +170,7 @@ def cylinder_register(
             owner=owner,
             on=max(today(), at.date()),
         )
+        check_registrable(cylinder, on=judged_on(at, actor))
         organisation = registering_organisation(actor, cylinder)
         if Cylinder.objects.filter(code=cylinder.code).exists():
             raise CylinderError(
