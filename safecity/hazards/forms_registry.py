@@ -62,25 +62,40 @@ class RiskUnitForm(forms.Form):
 
 
 class RiskEventForm(forms.Form):
-    """LEC: L, E, C from their scales; LS: L and S from 1 to 5. Initial = without measures."""
+    """LEC: L, E, C from their own scales; LS: L and S from 1 to 5. Initial = without measures.
+
+    The two methods' L scales differ (LEC 10/6/3/1/0.5/0.2/0.1; LS 1-5), so each has its own
+    list: an LEC assessment never offers an LS value (domain-rules §1)."""
 
     name = forms.CharField(label=_("Risk event"), max_length=200)
     accident_type = forms.CharField(label=_("Accident type"), max_length=100, required=False)
     method = forms.ChoiceField(label=_("Assessment method"), choices=AssessmentMethod.choices)
-    initial_l = forms.ChoiceField(label=_("Initial L"), choices=_choices(LEC_L + tuple(v for v in LS_RANGE if v not in LEC_L)))
+    initial_l = forms.ChoiceField(label=_("Initial L (LEC)"), choices=_choices(LEC_L), required=False)
     initial_e = forms.ChoiceField(label=_("Initial E (LEC)"), choices=_choices(LEC_E), required=False)
     initial_c = forms.ChoiceField(label=_("Initial C (LEC)"), choices=_choices(LEC_C), required=False)
+    initial_ls_l = forms.ChoiceField(label=_("Initial L (LS)"), choices=_choices(LS_RANGE), required=False)
     initial_s = forms.ChoiceField(label=_("Initial S (LS)"), choices=_choices(LS_RANGE), required=False)
-    current_l = forms.ChoiceField(
-        label=_("Current L"), choices=_choices(LEC_L + tuple(v for v in LS_RANGE if v not in LEC_L)), required=False
-    )
+    current_l = forms.ChoiceField(label=_("Current L (LEC)"), choices=_choices(LEC_L), required=False)
     current_e = forms.ChoiceField(label=_("Current E (LEC)"), choices=_choices(LEC_E), required=False)
     current_c = forms.ChoiceField(label=_("Current C (LEC)"), choices=_choices(LEC_C), required=False)
+    current_ls_l = forms.ChoiceField(label=_("Current L (LS)"), choices=_choices(LS_RANGE), required=False)
     current_s = forms.ChoiceField(label=_("Current S (LS)"), choices=_choices(LS_RANGE), required=False)
 
+    # Which form field holds each factor, by method.
+    FIELDS = {AssessmentMethod.LEC: {"L": "l", "E": "e", "C": "c"}, AssessmentMethod.LS: {"L": "ls_l", "S": "s"}}
+
     def factors(self, prefix: str) -> dict[str, str]:
-        letters = "lec" if self.cleaned_data["method"] == AssessmentMethod.LEC else "ls"
-        return {k.upper(): self.cleaned_data.get(f"{prefix}_{k}") or "" for k in letters}
+        names = self.FIELDS[AssessmentMethod(self.cleaned_data["method"])]
+        return {factor: self.cleaned_data.get(f"{prefix}_{name}") or "" for factor, name in names.items()}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        method = data.get("method")
+        if method in self.FIELDS:
+            for name in self.FIELDS[AssessmentMethod(method)].values():
+                if not data.get(f"initial_{name}"):
+                    self.add_error(f"initial_{name}", _("Required for this assessment method."))
+        return data
 
 
 class MeasureForm(forms.Form):

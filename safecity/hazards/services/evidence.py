@@ -26,7 +26,7 @@ def evidence_content_type(head: bytes) -> str | None:
 
 
 # The stage an upload belongs to when the uploader does not say: the hazard's current stage.
-STAGE_OF_STATE = {
+STAGE_OF_STATE: dict[int, EvidenceStage] = {
     HazardState.TO_CONFIRM: EvidenceStage.DISCOVERY,
     HazardState.RECTIFYING: EvidenceStage.RECTIFICATION,
     HazardState.AWAITING_ACCEPTANCE: EvidenceStage.ACCEPTANCE,

@@ -35,16 +35,20 @@ def _highest_given(year: int) -> int:
     return highest
 
 
-def hazard_number_next(*, year: int) -> str:
-    """Take the next number of ``year`` (inside the caller's transaction)."""
-    if not HazardNumberSequence.objects.filter(year=year).update(last=F("last") + 1):
+def _take(year: int, count: int) -> int:
+    """Reserve ``count`` numbers of ``year`` (inside the caller's transaction); return the last one."""
+    if not HazardNumberSequence.objects.filter(year=year).update(last=F("last") + count):
         try:
             with transaction.atomic():
-                HazardNumberSequence.objects.create(year=year, last=_highest_given(year) + 1)
+                HazardNumberSequence.objects.create(year=year, last=_highest_given(year) + count)
         except IntegrityError:  # another report opened the year first: take the next after theirs
-            HazardNumberSequence.objects.filter(year=year).update(last=F("last") + 1)
-    last = HazardNumberSequence.objects.filter(year=year).values_list("last", flat=True).get()
-    return hazard_number(year, last)
+            HazardNumberSequence.objects.filter(year=year).update(last=F("last") + count)
+    return HazardNumberSequence.objects.filter(year=year).values_list("last", flat=True).get()
+
+
+def hazard_number_next(*, year: int) -> str:
+    """Take the next number of ``year`` (inside the caller's transaction)."""
+    return hazard_number(year, _take(year, 1))
 
 
 @transaction.atomic
@@ -58,7 +62,12 @@ def hazard_numbers_assign(*, hazards: Iterable[HiddenHazard] | None = None) -> i
         else list(HiddenHazard.objects.order_by("discovered_at", "id").only("id", "code", "discovered_at"))
     )
     pending = sorted((h for h in rows if not NUMBER_RE.match(h.code or "")), key=lambda h: (h.discovered_at, h.pk))
+    by_year: dict[int, list[HiddenHazard]] = {}
     for hazard in pending:
-        hazard.code = hazard_number_next(year=number_year(hazard.discovered_at))
+        by_year.setdefault(number_year(hazard.discovered_at), []).append(hazard)
+    for year, hazards_of_year in sorted(by_year.items()):
+        last = _take(year, len(hazards_of_year))  # one block per year, in discovery order
+        for offset, hazard in enumerate(hazards_of_year):
+            hazard.code = hazard_number(year, last - len(hazards_of_year) + 1 + offset)
     HiddenHazard.objects.bulk_update(pending, ["code"], batch_size=1000)
     return len(pending)
