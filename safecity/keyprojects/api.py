@@ -281,9 +281,7 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         try:
             month = monthly.report_month(plan, request.query_params.get("month"))
         except ValueError:
-            month = 0
-        if not 1 <= month <= 12:
-            raise serializers.ValidationError({"month": [_("A month is a whole number from 1 to 12.")]})
+            raise serializers.ValidationError({"month": [_("A month is a whole number from 1 to 12.")]}) from None
         data = monthly.monthly_report(user=request.user, plan=plan, month=month)
         if request.query_params.get("output") == "pdf":
             return HttpResponse(monthly.monthly_pdf(data), content_type="application/pdf")

@@ -21,11 +21,13 @@ def _evaluations(ctx: FigureContext) -> list[selectors.Evaluation]:
 
 
 def _evaluate(ctx: FigureContext) -> list[selectors.Evaluation]:
+    # Read the projects first: a viewer who reaches none gets "no access", not zeros (issue 13).
+    records = ctx.records(KeyProject)
     plan = YearPlan.objects.filter(year=ctx.year).first()
     if plan is None:
         return []
     # ctx.records() scopes and limits to the region through the districts (an M2M): made unique here.
-    ids = ctx.records(KeyProject).filter(plan=plan).values("pk")
+    ids = records.filter(plan=plan).values("pk")
     projects = selectors.with_schedule(KeyProject.objects.filter(pk__in=ids))
     return selectors.plan_evaluations(plan=plan, projects=projects)
 
@@ -81,10 +83,13 @@ def cutoff_on_schedule(ctx: FigureContext) -> int:
 
 
 def _cutoff(ctx: FigureContext) -> dict[str, int] | None:
+    # The scoped evaluations first, even without a plan or a cut-off date: a viewer who reaches no
+    # project gets "no access" for this figure too, never a zero (issue 13).
+    evaluations = _evaluations(ctx)
     plan = YearPlan.objects.filter(year=ctx.year).first()
     if plan is None or plan.as_of is None:
         return None
-    return selectors.status_counts([selectors.evaluate(e.project, plan.as_of) for e in _evaluations(ctx)])
+    return selectors.status_counts([selectors.evaluate(e.project, plan.as_of) for e in evaluations])
 
 
 @panel(

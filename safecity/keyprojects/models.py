@@ -125,10 +125,12 @@ class YearPlan(AuditedModel):
         return date(self.year, 12, 31)
 
     def evaluation_date(self, today: date) -> date:
-        """The date the plan's statistics are computed at: the cut-off date of a past year (or its
-        last day), today within the year, the first day of a future year."""
+        """The date the plan's projects are judged at: the year's last day once the year is over
+        (each project then completed or not completed), today within the year, the first day of a
+        future year. The cut-off date ``as_of`` does not freeze this: it dates the statistics the
+        office published (shown beside the year's judgement, see ``selectors.cutoff_counts``)."""
         if today.year > self.year:
-            return self.as_of or self.last_day
+            return self.last_day
         if today.year < self.year:
             return self.first_day
         return today
@@ -349,6 +351,7 @@ class StatusObservation(AuditedModel):
 
     def __str__(self) -> str:
         return f"{self.project_id} {self.status} {self.observed_on}"
+
 
 class LibraryCitation(Citation):
     """An annual key project (重点项目) citing a library entry: the method it applies, the regulation

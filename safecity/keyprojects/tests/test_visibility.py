@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 import pytest
+import time_machine
 from django.test import Client
 
 from safecity.keyprojects.tests.conftest import Plan
@@ -73,12 +74,18 @@ def test_anonymous_api_is_401(kp: Plan) -> None:
 def test_filters(kp: Plan, personas: Any, city: Any) -> None:
     client = login(personas.city_official)
     names = lambda q: sorted(r["name"] for r in client.get(f"/api/keyprojects/projects/?plan=2023&{q}").json()["results"])  # noqa: E731
-    assert names("district=320411") == ["全市燃气项目", "新北消防项目"]
-    assert names(f"lead_department={kp.housing.pk}") == ["全市燃气项目", "武进燃气项目"]
-    assert names(f"sub_system={kp.xinbei.sub_system_id}") == ["新北消防项目"]
-    assert names("status=seriously_behind") == sorted(VISIBLE["city_official"])  # nothing reported by 20 December
-    page = client.get(f"/keyprojects/plans/2023/projects/?district={city.district_b.pk}").content.decode()
-    assert "武进燃气项目" in page and "新北消防项目" not in page
+    with time_machine.travel("2023-12-20 10:00 +08:00", tick=False):  # the year still runs: judged today
+        assert names("district=320411") == ["全市燃气项目", "新北消防项目"]
+        assert names(f"lead_department={kp.housing.pk}") == ["全市燃气项目", "武进燃气项目"]
+        assert names(f"sub_system={kp.xinbei.sub_system_id}") == ["新北消防项目"]
+        assert names("status=seriously_behind") == sorted(VISIBLE["city_official"])  # nothing reported by 20 December
+        assert names("status=not_completed") == []
+        page = client.get(f"/keyprojects/plans/2023/projects/?district={city.district_b.pk}").content.decode()
+        assert "武进燃气项目" in page and "新北消防项目" not in page
+    with time_machine.travel("2024-03-01 10:00 +08:00", tick=False):  # the year is over: judged at its end
+        assert names("status=not_completed") == sorted(VISIBLE["city_official"])
+        assert names("status=seriously_behind") == []
+        assert names("district=320411&status=not_completed") == ["全市燃气项目", "新北消防项目"]
 
 
 def test_query_counts_do_not_grow_with_projects(kp: Plan, personas: Any, django_assert_max_num_queries: Any) -> None:
@@ -91,6 +98,7 @@ def test_query_counts_do_not_grow_with_projects(kp: Plan, personas: Any, django_
         assert client.get("/keyprojects/plans/2023/").status_code == 200
 
 
+@time_machine.travel("2023-12-20 10:00 +08:00", tick=False)  # within the year: the schedule statuses
 def test_dashboard_and_gantt_pages(kp: Plan, personas: Any) -> None:
     client = login(personas.city_official)
     page = client.get("/keyprojects/plans/2023/").content.decode()
