@@ -19,7 +19,6 @@ from safecity.firecases.choices import DecisionKind, FollowUpOutcome, ReplyAsses
 from safecity.firecases.models import (
     Case,
     CaseEvent,
-    Decision,
     FireInspection,
     Hearing,
     Lead,
