@@ -22,6 +22,13 @@ RISK_COLOURS = {1: "red", 2: "orange", 3: "yellow", 4: "blue"}
 RISK_HEX = {1: "#d7263d", 2: "#f08a24", 3: "#e6c229", 4: "#1b75bb"}
 
 
+def risk_level_label(level: int | None) -> str:
+    """A risk level in the reader's words (重大风险（红）, Major risk (red)), "—" when there is none."""
+    if level is None or level not in RiskLevel.values:
+        return "—"
+    return str(RiskLevel(level).label)
+
+
 class AssessmentMethod(models.TextChoices):
     LEC = "LEC", _("LEC (D = L × E × C)")
     LS = "LS", _("LS matrix (R = L × S)")

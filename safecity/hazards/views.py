@@ -23,7 +23,7 @@ from safecity.core.models import Notification, Organisation
 from safecity.core.paging import keyset_page_of, page_of, querystring, year_of
 from safecity.core.scoping import CHANGE, can, roles_for, scoped
 from safecity.hazards import reports, selectors, services
-from safecity.hazards.choices import RISK_HEX, HazardLevel
+from safecity.hazards.choices import RISK_HEX, HazardLevel, risk_level_label
 from safecity.hazards.filtersets import HiddenHazardFilterSet
 from safecity.hazards.forms import CheckCompleteForm, EvidenceForm, GovernancePlanForm, HazardActionForm, HazardReportForm
 from safecity.hazards.models import CheckRecord, GovernancePlan
@@ -274,9 +274,12 @@ def registry_index(request: HttpRequest) -> HttpResponse:
     """Enterprises with a risk registry within reach, each with its highest current risk."""
     rows = list(selectors.enterprise_highest_risk(user=request.user))
     for row in rows:
-        row["colour"] = RISK_HEX.get(row["highest_risk"], "#999")
+        # The selector gives the level's number (1 = red); the page shows its words.
+        level = row["highest_risk_level"] = row["highest_risk"]
+        row["colour"] = RISK_HEX.get(level, "#999")
+        row["highest_risk"] = risk_level_label(level)
     points = [
-        [r["id"], r["name"], "", float(r["latitude"]), float(r["longitude"]), r["colour"]]
+        [r["id"], r["name"], "", float(r["latitude"]), float(r["longitude"]), r["colour"], r["highest_risk"]]
         for r in rows
         if r["latitude"] is not None
     ]
@@ -307,7 +310,9 @@ def registry_detail(request: HttpRequest, organisation_id: int) -> HttpResponse:
         for unit in obj.units.all():
             levels = [e.current_level for e in unit.events.all()]
             if unit.latitude is not None and levels:
-                units.append([unit.pk, unit.name, "", float(unit.latitude), float(unit.longitude), RISK_HEX[min(levels)]])
+                highest = min(levels)  # 1 = red: the unit in the colour and words of its highest risk
+                place = [unit.pk, unit.name, "", float(unit.latitude), float(unit.longitude)]
+                units.append([*place, RISK_HEX[highest], risk_level_label(highest)])
     year = timezone.localdate().year
     hazards = selectors.hazard_list(user=request.user).filter(organisation_id=organisation_id)
     return render(

@@ -279,7 +279,7 @@ class HazardTransition(models.Model):
         verbose_name_plural = _("hazard timeline")
 
     def __str__(self) -> str:
-        return f"{self.action} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
 
     def get_action_display(self) -> str:
         from safecity.hazards.transitions import ACTION_LABELS

@@ -33,4 +33,4 @@ class HazardTally(models.Model):
         indexes = [models.Index(fields=["region_path"], opclasses=["varchar_pattern_ops"], name="hazards_tally_path")]
 
     def __str__(self) -> str:
-        return f"{self.region_path} {self.level}/{self.state}: {self.n}"
+        return f"{self.region_path} · {self.get_level_display()} · {self.get_state_display()}: {self.n}"
