@@ -55,4 +55,9 @@ class CoreConfig(AppConfig):
             if conn.connection is not None:
                 audit_db.register_sqlite_function(None, conn)
         register_kind_owner(prefix="audit.", owner="core")
+        from django.utils.translation import gettext_lazy as _
+
+        from safecity.core import labels
+
+        labels.register("ledger.kind", {"audit.seal": _("Audit trail sealed"), "audit.prune": _("Audit trail pruned")})
         register_verifier("audit", cross_check)

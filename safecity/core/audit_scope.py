@@ -29,7 +29,7 @@ from django.db import models
 from django.db.models import CharField, Q, QuerySet
 from django.db.models.functions import Cast
 
-from safecity.core import audit
+from safecity.core import audit, labels
 from safecity.core.roles import ROLE_REACH, Reach
 from safecity.core.scoping import NOTHING, Principal, ScopeRule, _assignments, _city_wide, ancestor_paths
 
@@ -157,8 +157,38 @@ class ValueFilter:
         return ShownValues(strip(entry.before), strip(entry.after), tuple(sorted(present & hidden)))
 
     def annotate(self, entries: Any) -> Any:
-        """Give each entry ``shown_before``/``shown_after``/``hidden_fields`` (for templates and exports)."""
+        """Give each entry ``shown_before``/``shown_after``/``hidden_fields`` (for exports) and
+        ``changes`` (for pages: each changed field's name and values in words, core.labels)."""
         for entry in entries:
             shown = self.shown(entry)
             entry.shown_before, entry.shown_after, entry.hidden_fields = shown.before, shown.after, shown.hidden
+            entry.changes = readable_changes(entry)
             yield entry
+
+
+@dataclass(frozen=True)
+class Change:
+    """One changed field of an audit entry as a user reads it."""
+
+    name: str
+    label: str
+    hidden: bool
+    before: Any
+    after: Any
+
+
+def readable_changes(entry: Any) -> list[Change]:
+    """The entry's changed fields in words: the field's name, and choice values as their labels
+    (core.labels); values withheld from the viewer (``hidden_fields``) stay withheld."""
+    model = ContentType.objects.get_for_id(entry.content_type_id).model_class()
+    before, after = entry.shown_before or {}, entry.shown_after or {}
+    return [
+        Change(
+            name=name,
+            label=labels.field_label(model, name),
+            hidden=name in entry.hidden_fields,
+            before=labels.value_label(model, name, before.get(name)) if name in before else None,
+            after=labels.value_label(model, name, after.get(name)) if name in after else None,
+        )
+        for name in entry.changed_fields or []
+    ]

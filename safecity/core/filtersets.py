@@ -65,10 +65,29 @@ class PersonFilterSet(django_filters.FilterSet):
         return _region_subtree(queryset, "organisation__region__path", value.strip()) if value.strip() else queryset
 
 
+def audited_model_choices() -> list[tuple[str, str]]:
+    """The kinds of record the trail holds, by their names in the reader's language."""
+    from safecity.core import audit
+
+    return sorted(((m._meta.label_lower, str(m._meta.verbose_name)) for m in audit.registered()), key=lambda c: c[1])
+
+
+class _AuditedModelChoices:
+    """Read when a form is built (the models register when the apps are ready, after this module
+    loads, and the names follow the reader's language)."""
+
+    def __iter__(self) -> Any:
+        return iter(audited_model_choices())
+
+    def __len__(self) -> int:
+        return len(audited_model_choices())
+
+
 class AuditEntryFilterSet(django_filters.FilterSet):
     action = ChoiceFilter(label=_("Action"), choices=AuditAction.choices)
     source = ChoiceFilter(label=_("Source"), choices=AuditSource.choices)
-    model = django_filters.CharFilter(label=_("Object type (app.model)"), method="of_model")
+    # Picked by name; the address keeps the model's label (``hazards.hiddenhazard``) for links and the API.
+    model = ChoiceFilter(label=_("Object type"), choices=_AuditedModelChoices(), method="of_model")
     object_id = django_filters.CharFilter(label=_("Object id"))
     actor = django_filters.CharFilter(label=_("Actor"), field_name="actor_label", lookup_expr="icontains")
     request_id = django_filters.CharFilter(label=_("Request id"))

@@ -22,3 +22,18 @@ class CylindersConfig(AppConfig):
         register_verifier("cylinders", cylinders_verify)
         # A household's name, address and commitment nonce never reach the audit trail in clear.
         audit.register(CylinderEvent, masked=["private"])
+
+        # Their statements' kinds and the gate's reasons, in words (core.labels).
+        from safecity.core import labels
+        from safecity.cylinders import rules
+        from safecity.cylinders.choices import EventKind
+
+        labels.register("ledger.kind", {f"cylinders.{code}": text for code, text in EventKind.choices})
+        labels.register("ledger.kind", {"cylinders.fill_refused": _("Filling refused at the gate")})
+        labels.register_value(
+            "cylinders.fillattempt",
+            "reasons",
+            lambda reasons: (
+                "; ".join(r["message"] for r in rules.reasons_display(reasons)) if isinstance(reasons, list) else reasons
+            ),
+        )

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from safecity.core import labels
 from safecity.core.audit import audit_context
 from safecity.core.choices import AuditSource
 from safecity.core.models import Organisation
@@ -29,7 +30,14 @@ def entry_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "ledger/entry_list.html",
-        {"page": page, "subject": subject, "kind": kind, "qs": querystring(request), "checkpoint": selectors.checkpoint_latest()},
+        {
+            "page": page,
+            "subject": subject,
+            "kind": kind,
+            "kinds": labels.choices("ledger.kind"),
+            "qs": querystring(request),
+            "checkpoint": selectors.checkpoint_latest(),
+        },
     )
 
 
