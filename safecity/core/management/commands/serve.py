@@ -21,9 +21,25 @@ def gunicorn_argv(bind: str, workers: int) -> list[str]:
 
 
 def ensure_static() -> None:
-    """Collect static files once (gunicorn serves them through WhiteNoise from STATIC_ROOT)."""
-    if not settings.DEBUG and not (settings.STATIC_ROOT / "staticfiles.json").exists():
-        call_command("collectstatic", interactive=False, verbosity=0)
+    """Collect static files (gunicorn serves them through WhiteNoise from STATIC_ROOT) when there
+    are none yet or a source file is newer than the last collection: after an update the pages get
+    the new scripts and styles, never stale ones; an unchanged start skips the slow compression."""
+    if settings.DEBUG:
+        return
+    manifest = settings.STATIC_ROOT / "staticfiles.json"
+    if manifest.exists() and _newest_static_source() <= manifest.stat().st_mtime:
+        return
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def _newest_static_source() -> float:
+    from django.contrib.staticfiles.finders import get_finders
+
+    newest = 0.0
+    for finder in get_finders():
+        for path, storage in finder.list([]):
+            newest = max(newest, storage.get_modified_time(path).timestamp())
+    return newest
 
 
 class Command(BaseCommand):
