@@ -30,6 +30,7 @@ REGULATOR_ROLES = frozenset({"city_admin", "city_official"})
 # Who sees the registry at all: the regulator, district officials (their district's units) and the
 # filling units (their own cylinders). Inspection stations look cylinders up by code (selectors).
 VIEW_ROLES = frozenset({"city_admin", "city_official", "district_official", "filling_station_operator"})
+EVENT_KIND_LABELS = dict(EventKind.choices)
 
 
 class Cylinder(AuditedModel):
@@ -155,8 +156,8 @@ class CylinderEvent(AuditedModel):
         ]
 
     def __str__(self) -> str:
-        # Plain codes, no translation: the audit trail calls this for every row of a bulk import.
-        return f"{self.kind} #{self.ledger_index}"
+        # The audit trail calls this for every row of a bulk import: one dictionary lookup.
+        return f"{EVENT_KIND_LABELS.get(self.kind, self.kind)} #{self.ledger_index}"
 
 
 class FillAttempt(AuditedModel):
@@ -200,7 +201,11 @@ class FillAttempt(AuditedModel):
         indexes = [models.Index(fields=["station", "allowed"], name="cyl_attempt_station")]
 
     def __str__(self) -> str:
-        return f"{self.code} · {'allow' if self.allowed else 'refuse'}"
+        return f"{self.code} · {self.get_decision_display()}"
+
+    def get_decision_display(self) -> str:
+        """The gate's answer in the reader's language (准予充装 / 拒绝充装)."""
+        return str(_("Allowed") if self.allowed else _("Refused"))
 
     @property
     def reason_codes(self) -> list[str]:
