@@ -25,9 +25,9 @@ import statistics
 import subprocess
 import sys
 import time
-from urllib.parse import urlsplit
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 DB_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/safecity_bench_audit")
 SMALL_DB_URL = os.environ.get("BENCH_SMALL_DATABASE_URL", DB_URL + "_10k")
