@@ -20,11 +20,12 @@ from django.utils.translation import gettext_lazy as _
 from safecity.core.imports import CELL_TEXT_LIMIT as TEXT_LIMIT
 from safecity.core.models import AuditedModel
 from safecity.core.scoping import ScopeRule
-from safecity.keyprojects.choices import ReminderKind
+from safecity.keyprojects.choices import ProjectStatus, ReminderKind
 from safecity.keyprojects.schedule import Thresholds
 from safecity.library.models import Citation, citation_scope
 
 COMMITTEE = frozenset({"city_admin", "city_official"})
+STATUS_LABELS = dict(ProjectStatus.choices)
 
 # Who sees a key project: jurisdiction roles through the districts it involves (the city region for
 # a city-wide project), a department officer through the departments that lead or cooperate.
@@ -330,7 +331,7 @@ class MilestoneReminder(AuditedModel):
         constraints = [models.UniqueConstraint(fields=["milestone", "kind", "recipient"], name="keyprojects_reminder_once")]
 
     def __str__(self) -> str:
-        return f"{self.milestone_id} {self.kind} {self.recipient_id}"
+        return f"{self.milestone_id} · {self.get_kind_display()} · {self.recipient_id}"
 
 
 class StatusObservation(AuditedModel):
@@ -350,7 +351,11 @@ class StatusObservation(AuditedModel):
         verbose_name_plural = _("status observations")
 
     def __str__(self) -> str:
-        return f"{self.project_id} {self.status} {self.observed_on}"
+        return f"{self.project_id} · {self.get_status_display()} · {self.observed_on}"
+
+    def get_status_display(self) -> str:
+        """The status in the reader's language (``status`` keeps the code without database choices)."""
+        return str(STATUS_LABELS.get(self.status, self.status))
 
 
 class LibraryCitation(Citation):
