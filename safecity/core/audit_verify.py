@@ -16,11 +16,23 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from django.db.models import Exists, OuterRef
+from django.utils import timezone
 
-from safecity.core.audit_chain import CHUNK, FIELDS, GENESIS, KIND_SEAL, anchors, chain_hash, pruned_through, straggler_window
+from safecity.core.audit_chain import (
+    CHUNK,
+    FIELDS,
+    GENESIS,
+    KIND_SEAL,
+    anchors,
+    chain_hash,
+    pruned_through,
+    seal_lag,
+    straggler_window,
+)
 from safecity.core.models import AuditEntry, AuditLink, AuditSegment
 
 MAX_PROBLEMS = 50
@@ -32,6 +44,8 @@ class AuditReport:
     segments: int = 0
     pruned: int = 0
     pending: int = 0
+    # Entries written long enough ago that the sealing job should have chained them.
+    overdue: int = 0
     seconds: float = 0.0
     problems: list[str] = field(default_factory=list)
 
@@ -87,8 +101,19 @@ def audit_verify() -> AuditReport:
             break
     if segments:
         _check_unsealed(segments[-1], report)
+    else:
+        report.pending = AuditEntry.objects.count()
+    report.overdue = AuditEntry.objects.filter(
+        ~Exists(AuditLink.objects.filter(entry_id=OuterRef("pk"))), time__lt=timezone.now() - overdue_after()
+    ).count()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def overdue_after() -> timedelta:
+    """How old an unsealed entry may be before verify warns that the sealing job is not running:
+    the seal lag, two runs of the 5-minute job and the straggler window."""
+    return seal_lag() + timedelta(minutes=10) + straggler_window()
 
 
 def _check_segment(segment: AuditSegment, report: AuditReport) -> None:

@@ -288,3 +288,18 @@ def test_nobody_can_post_a_forged_anchor_through_the_ledger_api(client: Any, cit
     refused = client.post("/api/ledger/statements/", {"statements": [forged]}, content_type="application/json")
     assert refused.status_code == 400 and refused.json()["code"] == "kind_reserved"
     assert LogEntry.objects.filter(kind=KIND_SEAL).count() == 2
+
+
+def test_a_trail_never_sealed_says_so_and_warns_when_the_job_is_not_running(city: Any, capsys: Any) -> None:
+    """With no segment at all (no worker ever ran), verify counts every entry as not sealed (not 0)
+    and warns that the old ones cannot be checked, instead of a bare OK."""
+    import time_machine
+
+    assert not AuditSegment.objects.exists()
+    total = AuditEntry.objects.count()
+    assert total > 0
+    with time_machine.travel(timezone.now() + timedelta(days=2)):
+        call_command("audit", "verify")
+    out = capsys.readouterr()
+    assert f"{total:,} not sealed yet" in out.out
+    assert "WARNING" in out.err and "safecity worker" in out.err

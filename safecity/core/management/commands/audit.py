@@ -31,6 +31,14 @@ class Command(BaseCommand):
             f"{report.entries:,} sealed entries in {report.segments:,} segments ({report.pruned:,} pruned), "
             f"{report.pending:,} not sealed yet, in {report.seconds:.2f} s"
         )
+        if report.overdue:
+            self.stderr.write(
+                self.style.WARNING(
+                    f"WARNING {report.overdue:,} entries are older than the sealing job's schedule and not sealed yet: "
+                    "is `safecity worker` running? Until they are sealed (`safecity audit seal`), a change to them "
+                    "cannot be detected."
+                )
+            )
         for problem in report.problems:
             self.stderr.write(f"BAD {problem}")
         if not report.ok:
