@@ -44,6 +44,10 @@ class DimensionSerializer(serializers.ModelSerializer):
 
 class DeductionSerializer(serializers.ModelSerializer):
     rule_title = serializers.CharField(read_only=True)
+    detail = serializers.CharField(source="detail_text", read_only=True, help_text="In the request's language.")
+    detail_data = serializers.JSONField(
+        source="detail", read_only=True, help_text="The same as codes and numbers (root_cause, finding, rate, missing, ...)."
+    )
     evidence_kind = serializers.CharField(read_only=True)
     evidence_url = serializers.CharField(read_only=True, allow_null=True)
 
@@ -59,6 +63,7 @@ class DeductionSerializer(serializers.ModelSerializer):
             "evidence_label",
             "evidence_url",
             "detail",
+            "detail_data",
         ]
 
 

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from safecity.core.models import AuditedModel
@@ -56,6 +59,49 @@ def evidence_url(kind: str, object_id: int, organisation_id: int) -> str | None:
     except NoReverseMatch:
         return None
     return None
+
+
+def _choice_label(model: str, field: str, value: str) -> str | None:
+    """The label of ``value`` among the choices of ``model.field``; None when either is unknown
+    (the deep-check app is optional to the portraits, see ``services/facts.py``)."""
+    try:
+        choices = apps.get_model(model)._meta.get_field(field).flatchoices
+    except (LookupError, FieldDoesNotExist):
+        return None
+    return next((str(label) for code, label in choices if code == value), None)
+
+
+def _field_name(model: str, field: str) -> str:
+    try:
+        return str(apps.get_model(model)._meta.get_field(field).verbose_name)
+    except (LookupError, FieldDoesNotExist):
+        return field
+
+
+def root_cause_label(key: str) -> str:
+    """A deep check's root cause in the reader's words: its management element, else its direct cause."""
+    return (
+        _choice_label("deepchecks.RootCause", "management_element", key)
+        or _choice_label("deepchecks.RootCause", "category", key)
+        or key
+    )
+
+
+def deduction_detail_text(detail: dict[str, Any]) -> str:
+    """A deduction's detail (codes and numbers, see ``DeductionResult``) as words in the active language."""
+    if not detail:
+        return ""
+    if detail.get("root_cause"):
+        cause = root_cause_label(detail["root_cause"])
+        if detail.get("finding") is None:
+            return gettext("root cause: %(cause)s") % {"cause": cause}
+        return gettext("root cause: %(cause)s (finding %(finding)s)") % {"cause": cause, "finding": detail["finding"]}
+    if "rate" in detail:
+        return f"{detail['rate']}% ({detail['closed']}/{detail['found']})"
+    if detail.get("missing"):
+        persons = " / ".join(_field_name("hazards.RiskObject", field) for field in detail["missing"])
+        return gettext("missing: %(persons)s") % {"persons": persons}
+    return str(detail.get("text", ""))
 
 
 class Portrait(AuditedModel):
@@ -137,7 +183,7 @@ class DimensionScore(models.Model):
         constraints = [models.UniqueConstraint(fields=["portrait", "dimension"], name="portraits_dimension_once")]
 
     def __str__(self) -> str:
-        return f"{self.dimension}: {self.points}/{self.max_points}"
+        return f"{self.title}: {self.points}/{self.max_points}"
 
     @property
     def title(self) -> Any:
@@ -166,7 +212,8 @@ class Deduction(models.Model):
     evidence_type = models.ForeignKey(ContentType, verbose_name=_("evidence type"), on_delete=models.CASCADE, related_name="+")
     evidence_id = models.PositiveBigIntegerField(_("evidence id"))
     evidence_label = models.CharField(_("evidence"), max_length=200, blank=True)
-    detail = models.CharField(_("detail"), max_length=200, blank=True)
+    # Codes and numbers, never words: shown through ``detail_text`` in the reader's language.
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
 
     scope_rule = ScopeRule(
         region_path="portrait__organisation__region__path", organisation="portrait__organisation", change_roles=frozenset()
@@ -179,7 +226,11 @@ class Deduction(models.Model):
         indexes = [models.Index(fields=["evidence_type", "evidence_id"], name="portraits_deduction_evidence")]
 
     def __str__(self) -> str:
-        return f"-{self.points} {self.rule} ({self.evidence_label})"
+        return f"-{self.points} {self.rule_title} ({self.evidence_label})"
+
+    @property
+    def detail_text(self) -> str:
+        return deduction_detail_text(self.detail)
 
     @property
     def evidence_kind(self) -> str:

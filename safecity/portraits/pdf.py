@@ -16,6 +16,7 @@ from safecity.portraits.charts import radar_svg, trend_svg
 from safecity.portraits.choices import COLOUR_HEX, COLOUR_ZH
 from safecity.portraits.models import Portrait
 from safecity.portraits.scoring import DIMENSION_BY_CODE, DIMENSIONS, FORCED_RED_RULES, RULES
+from safecity.portraits.scoring.model import SOURCE_ZH
 
 FONT_FAMILY = "WenQuanYi Micro Hei"
 
@@ -44,7 +45,7 @@ def portrait_pdf_context(*, portrait: Portrait, trend: list[dict[str, Any]], pee
                 "rule": d.rule_title_zh,
                 "points": d.points,
                 "evidence": d.evidence_label,
-                "detail": d.detail,
+                "detail": d.detail_text,
             }
             for d in deductions
         ],
@@ -53,7 +54,7 @@ def portrait_pdf_context(*, portrait: Portrait, trend: list[dict[str, Any]], pee
         "trend_svg": trend_svg([(t["year"], t["score"], t["colour"]) for t in trend]),
         "trend": trend,
         "peers": peers,
-        "rules": RULES,
+        "rules": [{"title_zh": r.title_zh, "points": r.points, "source": SOURCE_ZH.get(r.source, r.source)} for r in RULES],
         "forced_rules": FORCED_RED_RULES,
         "dimensions": DIMENSIONS,
         "generated_at": timezone.localtime(),

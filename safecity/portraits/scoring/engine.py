@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from safecity.portraits.scoring.model import (
     CLOSURE_MAX_STEPS,
@@ -55,7 +56,8 @@ class HazardFact:
 
 @dataclass(frozen=True)
 class InstallationFact:
-    """A major hazard installation and which of its three persons in charge is missing or inactive."""
+    """A major hazard installation and which of its three persons in charge is missing or inactive
+    (``missing``: the risk object's field names, e.g. ``technical_in_charge``)."""
 
     id: int
     label: str
@@ -108,13 +110,18 @@ class EnterpriseFacts:
 
 @dataclass(frozen=True)
 class DeductionResult:
+    """One deduction. ``detail`` is data, never words: codes and numbers that the page turns into
+    text in the reader's language (``Deduction.detail_text``): ``root_cause`` and ``finding`` for a
+    hidden hazard filed under a deep check's root cause, ``rate``/``closed``/``found`` for the
+    closure rate, ``missing`` (field names) for an installation's persons in charge."""
+
     dimension: str
     rule: str
     points: Decimal
     evidence_kind: str
     evidence_id: int
     evidence_label: str
-    detail: str = ""
+    detail: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -167,7 +174,14 @@ def hazard_dimension(hazard: HazardFact) -> str:
 
 
 def _deduct(
-    out: list[DeductionResult], rule: str, kind: str, fact_id: int, label: str, *, dimension: str = "", detail: str = ""
+    out: list[DeductionResult],
+    rule: str,
+    kind: str,
+    fact_id: int,
+    label: str,
+    *,
+    dimension: str = "",
+    detail: dict[str, Any] | None = None,
 ) -> None:
     spec = RULE_BY_CODE[rule]
     out.append(
@@ -178,7 +192,7 @@ def _deduct(
             evidence_kind=kind,
             evidence_id=fact_id,
             evidence_label=label,
-            detail=detail,
+            detail=detail or {},
         )
     )
 
@@ -186,7 +200,7 @@ def _deduct(
 def _hazard_rules(facts: EnterpriseFacts, out: list[DeductionResult], forced: list[ForcedRedResult]) -> None:
     for h in facts.hazards:
         dimension = hazard_dimension(h)
-        detail = f"root cause: {h.root_cause} (finding {h.finding_id})" if h.root_cause else ""
+        detail = {"root_cause": h.root_cause, "finding": h.finding_id} if h.root_cause else None
         if h.open:
             rule = "hazard.open_major" if h.level == MAJOR else "hazard.open_general"
             _deduct(out, rule, "hazard", h.id, h.label, dimension=dimension, detail=detail)
@@ -233,7 +247,7 @@ def _closure_rule(facts: EnterpriseFacts, out: list[DeductionResult]) -> None:
             evidence_kind="organisation",
             evidence_id=facts.organisation_id,
             evidence_label=facts.label,
-            detail=f"{round_score(rate)}% ({closed}/{found})",
+            detail={"rate": str(round_score(rate)), "closed": closed, "found": found},
         )
     )
 
@@ -241,7 +255,7 @@ def _closure_rule(facts: EnterpriseFacts, out: list[DeductionResult]) -> None:
 def _registry_rules(facts: EnterpriseFacts, out: list[DeductionResult], forced: list[ForcedRedResult]) -> None:
     for inst in facts.installations:
         if inst.missing:
-            detail = ", ".join(inst.missing)
+            detail = {"missing": list(inst.missing)}
             _deduct(out, "mhi.persons_missing", "risk_object", inst.id, inst.label, detail=detail)
             forced.append(ForcedRedResult("forced.mhi_persons", "risk_object", inst.id, inst.label))
     for event in facts.events:

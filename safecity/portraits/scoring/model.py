@@ -135,6 +135,15 @@ MHI_RESPONSIBILITY = "MHI responsibility system (2021)"
 # The portrait shows what the expert panel found ("已病") even after it was fixed, in the dimension
 # of each finding's root cause; rectification performance is scored under hazard governance.
 DEEP_CHECK = "Deep safety check findings (坐堂会诊)"
+# The same sources as the Chinese report (PDF) cites them.
+SOURCE_ZH = {
+    ORDER_16: "《安全生产事故隐患排查治理暂行规定》（国家安全监管总局令第16号，2007年）",
+    ORDER_16 + " art. 15": "《安全生产事故隐患排查治理暂行规定》第十五条",
+    DUAL_PREVENTION: "《危险化学品企业双重预防机制数字化建设工作指南》（2021年）",
+    MHI_RESPONSIBILITY: "危险化学品重大危险源包保责任制（2021年）",
+    DEEP_CHECK: "深度安全体检（坐堂会诊）发现的问题",
+    "GB 35181-2017": "GB 35181-2017《重大火灾隐患判定方法》",
+}
 
 RULES: tuple[Rule, ...] = (
     _rule(

@@ -28,11 +28,9 @@ from safecity.portraits.providers import THREE_IN_ONE, facts_by_enterprise
 from safecity.portraits.scoring import EnterpriseFacts, EventFact, HazardFact, InstallationFact, RecordFact
 
 IN_LIST_LIMIT = 900  # below SQLite's 999 parameters per statement
-PERSON_ROLES = (
-    ("principal_in_charge", "principal"),
-    ("technical_in_charge", "technical"),
-    ("operations_in_charge", "operations"),
-)
+# The three persons in charge of a major hazard installation (fields of the risk object); a
+# deduction names the missing ones by these codes, the page by the fields' labels.
+PERSON_ROLES = ("principal_in_charge", "technical_in_charge", "operations_in_charge")
 
 
 def reference_moment(year: int, now: datetime | None = None) -> datetime:
@@ -131,9 +129,9 @@ def _hazard_facts(facts: dict[int, EnterpriseFacts], organisation_ids: list[int]
 def _registry_facts(facts: dict[int, EnterpriseFacts], organisation_ids: list[int] | None, year: int, ref: datetime) -> None:
     installations = RiskObject.objects.filter(
         _org_filter("organisation_id", organisation_ids), kind=RiskObjectKind.MAJOR_HAZARD_INSTALLATION, created_at__lte=ref
-    ).values_list("id", "organisation_id", "name", *(f"{field}__is_active" for field, _ in PERSON_ROLES))
+    ).values_list("id", "organisation_id", "name", *(f"{field}__is_active" for field in PERSON_ROLES))
     for pk, org, name, *active in installations:
-        missing = tuple(label for (_, label), ok in zip(PERSON_ROLES, active, strict=True) if not ok)
+        missing = tuple(field for field, ok in zip(PERSON_ROLES, active, strict=True) if not ok)
         facts[org].installations.append(InstallationFact(id=pk, label=name, missing=missing))
     in_time = Q(measures__created_at__lte=ref)
     events = (

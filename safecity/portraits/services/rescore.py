@@ -9,6 +9,7 @@ dimension and deduction rows are derived data, replaced as a whole.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
@@ -83,7 +84,8 @@ def _insert(model: type[DimensionScore] | type[Deduction], columns: tuple[str, .
         names = ", ".join(connection.ops.quote_name(column_of[c]) for c in columns)
         with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:  # type: ignore[attr-defined]
             for row in rows:
-                copy.write_row(row)
+                # COPY's text format: a JSON column takes the JSON text.
+                copy.write_row([json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else v for v in row])
         return
     objs: list[Any] = [model(**dict(zip(columns, row, strict=True))) for row in rows]
     model._default_manager.bulk_create(objs, batch_size=BATCH)
@@ -143,7 +145,7 @@ def _write(year: int, results: dict[int, tuple[PortraitResult, tuple[int, int]]]
             dimension_rows.append((pk, spec.code, Decimal(spec.max_points), result.dimensions[spec.code]))
         for d in result.deductions:
             deduction_rows.append(
-                (pk, d.dimension, d.rule, d.points, types[d.evidence_kind], d.evidence_id, d.evidence_label[:200], d.detail[:200])
+                (pk, d.dimension, d.rule, d.points, types[d.evidence_kind], d.evidence_id, d.evidence_label[:200], d.detail)
             )
     _insert(DimensionScore, DIMENSION_COLUMNS, dimension_rows)
     _insert(Deduction, DEDUCTION_COLUMNS, deduction_rows)

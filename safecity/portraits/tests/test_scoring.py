@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.utils import translation
 
 from safecity.hazards.choices import HazardLevel, HazardState, HazardType
 from safecity.hazards.models import CheckRecord, CheckTask, GovernancePlan, RiskObject
@@ -94,10 +95,11 @@ def test_red_event_without_measures_forces_red_and_deducts() -> None:
 
 def test_installation_missing_person_forces_red() -> None:
     result = score_enterprise(
-        EnterpriseFacts(organisation_id=1, installations=[InstallationFact(1, "一级重大危险源", ("technical",))])
+        EnterpriseFacts(organisation_id=1, installations=[InstallationFact(1, "一级重大危险源", ("technical_in_charge",))])
     )
     assert result.colour == 1 and result.score == Decimal("95.0")
     assert [d.rule for d in result.deductions] == ["mhi.persons_missing"]
+    assert result.deductions[0].detail == {"missing": ["technical_in_charge"]}
 
 
 # --- the same rules end to end, from rows in the database ----------------------------------------
@@ -129,7 +131,7 @@ def test_closure_rate_below_target(city: Any, make_hazard: Any) -> None:
     make_hazard(deadline=None)  # 3 of 4 closed: 75%, 15 points short -> 3 steps
     portrait = compute(city)
     rate = [d for d in portrait.deductions.all() if d.rule == "governance.closure_rate"]
-    assert len(rate) == 1 and rate[0].points == Decimal("3.0") and "75.0%" in rate[0].detail
+    assert len(rate) == 1 and rate[0].points == Decimal("3.0") and rate[0].detail == {"rate": "75.0", "closed": 3, "found": 4}
     assert rate[0].evidence_id == city.enterprise_a.pk
     assert (portrait.hazards_found, portrait.hazards_closed) == (4, 3)
 
@@ -265,7 +267,10 @@ def test_installation_person_inactive_forces_red(city: Any, make_event: Any) -> 
     portrait = compute(city)
     assert portrait.forced_red and portrait.forced_reasons[0]["rule"] == "forced.mhi_persons"
     assert rules_of(portrait) == [("mhi.persons_missing", "mhi", Decimal("5.0"))]
-    assert "technical" in portrait.deductions.get().detail
+    deduction = portrait.deductions.get()
+    assert deduction.detail == {"missing": ["technical_in_charge"]}
+    with translation.override("zh-hans"):
+        assert deduction.detail_text == "缺少：技术负责人"
 
 
 def test_overdue_check_and_task_without_checker(city: Any, make_event: Any) -> None:
