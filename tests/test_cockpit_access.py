@@ -51,3 +51,19 @@ def test_panels_follow_the_same_rule(city: Any, personas: Any) -> None:
     assert data["firecases.cases_by_state"] is NO_ACCESS and data["core.organisations.by_kind"] is NO_ACCESS
     official = panel_values(FigureContext(region=city.city, year=timezone.localdate().year, user=personas.city_official))
     assert official["firecases.cases_by_state"] is not NO_ACCESS and official["core.organisations.by_kind"] is not NO_ACCESS
+
+
+def test_who_may_not_open_the_key_projects_gets_no_access_to_their_figures(city: Any, personas: Any) -> None:
+    """An enterprise user reaches key projects of their district through the records' scope, but
+    the key-project pages are for the committee, officials and departments: the cockpit follows the
+    pages (no access), not zeros; a city official sees the figures."""
+    values = _values(city, personas.enterprise_user)
+    keyprojects = [i.id for i in indicators() if i.id.startswith("keyprojects.")]
+    assert keyprojects and all(values[i] is NO_ACCESS for i in keyprojects)
+    assert all(_values(city, personas.city_official)[i] is not NO_ACCESS for i in keyprojects)
+
+
+def test_a_figure_with_nothing_to_compute_reads_as_a_dash_not_none(client: Any, city: Any, personas: Any) -> None:
+    client.force_login(personas.district_b)
+    page = client.get(reverse("cockpit")).content.decode()
+    assert ">None<" not in page

@@ -36,33 +36,58 @@ def _count(ctx: FigureContext, status: str) -> int:
     return selectors.status_counts(_evaluations(ctx))[status]
 
 
-@indicator("keyprojects.projects", title=_("Key projects"), section=SECTION, unit=_("projects"), order=500)
+@indicator(
+    "keyprojects.projects", title=_("Key projects"), section=SECTION, roles=selectors.VIEW_ROLES, unit=_("projects"), order=500
+)
 def projects(ctx: FigureContext) -> int:
     return _count(ctx, "total")
 
 
-@indicator("keyprojects.completed", title=_("Completed"), section=SECTION, unit=_("projects"), order=501)
+@indicator(
+    "keyprojects.completed", title=_("Completed"), section=SECTION, roles=selectors.VIEW_ROLES, unit=_("projects"), order=501
+)
 def completed(ctx: FigureContext) -> int:
     return _count(ctx, "completed")
 
 
-@indicator("keyprojects.on_schedule", title=_("On time-based schedule"), section=SECTION, unit=_("projects"), order=502)
+@indicator(
+    "keyprojects.on_schedule",
+    title=_("On time-based schedule"),
+    section=SECTION,
+    roles=selectors.VIEW_ROLES,
+    unit=_("projects"),
+    order=502,
+)
 def on_schedule(ctx: FigureContext) -> int:
     return _count(ctx, "on_schedule")
 
 
-@indicator("keyprojects.behind", title=_("Behind schedule"), section=SECTION, unit=_("projects"), order=503)
+@indicator(
+    "keyprojects.behind", title=_("Behind schedule"), section=SECTION, roles=selectors.VIEW_ROLES, unit=_("projects"), order=503
+)
 def behind(ctx: FigureContext) -> int:
     return _count(ctx, "behind")
 
 
-@indicator("keyprojects.seriously_behind", title=_("Seriously behind schedule"), section=SECTION, unit=_("projects"), order=504)
+@indicator(
+    "keyprojects.seriously_behind",
+    title=_("Seriously behind schedule"),
+    section=SECTION,
+    roles=selectors.VIEW_ROLES,
+    unit=_("projects"),
+    order=504,
+)
 def seriously_behind(ctx: FigureContext) -> int:
     return _count(ctx, "seriously_behind")
 
 
 @indicator(
-    "keyprojects.not_completed", title=_("Not completed by the year's end"), section=SECTION, unit=_("projects"), order=505
+    "keyprojects.not_completed",
+    title=_("Not completed by the year's end"),
+    section=SECTION,
+    roles=selectors.VIEW_ROLES,
+    unit=_("projects"),
+    order=505,
 )
 def not_completed(ctx: FigureContext) -> int:
     """Once the year is over each project is completed or not: this counts the others."""
@@ -73,6 +98,7 @@ def not_completed(ctx: FigureContext) -> int:
     "keyprojects.cutoff_on_schedule",
     title=_("On time-based schedule at the statistics cut-off date"),
     section=SECTION,
+    roles=selectors.VIEW_ROLES,
     unit=_("projects"),
     order=506,
 )
@@ -96,6 +122,7 @@ def _cutoff(ctx: FigureContext) -> dict[str, int] | None:
     "keyprojects.by_sub_system",
     title=_("Key projects by sub-system"),
     section=SECTION,
+    roles=selectors.VIEW_ROLES,
     template="core/panels/bar.html",
     order=505,
 )

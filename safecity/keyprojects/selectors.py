@@ -40,11 +40,14 @@ def is_committee(user: Any) -> bool:
     return principal.is_superuser or (bool(principal.roles & COMMITTEE_ROLES) and principal.is_city_wide)
 
 
+# Who opens the key-project pages, and so sees their cockpit figures (a viewer outside these
+# roles gets "no access" there, never zeros: issue 13).
+VIEW_ROLES = frozenset({"city_admin", "city_official", "district_official", "department_officer"})
+
+
 def sees_key_projects(user: Any) -> bool:
     principal = principal_for(user)
-    return principal.is_superuser or bool(
-        principal.roles & {"city_admin", "city_official", "district_official", "department_officer"}
-    )
+    return principal.is_superuser or bool(principal.roles & VIEW_ROLES)
 
 
 def subsystem_list(*, user: Any) -> QuerySet[SubSystem]:
