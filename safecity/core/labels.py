@@ -20,6 +20,9 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.dateparse import parse_datetime
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -113,6 +116,11 @@ def value_label(model: type[models.Model] | None, name: str, value: Any) -> Any:
             return formatter(value)
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
+    if isinstance(f, models.DateTimeField) and isinstance(value, str):
+        # Stored as ISO 8601 in UTC: read in local time, to the second.
+        moment = parse_datetime(value)
+        if moment is not None:
+            return date_format(timezone.localtime(moment) if timezone.is_aware(moment) else moment, "Y-m-d H:i:s")
     choices = getattr(f, "flatchoices", None) if f is not None else None
     if choices and value is not None and not isinstance(value, (list, dict)):
         for key, text in choices:

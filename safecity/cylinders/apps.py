@@ -30,6 +30,11 @@ class CylindersConfig(AppConfig):
 
         labels.register("ledger.kind", {f"cylinders.{code}": text for code, text in EventKind.choices})
         labels.register("ledger.kind", {"cylinders.fill_refused": _("Filling refused at the gate")})
+        from safecity.cylinders.choices import CylinderState
+
+        states = dict(CylinderState.choices)
+        for field_name in ("from_state", "to_state"):
+            labels.register_value("cylinders.cylinderevent", field_name, lambda code: str(states.get(code, code)))
         labels.register_value(
             "cylinders.fillattempt",
             "reasons",

@@ -58,3 +58,11 @@ def test_the_audit_trail_names_changed_fields_and_values_in_words(client: Any, c
     assert "否" in page  # the value, not "False"
     # The object-type filter offers kinds of record by name, not app.model codes to type.
     assert 'value="core.organisation"' in page and "app.model" not in page
+
+
+def test_a_stored_time_reads_in_local_time_and_a_cylinder_state_as_its_label() -> None:
+    from safecity.cylinders.models import CylinderEvent
+
+    with translation.override("zh-hans"):
+        assert labels.value_label(Organisation, "created_at", "2026-12-06T20:53:21.897680+00:00") == "2026-12-07 04:53:21"
+        assert labels.value_label(CylinderEvent, "from_state", "filled") == "已充装"
