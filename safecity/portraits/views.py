@@ -59,8 +59,12 @@ def overview(request: HttpRequest) -> HttpResponseBase:
         )
     region = Region.objects.filter(code=request.GET.get("region") or "").first()
     data = selectors.district_overview(user=request.user, year=year, region=region)
+    # The form shows what the user chose, not the default year (which it names as a placeholder):
+    # pressing 筛选 untouched sends nothing and shows no "year" chip (issue 13).
+    shown = PortraitFilterSet(request.GET, queryset=filterset.queryset)
+    shown.form.fields["year"].widget.attrs["placeholder"] = str(year)
     context = {
-        "filter": filterset,
+        "filter": shown,
         "page": page_of(request, filterset.qs),
         "querystring": querystring(request),
         "year": year,
