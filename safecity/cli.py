@@ -24,9 +24,25 @@ def main(argv: list[str] | None = None) -> None:
     name = args[1] if len(args) > 1 else "help"
 
     from django.core.management import execute_from_command_line
+    from django.db.utils import OperationalError, ProgrammingError
 
-    with command_context(name):
-        execute_from_command_line(args)
+    try:
+        with command_context(name):
+            execute_from_command_line(args)
+    except (OperationalError, ProgrammingError) as error:
+        if not _no_tables(error):
+            raise
+        sys.stderr.write(
+            f"The database has no SafeCity tables yet ({str(error).splitlines()[0]}).\n"
+            "Load the demo city with `make demo` (or create the tables with `safecity migrate`), then try again.\n"
+        )
+        raise SystemExit(1) from None
+
+
+def _no_tables(error: Exception) -> bool:
+    """A missing table (SQLite: "no such table"; PostgreSQL: "relation ... does not exist")."""
+    text = str(error)
+    return "no such table" in text or ("relation" in text and "does not exist" in text)
 
 
 def command_context(name: str) -> AbstractContextManager[Any]:

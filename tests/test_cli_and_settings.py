@@ -165,3 +165,16 @@ def test_nul_bytes_in_query_are_rejected_with_a_clear_message(client: Any, city:
     assert form.status_code == 200
     assert "Null characters are not allowed" in form.content.decode() or "空字符" in form.content.decode()
     assert not Organisation.objects.filter(name__startswith="坏").exists()
+
+
+def test_a_command_on_a_database_without_tables_says_what_to_do(tmp_path: Path) -> None:
+    """The README's commands before `make demo`: a sentence naming the next step, not a traceback."""
+    unset = {"DEBUG", "HTTPS", "PRODUCTION", "SECRET_KEY", "DJANGO_SETTINGS_MODULE", "DATABASE_URL"}
+    env = {k: v for k, v in os.environ.items() if k not in unset}
+    env.update(SAFECITY_VAR_DIR=str(tmp_path))
+    for command in (["figures", "--region", "320411", "--year", "2023"], ["ledger", "verify"]):
+        out = subprocess.run(
+            [sys.executable, "-m", "safecity.cli", *command], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120
+        )
+        assert out.returncode == 1, out.stderr
+        assert "make demo" in out.stderr and "Traceback" not in out.stderr
