@@ -31,6 +31,8 @@ REGULATOR_ROLES = frozenset({"city_admin", "city_official"})
 # filling units (their own cylinders). Inspection stations look cylinders up by code (selectors).
 VIEW_ROLES = frozenset({"city_admin", "city_official", "district_official", "filling_station_operator"})
 EVENT_KIND_LABELS = dict(EventKind.choices)
+# What ``rules.inspection_status`` says of a cylinder (the kinds of an inspection reminder).
+REMINDER_LABELS = {"due_soon": _("Periodic inspection due soon"), "overdue": _("Periodic inspection overdue")}
 
 
 class Cylinder(AuditedModel):
@@ -245,4 +247,4 @@ class InspectionReminder(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.due_on}"
+        return f"{self.cylinder_id} · {REMINDER_LABELS.get(self.kind, self.kind)} · {self.due_on}"

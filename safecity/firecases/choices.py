@@ -116,6 +116,15 @@ class CaseAction(models.TextChoices):
     RECORD_PROSECUTION = "record_prosecution", _("Prosecution recorded")
 
 
+class ClockWarning(models.TextChoices):
+    """The warnings of the daily clock job (``CaseReminder.kind``), each sent once per case and recipient."""
+
+    REPLY_DUE_SOON = "reply_due_soon", _("Reply due soon")
+    REPLY_OVERDUE = "reply_overdue", _("Reply overdue")
+    HEARING_NOTICE = "hearing_notice", _("Hearing participants to be notified")
+    NOT_SUE_NOTICE = "not_sue_notice", _("Decision not to sue to be notified")
+
+
 class ReplyAssessment(models.TextChoices):
     ADEQUATE = "adequate", _("Adequate: the agency acted")
     INADEQUATE = "inadequate", _("Inadequate")

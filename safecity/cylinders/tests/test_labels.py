@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -10,7 +11,7 @@ from django.utils import translation
 
 from safecity.core.models import AuditEntry
 from safecity.cylinders import services
-from safecity.cylinders.models import CylinderEvent, FillAttempt
+from safecity.cylinders.models import CylinderEvent, FillAttempt, InspectionReminder
 
 from .conftest import Cyl
 
@@ -42,3 +43,13 @@ def test_gate_answer_and_event_read_in_the_reader_language(cyl: Cyl) -> None:
         assert str(event) == f"Registration #{event.ledger_index}"
     with translation.override("zh-hans"):
         assert str(event) == f"登记 #{event.ledger_index}"
+
+
+def test_inspection_reminder_text_names_its_kind() -> None:
+    reminder = InspectionReminder(cylinder_id=4, kind="overdue", due_on=date(2026, 1, 1))
+    with translation.override("zh-hans"):
+        assert str(reminder) == "4 · 超期未检 · 2026-01-01"
+    with translation.override("en"):
+        assert str(InspectionReminder(cylinder_id=4, kind="due_soon", due_on=date(2026, 1, 1))) == (
+            "4 · Periodic inspection due soon · 2026-01-01"
+        )

@@ -10,11 +10,12 @@ from django.utils.translation import gettext_lazy as _
 
 from safecity.core.models import AuditedModel
 from safecity.core.scoping import ScopeRule
-from safecity.firecases.choices import HEARING_STEPS, CaseState, ParticipantCapacity
+from safecity.firecases.choices import HEARING_STEPS, CaseState, ClockWarning, ParticipantCapacity
 from safecity.firecases.models.units import AGENCIES, OFFICIALS, SUPERVISORS, Lead
 from safecity.firecases.rules import notice_deadline
 from safecity.firecases.transitions import ACTION_LABELS
 
+WARNING_LABELS = dict(ClockWarning.choices)
 CASE_PATH = "lead__organisation__region__path"
 CHILD_PATH = "case__lead__organisation__region__path"
 PROCURATOR = frozenset({"procurator"})
@@ -197,4 +198,4 @@ class CaseReminder(models.Model):
         constraints = [models.UniqueConstraint(fields=["case", "kind", "recipient"], name="firecases_reminder_once")]
 
     def __str__(self) -> str:
-        return f"{self.case} {self.kind}"
+        return f"{self.case} · {WARNING_LABELS.get(self.kind, self.kind)}"

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from safecity.firecases.models import CaseEvent
+from safecity.firecases.models import CaseEvent, CaseReminder
 from safecity.firecases.tests.conftest import make_case
 
 pytestmark = pytest.mark.django_db
@@ -59,3 +59,10 @@ def test_letter_list_heads_its_first_column_as_letter_numbers(client, city, agen
     assert case.letters.get().number in chinese
     assert "<th>检察建议书编号</th>" in chinese and "隐患编号" not in chinese
     assert "<th>Letter number</th>" in client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+
+def test_clock_warning_text_names_its_kind(city, agencies):
+    case = make_case(city, agencies, until="awaiting_reply")
+    reminder = CaseReminder(case=case, kind="reply_overdue", recipient=agencies.procurator)
+    with translation.override("zh-hans"):
+        assert str(reminder) == f"{case.number} · 回复逾期"
