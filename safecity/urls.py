@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -13,6 +15,8 @@ from safecity.core import views_tokens as token_views
 
 urlpatterns = [
     path("", core_views.cockpit, name="cockpit"),
+    # Browsers ask for /favicon.ico whatever the page says: answer with the icon, not a 404.
+    path("favicon.ico", lambda request: redirect(static("safecity/favicon.svg"), permanent=True)),
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

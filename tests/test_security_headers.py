@@ -113,3 +113,10 @@ def test_the_hsts_header_is_sent_over_https(db: Any, settings: Any) -> None:
     response = Client().get("/accounts/login/", secure=True)
     assert response["Strict-Transport-Security"].startswith("max-age=31536000")
     assert "Strict-Transport-Security" not in Client().get("/accounts/login/")  # never over plain HTTP
+
+
+@pytest.mark.django_db
+def test_the_browser_s_favicon_request_finds_the_icon(client: Any) -> None:
+    """Browsers ask for /favicon.ico on their own: a 404 there is a console error on every page walk."""
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith(".svg")
