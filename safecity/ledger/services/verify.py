@@ -219,7 +219,11 @@ def _check_cosignatures(checkpoints: dict[int, Checkpoint], using: str, report: 
     checkpoint it is stored with, at the timestamp stored with it (C2SP tlog-cosignature v1)."""
     from safecity.ledger.models import Cosignature
 
-    rows = Cosignature.objects.using(using).select_related("checkpoint", "witness").order_by("checkpoint__tree_size", "witness__name")
+    rows = (
+        Cosignature.objects.using(using)
+        .select_related("checkpoint", "witness")
+        .order_by("checkpoint__tree_size", "witness__name")
+    )
     for cosig in rows:
         report.cosignatures += 1
         cp = cosig.checkpoint
