@@ -325,7 +325,7 @@ def _audit_batch(actor: Any, first: int, end: int, root: bytes, organisations: s
         action=AuditAction.CREATE,
         content_type=ContentType.objects.db_manager(using).get_for_model(LogEntry),
         object_id=f"{first}-{end - 1}",
-        object_repr=f"log entries {first}–{end - 1}",
+        object_repr=f"{first}–{end - 1}",  # shown after the model name (日志条目: 1–5), in any language
         after={"first_index": first, "last_index": end - 1, "count": end - first, "tree_size": end, "root_hash": root.hex()},
         changed_fields=[],
         organisation_id=next(iter(organisations)) if len(organisations) == 1 else None,
