@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from safecity.core.choices import AuditAction, AuditSource, OrganisationKind, Role
-from safecity.core.filtering import ChoiceFilter, OrganisationFilter, RegionFilter, YesNoFilter
+from safecity.core.filtering import ChoiceFilter, OrganisationFilter, RegionFilter, UtcDateTimeFilter, YesNoFilter
 from safecity.core.models import AuditEntry, Organisation, Person, Region
 
 
@@ -91,8 +91,8 @@ class AuditEntryFilterSet(django_filters.FilterSet):
     object_id = django_filters.CharFilter(label=_("Object id"))
     actor = django_filters.CharFilter(label=_("Actor"), field_name="actor_label", lookup_expr="icontains")
     request_id = django_filters.CharFilter(label=_("Request id"))
-    since = django_filters.IsoDateTimeFilter(label=_("Since"), field_name="time", lookup_expr="gte")
-    until = django_filters.IsoDateTimeFilter(label=_("Until"), field_name="time", lookup_expr="lt")
+    since = UtcDateTimeFilter(label=_("Since"), field_name="time", lookup_expr="gte")
+    until = UtcDateTimeFilter(label=_("Until"), field_name="time", lookup_expr="lt")
 
     class Meta:
         model = AuditEntry

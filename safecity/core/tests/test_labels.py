@@ -66,3 +66,12 @@ def test_a_stored_time_reads_in_local_time_and_a_cylinder_state_as_its_label() -
     with translation.override("zh-hans"):
         assert labels.value_label(Organisation, "created_at", "2026-12-06T20:53:21.897680+00:00") == "2026-12-07 04:53:21"
         assert labels.value_label(CylinderEvent, "from_state", "filled") == "已充装"
+
+
+@pytest.mark.django_db
+def test_an_odd_utc_offset_in_a_time_filter_is_a_moment_not_a_database_error(client: Any, city: Any, personas: Any) -> None:
+    """Python takes offsets up to ±23:59, PostgreSQL up to ±15:59 (found by schemathesis on PostgreSQL)."""
+    client.force_login(personas.city_official)
+    for address in ("/api/audit/", "/audit/"):
+        response = client.get(address, {"since": "1518-05-24T08:52:25-22:15"}, HTTP_ACCEPT="application/json")
+        assert response.status_code == 200, (address, response.status_code)
