@@ -20,6 +20,8 @@ from __future__ import annotations
 import functools
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -48,6 +50,24 @@ SLOW = re.compile(r"/pdf/|/export/|/monthly-report/|/schedule/|/import/")
 # The token endpoints belong to the token work (django-rest-knox) and are tested there.
 SKIP = re.compile(r"^/api/auth/")
 CSRF = "schemathesis-csrf-secret-0123456"  # 32 characters: a CSRF secret as Django stores it
+
+
+@contextmanager
+def _keep_the_test_connection() -> Iterator[None]:
+    """Schemathesis calls the WSGI app directly, and Django closes the database connection when a
+    request starts and finishes: on PostgreSQL that is the test's own connection, inside its
+    transaction. Django's test client disconnects that handler around each of its requests (and
+    connects it again after), so every direct WSGI call is wrapped the same way."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
@@ -123,7 +143,8 @@ def _run(operation: Any, auth: dict[str, Any], mode: GenerationMode, examples: i
     def call(case: Any) -> None:
         if found:
             return
-        response = case.call(**auth)
+        with _keep_the_test_connection():
+            response = case.call(**auth)
         try:
             case.validate_response(response, checks=CHECKS)
         except BaseException as failure:  # schemathesis raises a FailureGroup (a BaseExceptionGroup)
@@ -145,7 +166,8 @@ def _schema() -> Any:
 
 
 def _schema_run(user: Any, known_ids: dict[str, Any], *, random_ids: bool) -> list[str]:
-    schema = _schema()
+    with _keep_the_test_connection():
+        schema = _schema()
     client, auth = _signed_in(user)
     failures = []
     for result in schema.get_all_operations():
