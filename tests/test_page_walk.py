@@ -49,23 +49,25 @@ def _site_env(var_dir: Path) -> dict[str, str]:
     env.update(SAFECITY_VAR_DIR=str(var_dir), DEBUG="0", HTTPS="0", PRODUCTION="0", WEB_CONCURRENCY="2")
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith("postgres"):
-        env["DATABASE_URL"] = _fresh_postgres_database(url)
+        env["DATABASE_URL"] = _postgres_database(url, create=True)
     else:
         env.pop("DATABASE_URL", None)
     return env
 
 
-def _fresh_postgres_database(url: str) -> str:
+def _postgres_database(url: str, *, create: bool) -> str:
+    """A database of this test process's own beside the suite's (created fresh, or dropped)."""
     import psycopg
 
     db = parse_database_url(url)
-    name = f"{db['NAME']}_pagewalk"
+    name = f"{db['NAME']}_pagewalk_{os.getpid()}"
     conninfo = {"host": db.get("HOST") or "127.0.0.1", "port": db.get("PORT") or 5432, "user": db.get("USER") or "postgres"}
     if db.get("PASSWORD"):
         conninfo["password"] = db["PASSWORD"]
     with psycopg.connect(dbname="postgres", autocommit=True, **conninfo) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+        if create:
+            conn.execute(f'CREATE DATABASE "{name}"')
     return url.rsplit("/", 1)[0] + f"/{name}"
 
 
@@ -74,7 +76,8 @@ def demo_site(tmp_path_factory: Any) -> Iterator[str]:
     var_dir = tmp_path_factory.mktemp("demo")
     env = _site_env(var_dir)
     safecity = [sys.executable, "-m", "safecity.cli"]
-    subprocess.run([*safecity, "demo", "--no-serve"], env=env, cwd=ROOT, check=True, capture_output=True, timeout=900)
+    built = subprocess.run([*safecity, "demo", "--no-serve"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=900)
+    assert built.returncode == 0, f"the demo did not load: {built.stderr[-3000:]}"
     port = _free_port()
     log = (var_dir / "serve.log").open("wb")
     server = subprocess.Popen([*safecity, "serve", "--bind", f"127.0.0.1:{port}"], env=env, cwd=ROOT, stdout=log, stderr=log)
@@ -97,6 +100,8 @@ def demo_site(tmp_path_factory: Any) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             server.kill()
         log.close()
+        if env.get("DATABASE_URL", "").startswith("postgres"):
+            _postgres_database(os.environ["DATABASE_URL"], create=False)
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
