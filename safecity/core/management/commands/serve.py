@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import sys
 from typing import Any
@@ -27,9 +28,18 @@ def ensure_static() -> None:
     if settings.DEBUG:
         return
     manifest = settings.STATIC_ROOT / "staticfiles.json"
-    if manifest.exists() and _newest_static_source() <= manifest.stat().st_mtime:
+
+    def fresh() -> bool:
+        return manifest.exists() and _newest_static_source() <= manifest.stat().st_mtime
+
+    if fresh():
         return
-    call_command("collectstatic", interactive=False, verbosity=0)
+    # Two servers starting at once (the benchmarks start two) collect one after the other.
+    settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+    with (settings.STATIC_ROOT.parent / ".collectstatic.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not fresh():
+            call_command("collectstatic", interactive=False, verbosity=0)
 
 
 def _newest_static_source() -> float:
