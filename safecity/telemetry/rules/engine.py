@@ -124,18 +124,28 @@ def _zone_outside(rule: ThresholdRule | RateRule | StateRule, dev: DeviceState) 
     return not rule.zone.contains(dev.position[0], dev.position[1])
 
 
+def _zone_gate(
+    rule: ThresholdRule | RateRule | StateRule, dev: DeviceState, state: RuleState, value: Any
+) -> tuple[bool | None, Any] | None:
+    """The probe's answer when the rule's zone decides it: unknown without a position; out of the
+    zone, the clear condition counts as met (an open alarm clears, none opens). None: in the zone,
+    or no zone, so the rule's own conditions decide."""
+    outside = _zone_outside(rule, dev)
+    if outside is None:
+        return None, None
+    if outside:
+        return state.open, value
+    return None
+
+
 def _probe_threshold(
     rule: ThresholdRule, dev: DeviceState, state: RuleState, reading: Reading, t: float
 ) -> tuple[bool | None, Any]:
     value = dev.values.get(rule.fire.metric)
     if value is None:
         return None, None
-    if rule.zone is not None:
-        outside = _zone_outside(rule, dev)
-        if outside is None:
-            return None, None
-        if outside:
-            return state.open, value  # out of the zone: the clear condition counts as met
+    if (gated := _zone_gate(rule, dev, state, value)) is not None:
+        return gated
     cond = rule.clear if state.open else rule.fire
     return cond.fn(value, cond.value), value
 
@@ -156,12 +166,8 @@ def _probe_rate(rule: RateRule, dev: DeviceState, state: RuleState, reading: Rea
         samples.append([t, float(value)])
     if rate is None:
         return None, None
-    if rule.zone is not None:
-        outside = _zone_outside(rule, dev)
-        if outside is None:
-            return None, None
-        if outside:
-            return state.open, rate
+    if (gated := _zone_gate(rule, dev, state, rate)) is not None:
+        return gated
     cond = rule.clear if state.open else rule.fire
     return cond.fn(rate, cond.value), rate
 
@@ -177,12 +183,8 @@ def _probe_geofence(
 
 
 def _probe_state(rule: StateRule, dev: DeviceState, state: RuleState, reading: Reading, t: float) -> tuple[bool | None, Any]:
-    if rule.zone is not None:
-        outside = _zone_outside(rule, dev)
-        if outside is None:
-            return None, None
-        if outside:
-            return state.open, None
+    if (gated := _zone_gate(rule, dev, state, None)) is not None:
+        return gated
     return (rule.clear if state.open else rule.when).test(dev.values), None
 
 
