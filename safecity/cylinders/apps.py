@@ -32,9 +32,9 @@ class CylindersConfig(AppConfig):
         labels.register("ledger.kind", {"cylinders.fill_refused": _("Filling refused at the gate")})
         from safecity.cylinders.choices import CylinderState
 
+        # to_state has its choices on the field; from_state is blank on a registration, so has none.
         states = dict(CylinderState.choices)
-        for field_name in ("from_state", "to_state"):
-            labels.register_value("cylinders.cylinderevent", field_name, lambda code: str(states.get(code, code)))
+        labels.register_value("cylinders.cylinderevent", "from_state", lambda code: str(states.get(code, code)))
         labels.register_value(
             "cylinders.fillattempt",
             "reasons",

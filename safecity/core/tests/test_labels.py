@@ -75,3 +75,10 @@ def test_an_odd_utc_offset_in_a_time_filter_is_a_moment_not_a_database_error(cli
     for address in ("/api/audit/", "/audit/"):
         response = client.get(address, {"since": "1518-05-24T08:52:25-22:15"}, HTTP_ACCEPT="application/json")
         assert response.status_code == 200, (address, response.status_code)
+
+
+def test_a_cylinder_event_s_target_state_reads_by_its_field_s_choices() -> None:
+    from safecity.cylinders.models import CylinderEvent
+
+    with translation.override("zh-hans"):
+        assert labels.value_label(CylinderEvent, "to_state", "filled") == "已充装"
