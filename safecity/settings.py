@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "safecity.innovation",
     "safecity.ledger",
     "safecity.cylinders",
+    "safecity.forklifts",
+    "safecity.telemetry",
 ]
 
 MIDDLEWARE = [
@@ -334,3 +336,23 @@ SAFECITY_AUDIT_RETENTION_DAYS = env_int("SAFECITY_AUDIT_RETENTION_DAYS", 3650)
 SAFECITY_PUBLIC_BASE_URL = env_str("SAFECITY_PUBLIC_BASE_URL", "").rstrip("/")
 SAFECITY_EVIDENCE_MAX_BYTES = env_int("SAFECITY_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = SAFECITY_EVIDENCE_MAX_BYTES + 1024 * 1024
+# Telemetry (issue 14, docs/telemetry.md). The MQTT broker the ingest workers subscribe to; empty
+# host: `make demo`, `.ci/run` and the tests start a private Mosquitto with generated password/ACL
+# files (safecity.telemetry.broker). The workers log in as TELEMETRY_MQTT_USERNAME; devices log
+# in with their serial and the password issued to them.
+TELEMETRY_MQTT_HOST = env_str("TELEMETRY_MQTT_HOST", "")
+TELEMETRY_MQTT_PORT = env_int("TELEMETRY_MQTT_PORT", 1883)
+TELEMETRY_MQTT_USERNAME = env_str("TELEMETRY_MQTT_USERNAME", "safecity-ingest")
+TELEMETRY_MQTT_PASSWORD = env_str("TELEMETRY_MQTT_PASSWORD", "")
+# Where the generated mosquitto password and ACL files are written (the broker reads them; the
+# platform rewrites them and signals the broker when a device's credentials change).
+TELEMETRY_BROKER_DIR = Path(env_str("TELEMETRY_BROKER_DIR", str(BASE_DIR / "var" / "mosquitto")))
+# A reading stamped more than this far ahead of its receipt is refused (a wrong device clock).
+TELEMETRY_MAX_FUTURE_SECONDS = env_int("TELEMETRY_MAX_FUTURE_SECONDS", 300)
+# Raw readings are kept this many days, then only their per-minute aggregates.
+TELEMETRY_RAW_RETENTION_DAYS = env_int("TELEMETRY_RAW_RETENTION_DAYS", 31)
+# The ingest worker writes a batch when it holds this many readings or after this many ms.
+TELEMETRY_BATCH_SIZE = env_int("TELEMETRY_BATCH_SIZE", 500)
+TELEMETRY_BATCH_MS = env_int("TELEMETRY_BATCH_MS", 200)
+# An alarm nobody acknowledged is escalated after this many minutes (then again, up the chain).
+TELEMETRY_ESCALATE_AFTER_MINUTES = env_int("TELEMETRY_ESCALATE_AFTER_MINUTES", 15)
