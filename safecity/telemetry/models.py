@@ -73,10 +73,11 @@ class RuleSet(AuditedModel):
         return self.name
 
     def clean(self) -> None:
-        from safecity.telemetry.rules import RuleError, parse_rules
+        from safecity.telemetry.policies import rule_meta
+        from safecity.telemetry.rules import RuleError
 
         try:
-            parse_rules(self.rules)
+            rule_meta(self.rules)
         except RuleError as error:
             raise ValidationError({"rules": str(error)}) from error
 
@@ -238,6 +239,7 @@ class Alarm(AuditedModel):
     device = models.ForeignKey(Device, verbose_name=_("device"), on_delete=models.CASCADE, related_name="alarms")
     rule_id = models.CharField(_("rule"), max_length=64)
     kind = models.CharField(_("rule kind"), max_length=16)
+    title = models.CharField(_("title"), max_length=120, blank=True)
     level = models.CharField(_("level"), max_length=8, choices=AlarmLevel.choices)
     state = models.CharField(_("state"), max_length=10, choices=AlarmState.choices, default=AlarmState.FIRING)
     fired_at = models.DateTimeField(_("fired at"))

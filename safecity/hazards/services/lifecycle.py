@@ -94,6 +94,33 @@ def hazard_report(*, actor: Any, organisation: Organisation, **fields: Any) -> H
     return hazard
 
 
+@transaction.atomic
+def hazard_report_by_platform(
+    *, organisation: Organisation, description: str, hazard_type: int, source: int, discovered_at: Any, comment: str
+) -> HiddenHazard:
+    """Record a hidden hazard that the platform itself found (a monitoring rule: a forklift with
+    three overspeed alarms in a week, a device offline for a day), to be confirmed by the
+    enterprise like any report. No person reports it, so no person's permission is checked: the
+    caller is a platform service acting on its own records, never a request. ``comment`` goes on
+    the timeline (what raised it)."""
+    hazard = HiddenHazard(
+        organisation=organisation,
+        discovered_by=None,
+        state=HazardState.TO_CONFIRM,
+        level=HazardLevel.GENERAL,
+        management_type=ManagementType.BY_DEADLINE,
+        hazard_type=hazard_type,
+        source=source,
+        description=description[:500],
+        discovered_at=discovered_at,
+    )
+    hazard.full_clean(exclude=["code"])
+    hazard.code = hazard_number_next(year=number_year(hazard.discovered_at))
+    hazard.save()
+    _timeline(hazard, action="report", source=None, actor=None, comment=comment[:500])
+    return hazard
+
+
 def _check_liable(person: Person, organisation_id: int) -> None:
     if person.organisation_id != organisation_id:
         raise ValidationError({"liable_person": _("The liable person must belong to the enterprise.")})

@@ -1,0 +1,1 @@
+"""Every write of the telemetry engine: devices and credentials, alarms."""
