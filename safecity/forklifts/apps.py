@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ForkliftsConfig(AppConfig):
+    name = "safecity.forklifts"
+    label = "forklifts"
+    verbose_name = _("Forklift safety platform")
+
+    def ready(self) -> None:
+        # Every model of the app is an AuditedModel (core registers those with the trail); the
+        # timeline rows and reminder claims are audited too, so no write of the app escapes it.
+        from safecity.core import audit, labels
+        from safecity.forklifts.choices import EventKind, ReminderKind, StartProblem
+        from safecity.forklifts.models import ForkliftEvent, ForkliftReminder
+
+        audit.register(ForkliftEvent)
+        audit.register(ForkliftReminder)
+        # Codes shown outside a model field: the start-up check's problems and the reminders' kinds.
+        labels.register("forklifts.start_problem", StartProblem)
+        labels.register("forklifts.reminder", ReminderKind)
+        labels.register("forklifts.event", EventKind)
