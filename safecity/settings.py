@@ -344,9 +344,12 @@ TELEMETRY_MQTT_HOST = env_str("TELEMETRY_MQTT_HOST", "")
 TELEMETRY_MQTT_PORT = env_int("TELEMETRY_MQTT_PORT", 1883)
 TELEMETRY_MQTT_USERNAME = env_str("TELEMETRY_MQTT_USERNAME", "safecity-ingest")
 TELEMETRY_MQTT_PASSWORD = env_str("TELEMETRY_MQTT_PASSWORD", "")
+# The port of the broker the platform runs itself when TELEMETRY_MQTT_HOST is empty (`safecity
+# telemetry broker`, on 127.0.0.1): not 1883, where a system Mosquitto may already listen.
+TELEMETRY_BROKER_PORT = env_int("TELEMETRY_BROKER_PORT", 18830)
 # Where the generated mosquitto password and ACL files are written (the broker reads them; the
 # platform rewrites them and signals the broker when a device's credentials change).
-TELEMETRY_BROKER_DIR = Path(env_str("TELEMETRY_BROKER_DIR", str(BASE_DIR / "var" / "mosquitto")))
+TELEMETRY_BROKER_DIR = Path(env_str("TELEMETRY_BROKER_DIR", str(VAR_DIR / "mosquitto")))
 # A reading stamped more than this far ahead of its receipt is refused (a wrong device clock).
 TELEMETRY_MAX_FUTURE_SECONDS = env_int("TELEMETRY_MAX_FUTURE_SECONDS", 300)
 # Raw readings are kept this many days, then only their per-minute aggregates.
