@@ -404,6 +404,7 @@ class ManagedBroker:
         return self
 
     def _spawn(self, timeout: float) -> None:
+        self._stop_leftover()
         _atomic_write(self.config_path, self.config_text(), 0o640)
         self._log_offset = self._log_size()
         self.process = process = subprocess.Popen(  # noqa: S603 - our own executable and configuration
@@ -480,6 +481,22 @@ class ManagedBroker:
         self.stop()
 
     # helpers
+    def _stop_leftover(self, timeout: float = 5.0) -> None:
+        # A broker of this same directory left running (its parent was killed with -9) holds the
+        # port and the persistence file: one broker per directory, so it goes first.
+        try:
+            pid = int(self.pid_path.read_text().strip())
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except (OSError, ValueError):
+            return
+        if not _is_mosquitto(pid) or str(self.config_path).encode() not in cmdline:
+            return
+        logger.warning("stopping the broker %s left running for %s", pid, self.directory)
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        while _is_mosquitto(pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+
     def _accepts(self) -> bool:
         try:
             with socket.create_connection((self.host, self.port), timeout=0.2):

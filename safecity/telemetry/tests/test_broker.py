@@ -340,3 +340,20 @@ def test_broker_command_refuses_when_a_broker_is_configured(settings: Any) -> No
     settings.TELEMETRY_MQTT_HOST = "mqtt.example.org"
     with pytest.raises(CommandError, match="TELEMETRY_MQTT_HOST"):
         call_command("telemetry", "broker")
+
+
+def test_a_broker_left_running_for_the_same_directory_is_replaced(tmp_path: Any) -> None:
+    # `make demo` killed with -9 leaves its Mosquitto running on the port; the next start stops it.
+    first = ManagedBroker(tmp_path).start(devices=[])
+    orphan, first.process = first.process, None
+    first.stop()  # forgets it, as a dead parent would
+    assert orphan is not None and orphan.poll() is None
+    second = ManagedBroker(tmp_path, first.port).start(devices=[])
+    try:
+        assert orphan.wait(timeout=10) == 0
+        assert second.running
+        ingest = Session(second.host, second.port, second.ingest.username, second.ingest.password)
+        assert ingest.connect() == 0
+        ingest.close()
+    finally:
+        second.stop()

@@ -9,12 +9,14 @@ import sys
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from safecity.core.demo import DEMO_PASSWORD
 from safecity.core.demo.city import DEMO_LOGINS
 from safecity.core.management.commands.serve import ensure_static, gunicorn_argv
+from safecity.telemetry.broker import MOSQUITTO
 
 
 class Command(BaseCommand):
@@ -41,6 +43,13 @@ class Command(BaseCommand):
             subprocess.Popen(gunicorn_argv(options["bind"], 2)),  # noqa: S603 - our own argv
             subprocess.Popen([sys.executable, "-m", "safecity.cli", "worker"]),
         ]
+        if not settings.TELEMETRY_MQTT_HOST:
+            # The telemetry broker of the demo: a private Mosquitto on TELEMETRY_BROKER_PORT with
+            # the devices' password and ACL files (docs/telemetry.md, "Devices and the broker").
+            if os.path.exists(MOSQUITTO):
+                children.append(subprocess.Popen([sys.executable, "-m", "safecity.cli", "telemetry", "broker"]))
+            else:
+                self.stderr.write(f"No telemetry broker: {MOSQUITTO} is missing (Debian package mosquitto).")
 
         def stop(signum: int, frame: Any) -> None:
             for child in children:
