@@ -43,6 +43,7 @@ urlpatterns = [
     path("api/innovation/", include("safecity.innovation.api_urls")),
     path("api/ledger/", include("safecity.ledger.api_urls")),
     path("api/cylinders/", include("safecity.cylinders.api_urls")),
+    path("api/telemetry/", include("safecity.telemetry.api_urls")),
     path("api/forklifts/", include("safecity.forklifts.api_urls")),
     path("api/", include("safecity.core.api.urls")),
     path("library/", include("safecity.library.urls")),
@@ -55,6 +56,7 @@ urlpatterns = [
     path("innovation/", include("safecity.innovation.urls")),
     path("ledger/", include("safecity.ledger.urls")),
     path("cylinders/", include("safecity.cylinders.urls")),
+    path("telemetry/", include("safecity.telemetry.urls")),
     path("forklifts/", include("safecity.forklifts.urls")),
     path("", include("safecity.core.urls")),
 ]

@@ -82,3 +82,82 @@ def event_detail(kind: str, params: Mapping[str, Any]) -> str:
     if held and params.get("held_s"):
         return _("%(text)s, for %(held)s") % {"text": text, "held": held}
     return text
+
+
+def _condition(data: Any) -> str:
+    """One condition of a state rule (``[metric, op, value]`` or its dict form) in words."""
+    if isinstance(data, Mapping) and "metric" in data:
+        metric, op, value = data.get("metric"), data.get("op"), data.get("value")
+    elif isinstance(data, list | tuple) and len(data) == 3:
+        metric, op, value = data
+    else:
+        return "?"
+    return f"{metric_label(str(metric))} {OPS.get(str(op), op)} {_figure(value)}"
+
+
+def expression_text(data: Any) -> str:
+    """A state rule's expression (``all``/``any``/``not`` of conditions) in words."""
+    if isinstance(data, Mapping) and "all" in data:
+        return _(" and ").join(_nested(item) for item in data["all"] or [])
+    if isinstance(data, Mapping) and "any" in data:
+        return _(" or ").join(_nested(item) for item in data["any"] or [])
+    if isinstance(data, Mapping) and "not" in data:
+        return _("not (%(expr)s)") % {"expr": expression_text(data["not"])}
+    return _condition(data)
+
+
+def _nested(data: Any) -> str:
+    text = expression_text(data)
+    return f"({text})" if isinstance(data, Mapping) and ("all" in data or "any" in data) else text
+
+
+def _limit(data: Mapping[str, Any], metric: str) -> str:
+    return f"{metric_label(metric)} {OPS.get(str(data.get('op')), data.get('op'))} {_figure(data.get('value'))}"
+
+
+def rule_summary(rule: Mapping[str, Any]) -> str:
+    """What a rule (as declared in its rule set) watches for and when it clears, in words."""
+    kind = rule.get("kind")
+    metric = str(rule.get("metric", ""))
+    parts: list[str] = []
+    if kind == "threshold":
+        parts.append(_limit(rule, metric))
+    elif kind == "rate":
+        parts.append(
+            _("%(metric)s changes by %(op)s %(value)s per %(per)s")
+            % {
+                "metric": metric_label(metric),
+                "op": OPS.get(str(rule.get("op")), rule.get("op")),
+                "value": _figure(rule.get("value")),
+                "per": _duration(rule.get("per_s", 1)),
+            }
+        )
+    elif kind == "geofence":
+        inside = rule.get("alarm_when", "inside") == "inside"
+        parts.append(_("inside the zone") if inside else _("outside the zone"))
+        if rule.get("dwell_s"):
+            parts.append(_("for %(held)s") % {"held": _duration(rule["dwell_s"])})
+    elif kind == "absence":
+        parts.append(_("no data for %(held)s") % {"held": _duration(rule.get("after_s"))})
+    elif kind == "state":
+        parts.append(expression_text(rule.get("when")))
+    if kind in ("threshold", "rate", "state") and rule.get("for_s"):
+        parts.append(_("for %(held)s") % {"held": _duration(rule["for_s"])})
+    if rule.get("zone") and kind != "geofence":
+        parts.append(_("within its zone"))
+    clear = rule.get("clear")
+    if isinstance(clear, Mapping):
+        text = expression_text(clear) if kind == "state" else _limit(clear, metric)
+        parts.append(_("clears at %(condition)s") % {"condition": text})
+    hazard = rule.get("hazard")
+    if isinstance(hazard, Mapping):
+        if hazard.get("open_minutes"):
+            parts.append(
+                _("raises a hidden hazard when open for %(held)s") % {"held": _duration(int(hazard["open_minutes"]) * 60)}
+            )
+        elif hazard.get("count"):
+            parts.append(
+                _("raises a hidden hazard at %(count)s alarms within %(days)s days")
+                % {"count": hazard["count"], "days": hazard.get("within_days")}
+            )
+    return _("; ").join(p for p in parts if p)

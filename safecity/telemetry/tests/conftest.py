@@ -10,6 +10,7 @@ import pytest
 
 from safecity.telemetry.broker import Account, ManagedBroker, write_auth_files
 from safecity.telemetry.tests.mqtt import Session
+from safecity.telemetry.tests.world import tm  # noqa: F401  (a small monitored city: world.py)
 
 
 @dataclass
