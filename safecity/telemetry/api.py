@@ -77,7 +77,7 @@ class DeviceSerializer(serializers.ModelSerializer):
         return selectors.is_online(device)
 
 
-class CredentialsSerializer(serializers.Serializer):
+class DeviceCredentialsSerializer(serializers.Serializer):
     """Shown once, when issued: never stored in clear, never shown again."""
 
     serial = serializers.CharField()
@@ -87,9 +87,9 @@ class CredentialsSerializer(serializers.Serializer):
     topic_prefix = serializers.CharField()
 
 
-class RegisteredSerializer(serializers.Serializer):
+class DeviceRegisteredSerializer(serializers.Serializer):
     device = DeviceSerializer()
-    credentials = CredentialsSerializer()
+    credentials = DeviceCredentialsSerializer()
 
 
 class AlarmSerializer(serializers.ModelSerializer):
@@ -163,7 +163,7 @@ class SilenceSerializer(serializers.ModelSerializer):
         return silence.is_active()
 
 
-class RuleInWordsSerializer(serializers.Serializer):
+class TelemetryRuleInWordsSerializer(serializers.Serializer):
     id = serializers.CharField()
     title = serializers.CharField()
     kind = serializers.CharField()
@@ -184,7 +184,7 @@ class RuleSetSerializer(serializers.ModelSerializer):
     def get_organisation_name(self, rule_set: RuleSet) -> str:
         return rule_set.organisation.name if rule_set.organisation else ""
 
-    @extend_schema_field(RuleInWordsSerializer(many=True))
+    @extend_schema_field(TelemetryRuleInWordsSerializer(many=True))
     def get_rules_in_words(self, rule_set: RuleSet) -> list[dict[str, str]]:
         from safecity.telemetry.views import rule_rows
 
@@ -203,14 +203,14 @@ class ReadingSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class RoutePointSerializer(serializers.Serializer):
+class DeviceRoutePointSerializer(serializers.Serializer):
     t = serializers.DateTimeField(help_text="device time")
     lon = serializers.FloatField()
     lat = serializers.FloatField()
     speed = serializers.FloatField(allow_null=True, help_text="km/h, when the reading carried it")
 
 
-class CounterSerializer(serializers.ModelSerializer):
+class RefusedCounterSerializer(serializers.ModelSerializer):
     reason = serializers.CharField(read_only=True)
     reason_display = serializers.CharField(source="get_reason_display", read_only=True)
 
@@ -223,7 +223,7 @@ class CounterSerializer(serializers.ModelSerializer):
 # --- input --------------------------------------------------------------------------------------
 
 
-class RegisterInput(serializers.Serializer):
+class DeviceRegisterInput(serializers.Serializer):
     serial = serializers.CharField(max_length=40)
     kind = serializers.ChoiceField(choices=DeviceKind.choices)
     organisation = IdRelatedField(queryset=Organisation.objects.all())
@@ -231,11 +231,11 @@ class RegisterInput(serializers.Serializer):
     rule_set = IdRelatedField(queryset=RuleSet.objects.all(), required=False, allow_null=True, default=None)
 
 
-class RevokeInput(serializers.Serializer):
+class DeviceRevokeInput(serializers.Serializer):
     reason = serializers.CharField(max_length=200)
 
 
-class AcknowledgeInput(serializers.Serializer):
+class AlarmAcknowledgeInput(serializers.Serializer):
     note = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
 
 
@@ -262,12 +262,12 @@ class RuleSetUpdateInput(serializers.Serializer):
     rules = serializers.JSONField(required=False)
 
 
-class ReadingQuery(serializers.Serializer):
+class DeviceReadingQuery(serializers.Serializer):
     since = serializers.DateTimeField(required=False, help_text="device time, inclusive")
     until = serializers.DateTimeField(required=False, help_text="device time, exclusive")
 
 
-class RouteQuery(serializers.Serializer):
+class DeviceRouteQuery(serializers.Serializer):
     day = serializers.DateField(required=False, help_text="local day; default today")
 
 
@@ -286,57 +286,57 @@ class DeviceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         _telemetry_user(self.request)
         return selectors.device_list(user=self.request.user)
 
-    @extend_schema(request=RegisterInput, responses={201: RegisteredSerializer})
+    @extend_schema(request=DeviceRegisterInput, responses={201: DeviceRegisteredSerializer})
     def create(self, request: Request) -> Response:
         _telemetry_user(request)
-        data = RegisterInput(data=request.data)
+        data = DeviceRegisterInput(data=request.data)
         data.is_valid(raise_exception=True)
         device, credentials = device_services.device_register(actor=request.user, **data.validated_data)
         device = selectors.device_get(user=request.user, pk=device.pk)
-        body = {"device": DeviceSerializer(device).data, "credentials": CredentialsSerializer(credentials).data}
+        body = {"device": DeviceSerializer(device).data, "credentials": DeviceCredentialsSerializer(credentials).data}
         return Response(body, status=201, headers={"Cache-Control": "no-store"})
 
-    @extend_schema(request=None, responses=CredentialsSerializer)
+    @extend_schema(request=None, responses=DeviceCredentialsSerializer)
     @action(detail=True, methods=["post"])
     def rotate(self, request: Request, pk: str | None = None) -> Response:
         credentials = device_services.device_rotate_credentials(actor=request.user, device=self.get_object())
-        return Response(CredentialsSerializer(credentials).data, headers={"Cache-Control": "no-store"})
+        return Response(DeviceCredentialsSerializer(credentials).data, headers={"Cache-Control": "no-store"})
 
-    @extend_schema(request=RevokeInput, responses=DeviceSerializer)
+    @extend_schema(request=DeviceRevokeInput, responses=DeviceSerializer)
     @action(detail=True, methods=["post"])
     def revoke(self, request: Request, pk: str | None = None) -> Response:
         device = self.get_object()
-        data = RevokeInput(data=request.data)
+        data = DeviceRevokeInput(data=request.data)
         data.is_valid(raise_exception=True)
         device_services.device_revoke(actor=request.user, device=device, reason=data.validated_data["reason"])
         return Response(DeviceSerializer(selectors.device_get(user=request.user, pk=device.pk)).data)
 
-    @extend_schema(request=None, responses=CredentialsSerializer)
+    @extend_schema(request=None, responses=DeviceCredentialsSerializer)
     @action(detail=True, methods=["post"])
     def reinstate(self, request: Request, pk: str | None = None) -> Response:
         credentials = device_services.device_reinstate(actor=request.user, device=self.get_object())
-        return Response(CredentialsSerializer(credentials).data, headers={"Cache-Control": "no-store"})
+        return Response(DeviceCredentialsSerializer(credentials).data, headers={"Cache-Control": "no-store"})
 
-    @extend_schema(parameters=[ReadingQuery], responses=ReadingSerializer(many=True))
+    @extend_schema(parameters=[DeviceReadingQuery], responses=ReadingSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=KeysetPagination, filterset_class=None)
     def readings(self, request: Request, pk: str | None = None) -> Response:
         """The device's readings in device-time order within [since, until), keyset pages."""
         device = self.get_object()
-        query = ReadingQuery(data=request.query_params.dict())
+        query = DeviceReadingQuery(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
         queryset = selectors.reading_list(device=device, **query.validated_data)
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(ReadingSerializer(page, many=True).data)
 
-    @extend_schema(parameters=[RouteQuery], responses=RoutePointSerializer(many=True))
+    @extend_schema(parameters=[DeviceRouteQuery], responses=DeviceRoutePointSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
     def route(self, request: Request, pk: str | None = None) -> Response:
         """The device's positions over one local day, for route playback (at most 20,000 points)."""
         device = self.get_object()
-        query = RouteQuery(data=request.query_params.dict())
+        query = DeviceRouteQuery(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
         day = query.validated_data.get("day") or timezone.localdate()
-        return Response(RoutePointSerializer(selectors.route_of_day(device=device, day=day), many=True).data)
+        return Response(DeviceRoutePointSerializer(selectors.route_of_day(device=device, day=day), many=True).data)
 
 
 class AlarmViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -358,11 +358,11 @@ class AlarmViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def get_serializer_class(self) -> Any:
         return AlarmDetailSerializer if self.action == "retrieve" else AlarmSerializer
 
-    @extend_schema(request=AcknowledgeInput, responses=AlarmDetailSerializer)
+    @extend_schema(request=AlarmAcknowledgeInput, responses=AlarmDetailSerializer)
     @action(detail=True, methods=["post"], filterset_class=None)
     def acknowledge(self, request: Request, pk: str | None = None) -> Response:
         alarm = self.get_object()
-        data = AcknowledgeInput(data=request.data)
+        data = AlarmAcknowledgeInput(data=request.data)
         data.is_valid(raise_exception=True)
         alarm_services.alarm_acknowledge(actor=request.user, alarm=alarm, note=data.validated_data["note"])
         alarm = selectors.alarm_list(user=request.user).prefetch_related("events").get(pk=alarm.pk)
@@ -442,7 +442,7 @@ class RuleSetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 class CounterViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Refused messages per day and reason, the last 30 days (city-wide administrators and officials)."""
 
-    serializer_class = CounterSerializer
+    serializer_class = RefusedCounterSerializer
     pagination_class = None
 
     def get_queryset(self) -> Any:
