@@ -80,6 +80,7 @@ class Fleet:
         self.devices = {serial: DeviceConnection(serial, password) for serial, password in devices}
         self.client_prefix = client_prefix
         self.last_ping = time.monotonic()
+        self.dirty: set[DeviceConnection] = set()  # connections with bytes to send
 
     def connect_all(self, *, timeout: float = 30.0) -> None:
         for dev in self.devices.values():
@@ -88,6 +89,7 @@ class Fleet:
             sock.setblocking(False)
             dev.sock = sock
             dev.out += connect_packet(f"{self.client_prefix}-{dev.serial}", dev.serial, dev.password)
+            self.dirty.add(dev)
             self.selector.register(sock, selectors.EVENT_READ, dev)
         deadline = time.monotonic() + timeout
         while any(not d.connected and d.refused is None for d in self.devices.values()):
@@ -105,23 +107,27 @@ class Fleet:
             self.pump(0.01)
         dev.unacked.add(pid)
         dev.out += publish_packet(topic, payload, pid)
+        self.dirty.add(dev)
 
     def pending(self) -> int:
         return sum(len(d.unacked) for d in self.devices.values())
 
     def pump(self, timeout: float = 0.0) -> None:
-        for dev in self.devices.values():
-            if dev.out and dev.sock is not None:
-                try:
-                    sent = dev.sock.send(dev.out)
-                    del dev.out[:sent]
-                except (BlockingIOError, InterruptedError):
-                    pass
         now = time.monotonic()
         if now - self.last_ping > PING_EVERY_S:
             self.last_ping = now
             for dev in self.devices.values():
                 dev.out += b"\xc0\x00"
+                self.dirty.add(dev)
+        for dev in list(self.dirty):
+            if dev.sock is not None:
+                try:
+                    sent = dev.sock.send(dev.out)
+                    del dev.out[:sent]
+                except (BlockingIOError, InterruptedError):
+                    pass
+            if not dev.out:
+                self.dirty.discard(dev)
         for key, _events in self.selector.select(timeout):
             dev = key.data
             try:
@@ -163,7 +169,7 @@ class Fleet:
 
     def drain(self, *, timeout: float = 60.0) -> None:
         deadline = time.monotonic() + timeout
-        while self.pending() or any(d.out for d in self.devices.values()):
+        while self.dirty or self.pending():
             if time.monotonic() > deadline:
                 raise TimeoutError(f"{self.pending()} publishes not acknowledged by the broker")
             self.pump(0.01)
