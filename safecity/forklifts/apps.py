@@ -13,7 +13,14 @@ class ForkliftsConfig(AppConfig):
         # Every model of the app is an AuditedModel (core registers those with the trail); the
         # timeline rows and reminder claims are audited too, so no write of the app escapes it.
         from safecity.core import audit, labels
-        from safecity.forklifts.choices import EventKind, ReminderKind, StartProblem
+        from safecity.forklifts.choices import (
+            CertificateStatus,
+            EventKind,
+            InspectionStatus,
+            RegistrationStatus,
+            ReminderKind,
+            StartProblem,
+        )
         from safecity.forklifts.models import ForkliftEvent, ForkliftReminder
 
         audit.register(ForkliftEvent)
@@ -22,3 +29,6 @@ class ForkliftsConfig(AppConfig):
         labels.register("forklifts.start_problem", StartProblem)
         labels.register("forklifts.reminder", ReminderKind)
         labels.register("forklifts.event", EventKind)
+        labels.register("forklifts.inspection", InspectionStatus)
+        labels.register("forklifts.registration", RegistrationStatus)
+        labels.register("forklifts.certificate", CertificateStatus)

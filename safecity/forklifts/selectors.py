@@ -72,7 +72,7 @@ def forklift_list(*, user: Any) -> QuerySet[Forklift]:
     return (
         scoped(Forklift, user)
         .select_related("organisation__region", "plant", "safety_officer")
-        .order_by("organisation__name", "number", "id")
+        .order_by("organisation_id", "number", "id")
     )
 
 

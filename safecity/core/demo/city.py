@@ -419,6 +419,7 @@ DEMO_LOGINS = [
     ("filling.operator", "filling-station operator"),
     ("market.official", "市场监督管理局 official"),
     ("inspection.station", "cylinder inspection-station operator"),
+    ("forklift.director", "enterprise forklift safety director (武进区 plant; demo step forklifts.platform)"),
     ("dept.housing", "市住建局 department officer (key projects, innovation)"),
     ("judge.zhang", "innovation judge (from 市住建局)"),
     ("visitor", "public visitor"),

@@ -4,6 +4,7 @@ SAMR order No. 74)."""
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -78,6 +79,12 @@ def plant_zone_add(
     """Add a zone to a plant: a polygon in lon/lat inside the plant's bounds, its kind and speed limit
     (the kind's usual limit when none is given; a forbidden zone has none: no entry)."""
     require_change(actor, plant)
+    points_ok = isinstance(polygon, list) and all(
+        isinstance(p, (list, tuple)) and len(p) == 2 and all(isinstance(c, (int, float)) and math.isfinite(c) for c in p)
+        for p in polygon
+    )
+    if not points_ok:
+        raise ForkliftError({"polygon": _("A zone is a list of [longitude, latitude] points.")})
     try:
         parse_zone({"polygon": polygon}, "polygon")
     except RuleError as error:

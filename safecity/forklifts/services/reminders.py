@@ -19,6 +19,14 @@ from safecity.forklifts import compliance
 from safecity.forklifts.choices import CertificateStatus, ForkliftStatus, InspectionStatus, ReminderKind
 from safecity.forklifts.models import Forklift, ForkliftReminder, Operator
 
+INSPECTION_KINDS: dict[str, str] = {
+    InspectionStatus.DUE_SOON: ReminderKind.INSPECTION_DUE_SOON,
+    InspectionStatus.OVERDUE: ReminderKind.INSPECTION_OVERDUE,
+}
+CERTIFICATE_KINDS: dict[str, str] = {
+    CertificateStatus.EXPIRING: ReminderKind.CERTIFICATE_EXPIRING,
+    CertificateStatus.EXPIRED: ReminderKind.CERTIFICATE_EXPIRED,
+}
 LINKS = {
     ReminderKind.INSPECTION_DUE_SOON: ("forklifts:list", "inspection=due_soon"),
     ReminderKind.INSPECTION_OVERDUE: ("forklifts:list", "inspection=overdue"),
@@ -63,10 +71,7 @@ def forklifts_reminders(*, today: date | None = None) -> dict[str, int]:
     trucks = Forklift.objects.exclude(status=ForkliftStatus.SCRAPPED).filter(next_inspection_on__lte=horizon)
     for pk, org, due in trucks.values_list("pk", "organisation_id", "next_inspection_on"):
         status = compliance.inspection_status(next_inspection_on=due, today=today)
-        kind = {
-            InspectionStatus.DUE_SOON: ReminderKind.INSPECTION_DUE_SOON,
-            InspectionStatus.OVERDUE: ReminderKind.INSPECTION_OVERDUE,
-        }.get(status)
+        kind = INSPECTION_KINDS.get(status)
         if kind is None or (pk, None, kind, due) in existing:
             continue
         rows.append(ForkliftReminder(organisation_id=org, forklift_id=pk, kind=kind, due_on=due))
@@ -74,10 +79,7 @@ def forklifts_reminders(*, today: date | None = None) -> dict[str, int]:
     drivers = Operator.objects.filter(is_active=True, certificate_valid_until__lte=horizon)
     for pk, org, until in drivers.values_list("pk", "organisation_id", "certificate_valid_until"):
         status = compliance.certificate_status(valid_until=until, today=today)
-        kind = {
-            CertificateStatus.EXPIRING: ReminderKind.CERTIFICATE_EXPIRING,
-            CertificateStatus.EXPIRED: ReminderKind.CERTIFICATE_EXPIRED,
-        }.get(status)
+        kind = CERTIFICATE_KINDS.get(status)
         if kind is None or (None, pk, kind, until) in existing:
             continue
         rows.append(ForkliftReminder(organisation_id=org, operator_id=pk, kind=kind, due_on=until))
