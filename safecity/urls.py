@@ -12,6 +12,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from safecity.core import views as core_views
 from safecity.core import views_apidocs
 from safecity.core import views_tokens as token_views
+from safecity.telemetry.ingest.http import ReadingIngestView
 
 urlpatterns = [
     path("", core_views.cockpit, name="cockpit"),
@@ -43,6 +44,8 @@ urlpatterns = [
     path("api/innovation/", include("safecity.innovation.api_urls")),
     path("api/ledger/", include("safecity.ledger.api_urls")),
     path("api/cylinders/", include("safecity.cylinders.api_urls")),
+    # Devices post readings with their own token (not a user session): a view of the ingest path.
+    path("api/telemetry/ingest/", ReadingIngestView.as_view(), name="telemetry-ingest"),
     path("api/telemetry/", include("safecity.telemetry.api_urls")),
     path("api/forklifts/", include("safecity.forklifts.api_urls")),
     path("api/", include("safecity.core.api.urls")),
