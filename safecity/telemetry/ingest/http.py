@@ -47,18 +47,19 @@ def ingestor() -> Ingestor:
     return _ingestor
 
 
-class ResultSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=["stored", "refused"])
+class IngestItemResultSerializer(serializers.Serializer):
+    # Plain strings, not enums: these codes are the ingest path's (RejectReason), named in the docs.
+    status = serializers.CharField(help_text="stored or refused")
     seq = serializers.IntegerField(allow_null=True)
     evaluation = serializers.CharField(required=False, help_text="evaluated, or late (stored, not evaluated)")
-    reason = serializers.ChoiceField(choices=RejectReason.choices, required=False)
+    reason = serializers.CharField(required=False, help_text=", ".join(RejectReason.values))
     detail = serializers.CharField(required=False)
 
 
 class IngestResultSerializer(serializers.Serializer):
     stored = serializers.IntegerField()
     refused = serializers.IntegerField()
-    results = ResultSerializer(many=True)
+    results = IngestItemResultSerializer(many=True)
 
 
 def _token(request: Request) -> str:
