@@ -14,7 +14,16 @@ from safecity.core.figures import NO_ACCESS, FigureContext, indicator_values, in
 pytestmark = pytest.mark.django_db
 
 # Records only some roles reach: the outsider reaches none of them.
-RESTRICTED = ("core.organisations.", "core.people.", "hazards.", "portraits.", "deepchecks.", "firecases.", "keyprojects.")
+RESTRICTED = (
+    "core.organisations.",
+    "core.people.",
+    "hazards.",
+    "portraits.",
+    "deepchecks.",
+    "firecases.",
+    "keyprojects.",
+    "telemetry.",
+)
 
 
 def _values(city: Any, user: Any) -> dict[str, Any]:

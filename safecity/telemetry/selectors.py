@@ -135,7 +135,7 @@ def alarm_list(*, user: Any, filters: Mapping[str, Any] | None = None) -> QueryS
     (state, level, kind, organisation, device, acknowledged, fired between)."""
     queryset = (
         scoped(Alarm, user)
-        .select_related("device__organisation", "acknowledged_by")
+        .select_related("device__organisation")
         # "firing" sorts before "resolved": the open alarms come first, on the (state, -fired_at) index.
         .order_by("state", "-fired_at", "-id")
     )
@@ -149,7 +149,7 @@ def alarm_list(*, user: Any, filters: Mapping[str, Any] | None = None) -> QueryS
 def alarm_get(*, user: Any, pk: int) -> Alarm:
     alarm = (
         scoped(Alarm, user)
-        .select_related("device__organisation__region", "device__rule_set", "acknowledged_by", "hazard")
+        .select_related("device__organisation__region", "device__rule_set", "acknowledged_by__person", "hazard")
         .filter(pk=pk)
         .first()
     )
@@ -160,7 +160,7 @@ def alarm_get(*, user: Any, pk: int) -> Alarm:
 
 def alarm_events(*, alarm: Alarm) -> QuerySet[AlarmEvent]:
     """The timeline of an alarm the caller already may see."""
-    return alarm.events.select_related("actor").order_by("at", "id")
+    return alarm.events.select_related("actor__person").order_by("at", "id")
 
 
 def silenced_alarm_ids(alarms: Iterable[Alarm], at: datetime | None = None) -> set[int]:
@@ -187,7 +187,7 @@ def hazard_visible(*, user: Any, alarm: Alarm) -> bool:
 
 
 def silence_list(*, user: Any) -> QuerySet[Silence]:
-    return scoped(Silence, user).select_related("organisation", "device", "created_by").order_by("-starts_at", "-id")
+    return scoped(Silence, user).select_related("organisation", "device", "created_by__person").order_by("-starts_at", "-id")
 
 
 def silence_get(*, user: Any, pk: int) -> Silence:

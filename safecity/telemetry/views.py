@@ -102,7 +102,7 @@ def alarm_list(request: HttpRequest) -> HttpResponseBase:
     return render(request, template, context)
 
 
-def _timeline(alarm: Alarm, user: Any) -> list[dict[str, Any]]:
+def _timeline(alarm: Alarm) -> list[dict[str, Any]]:
     steps = []
     for event in selectors.alarm_events(alarm=alarm):
         text = event.note
@@ -135,7 +135,7 @@ def alarm_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         **alarm_row(alarm),
         "silenced": bool(selectors.silenced_alarm_ids([alarm])),
-        "timeline": _timeline(alarm, request.user),
+        "timeline": _timeline(alarm),
         "point": point,
         "may_acknowledge": alarm.acknowledged_at is None and can(request.user, alarm, CHANGE),
         "form": forms.AcknowledgeForm(),
