@@ -272,6 +272,14 @@ SPECTACULAR_SETTINGS = {
         "DeterminationMethodEnum": "safecity.firecases.choices.DeterminationMethod",
         "CaseStateEnum": "safecity.firecases.choices.CaseState",
         "DocumentKindEnum": "safecity.deepchecks.choices.DocumentKind",
+        "ForkliftStatusEnum": "safecity.forklifts.choices.ForkliftStatus",
+        "ForkliftActionEnum": "safecity.forklifts.choices.ForkliftAction",
+        "ForkliftCheckKindEnum": "safecity.forklifts.choices.CheckKind",
+        "ForkliftEventKindEnum": "safecity.forklifts.choices.EventKind",
+        "SafetyRoleEnum": "safecity.forklifts.choices.SafetyRole",
+        "ZoneKindEnum": "safecity.forklifts.choices.ZoneKind",
+        "VehicleTypeEnum": "safecity.forklifts.choices.VehicleType",
+        "PassFailEnum": "safecity.forklifts.choices.InspectionResult",
     },
 }
 

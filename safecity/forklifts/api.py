@@ -146,14 +146,14 @@ class RegisterUseInput(serializers.Serializer):
     registered_on = serializers.DateField()
 
 
-class InspectionSerializer(serializers.ModelSerializer):
+class ForkliftInspectionSerializer(serializers.ModelSerializer):
     class Meta:
         model = ForkliftInspection
         fields = ["id", "inspected_on", "result", "report_number", "inspection_body", "next_inspection_on", "comment"]
         read_only_fields = ["id", "next_inspection_on"]
 
 
-class EventSerializer(serializers.ModelSerializer):
+class ForkliftEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = ForkliftEvent
         fields = ["kind", "from_status", "to_status", "actor_label", "at", "comment"]
@@ -210,22 +210,22 @@ class ForkliftViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         truck = call(services.forklift_register_use, actor=request.user, forklift=truck, **body.validated_data)
         return Response(ForkliftSerializer(truck).data)
 
-    @extend_schema(methods=["get"], responses=InspectionSerializer(many=True))
-    @extend_schema(methods=["post"], request=InspectionSerializer, responses={201: InspectionSerializer})
+    @extend_schema(methods=["get"], responses=ForkliftInspectionSerializer(many=True))
+    @extend_schema(methods=["post"], request=ForkliftInspectionSerializer, responses={201: ForkliftInspectionSerializer})
     @action(detail=True, methods=["get", "post"], pagination_class=None)
     def inspections(self, request: Request, pk: str | None = None) -> Response:
         truck = self.get_object()
         if request.method == "GET":
-            return Response(InspectionSerializer(selectors.forklift_inspections(forklift=truck), many=True).data)
-        body = InspectionSerializer(data=request.data)
+            return Response(ForkliftInspectionSerializer(selectors.forklift_inspections(forklift=truck), many=True).data)
+        body = ForkliftInspectionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         inspection = call(services.forklift_inspection_record, actor=request.user, forklift=truck, **body.validated_data)
-        return Response(InspectionSerializer(inspection).data, status=201)
+        return Response(ForkliftInspectionSerializer(inspection).data, status=201)
 
-    @extend_schema(responses=EventSerializer(many=True))
+    @extend_schema(responses=ForkliftEventSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None)
     def timeline(self, request: Request, pk: str | None = None) -> Response:
-        return Response(EventSerializer(selectors.forklift_timeline(forklift=self.get_object()), many=True).data)
+        return Response(ForkliftEventSerializer(selectors.forklift_timeline(forklift=self.get_object()), many=True).data)
 
     @extend_schema(request=StartCheckInput, responses=StartCheckOutput)
     @action(detail=True, methods=["post"], url_path="start-check")
@@ -410,7 +410,7 @@ class PlantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewS
 # --- checks and safety people -----------------------------------------------------------------
 
 
-class FindingSerializer(serializers.ModelSerializer):
+class ForkliftFindingSerializer(serializers.ModelSerializer):
     hazard_code = serializers.CharField(source="hazard.code", read_only=True, allow_null=True, default=None)
 
     class Meta:
@@ -421,7 +421,7 @@ class FindingSerializer(serializers.ModelSerializer):
 
 class SafetyCheckSerializer(serializers.ModelSerializer):
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
-    findings = FindingSerializer(many=True, read_only=True)
+    findings = ForkliftFindingSerializer(many=True, read_only=True)
 
     class Meta:
         model = SafetyCheck
@@ -432,7 +432,7 @@ class SafetyCheckSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class FindingInput(serializers.Serializer):
+class ForkliftFindingInput(serializers.Serializer):
     description = serializers.CharField(max_length=2000)
     forklift = IdRelatedField(queryset=Forklift.objects.none(), required=False, allow_null=True, default=None)
 
@@ -443,7 +443,7 @@ class SafetyCheckInput(serializers.Serializer):
     summary = serializers.CharField(required=False, allow_blank=True, default="")
     minutes = serializers.CharField(required=False, allow_blank=True, default="")
     attendees = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
-    findings = FindingInput(many=True, required=False, default=list, help_text="Empty: the zero-risk report.")
+    findings = ForkliftFindingInput(many=True, required=False, default=list, help_text="Empty: the zero-risk report.")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
