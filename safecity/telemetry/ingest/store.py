@@ -95,10 +95,12 @@ class Stats:
     events: int = 0
     refused: Counter[str] = field(default_factory=Counter)
     batches: int = 0
+    seconds: float = 0.0  # spent in store(): parsing, the transaction, evaluation
 
     def take(self) -> Stats:
-        taken = Stats(self.stored, self.evaluated, self.late, self.events, self.refused, self.batches)
+        taken = Stats(self.stored, self.evaluated, self.late, self.events, self.refused, self.batches, self.seconds)
         self.stored = self.evaluated = self.late = self.events = self.batches = 0
+        self.seconds = 0.0
         self.refused = Counter()
         return taken
 
@@ -131,6 +133,7 @@ class Ingestor:
     def store(self, messages: Sequence[Message], *, now: datetime | None = None) -> list[Outcome]:
         """Store and evaluate ``messages``; one outcome per message, in order. Raises only when the
         database fails (the caller keeps the messages unacknowledged and retries)."""
+        began = time.perf_counter()
         now = now or timezone.now()
         self._housekeeping(now)
         outcomes: list[Outcome | None] = [None] * len(messages)
@@ -170,6 +173,7 @@ class Ingestor:
                 log.warning("batch retried after a deadlock: %s", str(error).splitlines()[0])
         done = [o if o is not None else Outcome("refused", reason=RejectReason.MALFORMED, detail="?") for o in outcomes]
         self._log_refusals(done)
+        self.stats.seconds += time.perf_counter() - began
         return done
 
     def _commit(
@@ -245,14 +249,14 @@ class Ingestor:
         """Insert the candidates' readings; returns the (device pk, seq, ts µs) keys inserted."""
         if not candidates:
             return set()
-        rows = sorted(
-            (
-                (pk, p.seq, p.device_ts, datetime.fromtimestamp(messages[i].received, UTC), json.dumps(p.values))
-                + (p.pos if p.pos is not None else (None, None))
-                for i, p, pk in candidates
-            ),
-            key=lambda r: (r[0], r[1], r[2]),
-        )
+        Row = tuple[int, int, datetime, datetime, str, float | None, float | None]
+        rows: list[Row] = []
+        for i, p, pk in candidates:
+            lon, lat = p.pos if p.pos is not None else (None, None)
+            rows.append(
+                (pk, p.seq, p.device_ts, datetime.fromtimestamp(messages[i].received, UTC), json.dumps(p.values), lon, lat)
+            )
+        rows.sort(key=lambda r: (r[0], r[1], r[2]))
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 cursor.execute(

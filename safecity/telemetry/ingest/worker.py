@@ -201,7 +201,7 @@ class Worker:
                     break
                 else:
                     time.sleep(0.005)
-        batch = []
+        batch: list[tuple[int, int, Message]] = []
         while self.inbox and len(batch) < size:
             batch.append(self.inbox.popleft())
         return batch
@@ -239,11 +239,12 @@ class Worker:
         stats = self.ingestor.stats.take()
         refused = ", ".join(f"{reason} {n}" for reason, n in sorted(stats.refused.items())) or "none"
         log.info(
-            "%.0f s: stored %d (%.0f/s) in %d batches, evaluated %d, late %d, events %d, refused: %s; inbox %d",
+            "%.0f s: stored %d (%.0f/s) in %d batches (%.1f s storing), evaluated %d, late %d, events %d, refused: %s; inbox %d",
             seconds,
             stats.stored,
             stats.stored / seconds if seconds else 0.0,
             stats.batches,
+            stats.seconds,
             stats.evaluated,
             stats.late,
             stats.events,
