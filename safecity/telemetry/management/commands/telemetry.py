@@ -13,6 +13,8 @@ from django.core.management.base import BaseCommand, CommandParser
 # subcommand name -> module with HELP, add_arguments(parser) and handle(command, **options)
 SUBCOMMANDS: dict[str, str] = {
     "broker": "safecity.telemetry.cli.broker",
+    "ingest": "safecity.telemetry.cli.ingest",
+    "simulate": "safecity.telemetry.cli.simulate",
 }
 
 
