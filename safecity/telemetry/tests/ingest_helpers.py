@@ -47,4 +47,6 @@ def payload(seq: int, ts: float, **values: Any) -> bytes:
 
 def message(serial: str, seq: int, ts: float | None = None, *, received: float | None = None, **values: Any) -> Message:
     now = time.time()
-    return Message(readings_topic(serial), payload(seq, now if ts is None else ts, **values), now if received is None else received)
+    return Message(
+        readings_topic(serial), payload(seq, now if ts is None else ts, **values), now if received is None else received
+    )

@@ -23,7 +23,7 @@ def test_a_full_payload_parses_to_device_time_in_microseconds() -> None:
     ("raw", "why"),
     [
         (b"", "not JSON"),
-        (b"{\"seq\": 1, \"ts\": 1796607012250", "not JSON"),
+        (b'{"seq": 1, "ts": 1796607012250', "not JSON"),
         (b"[1, 2]", "not a JSON object"),
         (b'{"seq": -1, "ts": 1796520612250}', "seq"),
         (b'{"seq": true, "ts": 1796520612250}', "seq"),
@@ -54,7 +54,13 @@ def test_malformed_payloads_are_refused_with_the_reason(raw: bytes, why: str) ->
 
 @pytest.mark.parametrize(
     "topic",
-    ["safecity/v1/FL-0001/status", "safecity/v1/FL-0001/readings/x", "safecity/v2/FL-0001/readings", "other", "safecity/v1/-x/readings"],
+    [
+        "safecity/v1/FL-0001/status",
+        "safecity/v1/FL-0001/readings/x",
+        "safecity/v2/FL-0001/readings",
+        "other",
+        "safecity/v1/-x/readings",
+    ],
 )
 def test_other_topics_are_the_wrong_topic(topic: str) -> None:
     with pytest.raises(Refused) as refused:
