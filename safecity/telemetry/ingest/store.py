@@ -232,6 +232,7 @@ class Ingestor:
             # The engine's memory of these devices may be ahead of the database: reload next time.
             for serial in touched:
                 self.written.pop(serial, None)
+            self.known_rows.clear()  # state rows this transaction created are gone with it
             self.pending_restore()
             raise
         for serial in touched:
