@@ -32,3 +32,10 @@ class ForkliftsConfig(AppConfig):
         labels.register("forklifts.inspection", InspectionStatus)
         labels.register("forklifts.registration", RegistrationStatus)
         labels.register("forklifts.certificate", CertificateStatus)
+
+        # The driver reported at start-up, checked on the telemetry ingest (telemetry_hooks).
+        from safecity.forklifts.telemetry_hooks import RULE_ID, driver_start_events
+        from safecity.telemetry.hooks import register_driver_hook
+
+        register_driver_hook(driver_start_events)
+        labels.register("telemetry.rule", {RULE_ID: _("Start-up check (driver and truck)")})

@@ -57,8 +57,16 @@ def _duration(seconds: Any) -> str:
 
 
 def alarm_title(*, kind: str, title: str, rule_id: str) -> str:
-    """The rule's own title when it has one, else its kind in words."""
-    return title or str(KINDS.get(kind, _("Alarm")))
+    """The rule's own title when it has one; else the words an app registered for its rule id
+    (core labels, namespace ``telemetry.rule``: an app's own checks); else the kind in words."""
+    if title:
+        return title
+    from safecity.core import labels
+
+    named = labels.label("telemetry.rule", rule_id)
+    if named and named != rule_id:
+        return named
+    return str(KINDS.get(kind, _("Alarm")))
 
 
 def event_detail(kind: str, params: Mapping[str, Any]) -> str:
@@ -76,6 +84,13 @@ def event_detail(kind: str, params: Mapping[str, Any]) -> str:
         text = _("inside the zone") if inside else _("outside the zone")
     elif kind == "absence":
         return _("no data for %(held)s") % {"held": _duration(params.get("silent_s", params.get("held_s"))) or "?"}
+    elif isinstance(params.get("labels"), dict):
+        # An app's own check (the driver at start-up): its codes in words through core labels.
+        from safecity.core import labels
+
+        coded = params["labels"]
+        words = [str(labels.label(str(coded.get("namespace", "")), code)) for code in coded.get("codes") or []]
+        return "; ".join(words) or _("no problem")
     else:
         values = params.get("values") or {}
         text = "; ".join(f"{metric_label(m)} {_figure(v)}" for m, v in values.items() if v is not None)

@@ -11,7 +11,11 @@ Topic ``safecity/v1/<serial>/readings``; payload (UTF-8 JSON object, at most ``M
   since the Unix epoch (a number);
 - ``values``: metric name (``[a-z][a-z0-9_]*``, at most 40 characters) to a finite number or a
   boolean; at most ``MAX_METRICS`` metrics; may be empty (a heartbeat);
-- ``pos`` (optional): ``[lon, lat]`` in degrees, WGS 84.
+- ``pos`` (optional): ``[lon, lat]`` in degrees, WGS 84;
+- ``driver`` (optional): the authorisation card or face id the terminal read when the vehicle
+  started, sent with the first reading after each start (TSG 81-2022: forklifts made from
+  2023-12-01 report their driver on start). Apps check it through
+  :mod:`safecity.telemetry.hooks` (the forklift platform: unknown driver, expired certificate...).
 
 Anything else (another key, a string value, ``NaN``, a NUL byte, a naive timestamp) is *malformed*:
 a device's firmware is fixed, so a strict parser shows its bug at once instead of storing half of
@@ -36,7 +40,8 @@ MAX_PAYLOAD_BYTES = 8192
 MAX_METRICS = 64
 MAX_SEQ = 2**63 - 1
 METRIC = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-KEYS = frozenset({"seq", "ts", "values", "pos"})
+KEYS = frozenset({"seq", "ts", "values", "pos", "driver"})
+DRIVER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9:._-]{0,63}$")
 READINGS_SUFFIX = "readings"
 # Epoch milliseconds outside these bounds are a device clock that was never set, not a time.
 MIN_EPOCH_MS = 946_684_800_000  # 2000-01-01
@@ -67,6 +72,7 @@ class Payload:
     ts_us: int
     values: dict[str, float | bool] = field(default_factory=dict)
     pos: tuple[float, float] | None = None
+    driver: str | None = None
 
     @property
     def device_ts(self) -> datetime:
@@ -153,7 +159,10 @@ def parse_payload(serial: str, raw: bytes) -> Payload:
         if not (-180 <= lon <= 180 and -90 <= lat <= 90):
             raise Refused(RejectReason.MALFORMED, f"pos: [{lon}, {lat}] is not a longitude and latitude")
         position = (lon, lat)
-    return Payload(serial, seq, ts_us, values, position)
+    driver = data.get("driver")
+    if driver is not None and not (isinstance(driver, str) and DRIVER.match(driver)):
+        raise Refused(RejectReason.MALFORMED, "driver: not a card or face id (1-64 letters, digits, : . _ -)")
+    return Payload(serial, seq, ts_us, values, position, driver)
 
 
 def parse_message(topic: str, raw: bytes) -> Payload:

@@ -35,6 +35,7 @@ from django.utils import timezone
 
 from safecity.telemetry import storage
 from safecity.telemetry.choices import RejectReason
+from safecity.telemetry.hooks import DriverReport, driver_events
 from safecity.telemetry.ingest import state
 from safecity.telemetry.ingest.directory import Directory
 from safecity.telemetry.ingest.payload import Payload, Refused, parse_message
@@ -218,6 +219,14 @@ class Ingestor:
                     events.extend(result.events)
                     if result.status == "evaluated":
                         evaluated += 1
+                        if payload.driver is not None:
+                            events.extend(
+                                driver_events(
+                                    DriverReport(
+                                        _pk, payload.serial, payload.driver, payload.ts_us / 1e6, payload.seq, payload.pos
+                                    )
+                                )
+                            )
                     else:
                         late += 1
                     outcomes[index] = Outcome("stored", seq=payload.seq, evaluation=str(result.status))

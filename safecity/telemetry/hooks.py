@@ -1,0 +1,43 @@
+"""Checks an app adds to the ingest path, for what rules declared as data cannot say.
+
+A driver check needs the registry: whether the card or face id a forklift's terminal read at
+start-up belongs to a driver with a valid certificate, authorised by the truck's enterprise (TSG
+81-2022; order No. 74). The ingest store calls each registered hook, inside the batch's
+transaction, for every evaluated reading that reports a ``driver``; a hook returns engine events
+(fire or clear of its own rule id), which open and close alarms exactly like a rule's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from safecity.telemetry.rules import Event
+
+
+@dataclass(frozen=True, slots=True)
+class DriverReport:
+    """A start-up as a device reported it: which device, who, when (device time, epoch seconds)."""
+
+    device_pk: int
+    serial: str
+    driver: str
+    at: float
+    seq: int
+    position: tuple[float, float] | None
+
+
+DriverHook = Callable[[DriverReport], list[Event]]
+_driver_hooks: list[DriverHook] = []
+
+
+def register_driver_hook(hook: DriverHook) -> None:
+    if hook not in _driver_hooks:
+        _driver_hooks.append(hook)
+
+
+def driver_events(report: DriverReport) -> list[Event]:
+    events: list[Event] = []
+    for hook in _driver_hooks:
+        events.extend(hook(report))
+    return events
