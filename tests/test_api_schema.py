@@ -38,11 +38,11 @@ from schemathesis.specs.openapi.checks import content_type_conformance, response
 from safecity.cylinders.tests.conftest import cyl  # noqa: F401  (fixtures)
 from safecity.deepchecks.tests.conftest import pool, world  # noqa: F401
 from safecity.firecases.tests.conftest import agencies, make_case  # noqa: F401
+from safecity.forklifts.tests.conftest import fleet  # noqa: F401
 from safecity.hazards.tests.conftest import _media, dictionary, make_hazard, registry  # noqa: F401
 from safecity.innovation.tests.conftest import build_contest
 from safecity.keyprojects.tests.conftest import kp  # noqa: F401
 from safecity.ledger.tests.conftest import signer  # noqa: F401
-from safecity.telemetry.tests.world import tm  # noqa: F401
 
 EXAMPLES = int(os.environ.get("SAFECITY_SCHEMA_EXAMPLES", "3"))
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
@@ -72,7 +72,7 @@ def _keep_the_test_connection() -> Iterator[None]:
 
 
 @pytest.fixture
-def seeded_city(city, personas, registry, make_hazard, world, kp, cyl, agencies, signer, tm) -> Any:  # noqa: F811
+def seeded_city(city, personas, registry, make_hazard, world, kp, cyl, agencies, signer, fleet) -> Any:  # noqa: F811
     """The personas' city with one of everything the API lists (small: a few rows per app)."""
     from safecity.portraits import services as portrait_services
 
@@ -80,7 +80,8 @@ def seeded_city(city, personas, registry, make_hazard, world, kp, cyl, agencies,
     make_case(city, agencies, until="reviewed")
     build_contest(city, personas)
     cyl.register("CZ0001")  # a cylinder: ledger entries, a checkpoint
-    tm.fire(tm.device_a, "overspeed")  # a monitored device with a rule set and a firing alarm
+    fleet.truck()  # a forklift with its plant, zone, safety officer and inspection
+    fleet.driver()
     portrait_services.portraits_rescore_by(actor=personas.city_official, year=timezone.localdate().year, organisation_id=None)
     return {
         "personas": personas,
