@@ -43,6 +43,7 @@ from safecity.hazards.tests.conftest import _media, dictionary, make_hazard, reg
 from safecity.innovation.tests.conftest import build_contest
 from safecity.keyprojects.tests.conftest import kp  # noqa: F401
 from safecity.ledger.tests.conftest import signer  # noqa: F401
+from safecity.telemetry.tests.world import tm  # noqa: F401
 
 EXAMPLES = int(os.environ.get("SAFECITY_SCHEMA_EXAMPLES", "3"))
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
@@ -72,7 +73,7 @@ def _keep_the_test_connection() -> Iterator[None]:
 
 
 @pytest.fixture
-def seeded_city(city, personas, registry, make_hazard, world, kp, cyl, agencies, signer, fleet) -> Any:  # noqa: F811
+def seeded_city(city, personas, registry, make_hazard, world, kp, cyl, agencies, signer, fleet, tm) -> Any:  # noqa: F811
     """The personas' city with one of everything the API lists (small: a few rows per app)."""
     from safecity.portraits import services as portrait_services
 
@@ -82,6 +83,7 @@ def seeded_city(city, personas, registry, make_hazard, world, kp, cyl, agencies,
     cyl.register("CZ0001")  # a cylinder: ledger entries, a checkpoint
     fleet.truck()  # a forklift with its plant, zone, safety officer and inspection
     fleet.driver()
+    tm.fire(tm.device_a, "overspeed")  # a monitored device with a rule set and a firing alarm
     portrait_services.portraits_rescore_by(actor=personas.city_official, year=timezone.localdate().year, organisation_id=None)
     return {
         "personas": personas,
