@@ -28,6 +28,7 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ChoiceField, ChoiceIterator, ChoiceIteratorMixin
+from django_filters.rest_framework import DjangoFilterBackend
 
 from safecity.core.ids import IdFilter, id_or_none
 
@@ -211,6 +212,16 @@ def relabel_empty_choices(form: forms.BaseForm) -> None:
             choices: list[Any] = list(field.choices)  # type: ignore[arg-type]
             if choices and str(choices[0][0]) == "":
                 field.choices = [("", ALL), *choices[1:]]
+
+
+class KeepFilterSetBackend(DjangoFilterBackend):
+    """django-filter's API backend that leaves the bound filterset on the view (``view.filterset``),
+    so what the view derives from the same filters (the list's count) reads them validated once."""
+
+    def get_filterset(self, request: Any, queryset: Any, view: Any) -> Any:
+        filterset = super().get_filterset(request, queryset, view)
+        view.filterset = filterset
+        return filterset
 
 
 class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):

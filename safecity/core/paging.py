@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -262,6 +262,9 @@ def keyset_page(
         total = queryset.count()
 
     def key(obj: Any) -> list[Any]:
+        # A model instance, or a row of ``queryset.values(...)`` that includes the ordering columns.
+        if isinstance(obj, Mapping):
+            return [obj[n] for n, _d in ordering]
         return [getattr(obj, n) for n, _d in ordering]
 
     before = False

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -16,11 +18,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from safecity.core.api.fields import IdRelatedField
+from safecity.core.filtering import KeepFilterSetBackend
 from safecity.core.models import Organisation, Person
 from safecity.core.paging import KeysetPagination, api_year
 from safecity.core.scoping import scoped
 from safecity.hazards import reports, selectors, services
-from safecity.hazards.choices import EvidenceStage, HazardLevel, HazardType, ManagementType
+from safecity.hazards.api_rows import ValuesRows, choice_display
+from safecity.hazards.choices import EvidenceStage, HazardLevel, HazardState, HazardType, ManagementType
 from safecity.hazards.filtersets import HiddenHazardFilterSet, RiskEventFilterSet
 from safecity.hazards.models import CheckRecord, HazardEvidence, HazardTransition, HiddenHazard, RiskEvent
 
@@ -48,6 +52,24 @@ class HazardSerializer(serializers.ModelSerializer):
             "accepted_at",
             "acceptance_comment",
         ]
+
+
+def _is_overdue() -> Callable[[Any], bool]:
+    # HiddenHazard.is_overdue for a row, with today's date read once per page.
+    today = timezone.localdate()
+    late = (HazardState.TO_CONFIRM, HazardState.RECTIFYING)
+    return lambda row: row["state"] in late and row["deadline"] is not None and row["deadline"] < today
+
+
+# The list's page is built from .values() in HazardSerializer's shape (see api_rows.py).
+HAZARD_ROWS = ValuesRows(
+    HazardSerializer,
+    computed={
+        "state_display": choice_display(HiddenHazard, "state"),
+        "level_display": choice_display(HiddenHazard, "level"),
+        "is_overdue": (("state", "deadline"), _is_overdue),
+    },
+)
 
 
 class HazardReportSerializer(serializers.ModelSerializer):
@@ -127,6 +149,8 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     """Hidden hazards within reach; POST reports one; lifecycle actions are POSTs on the hazard."""
 
     filterset_class = HiddenHazardFilterSet
+    filter_backends = [KeepFilterSetBackend]
+    filterset: HiddenHazardFilterSet | None = None
     # Keyset pages (?cursor=) and a maintained count: the same cost at any size and depth.
     pagination_class = KeysetPagination
 
@@ -134,10 +158,19 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         return selectors.hazard_list(user=self.request.user)
 
     def keyset_count(self, queryset: Any) -> int:
-        return selectors.hazard_count(user=self.request.user, filters=self.request.query_params, queryset=queryset)
+        return selectors.hazard_count(
+            user=self.request.user, filters=self.request.query_params, queryset=queryset, filterset=self.filterset
+        )
 
     def get_serializer_class(self) -> Any:
         return HazardReportSerializer if self.action == "create" else HazardSerializer
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # HazardSerializer's rows without its instances (HAZARD_ROWS); the schema is still the serializer's.
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(HAZARD_ROWS.rows(queryset))
+        assert page is not None  # KeysetPagination always pages
+        return self.get_paginated_response(HAZARD_ROWS.render(page))
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = HazardReportSerializer(data=request.data, context={"request": request})

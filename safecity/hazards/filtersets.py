@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import django_filters
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -13,11 +15,16 @@ from safecity.hazards.choices import HazardLevel, HazardSource, HazardState, Haz
 from safecity.hazards.models import HiddenHazard, RiskEvent
 
 
-def _in_region(queryset: QuerySet, value: str) -> QuerySet:
+def region_path_of(code: str) -> str | None:
+    """The materialised path of the region with this division code (None: no such region)."""
+    return Region.objects.filter(code=code).values_list("path", flat=True).first()
+
+
+def _in_region(queryset: QuerySet, value: str, path_of: Callable[[str], str | None] = region_path_of) -> QuerySet:
     value = (value or "").strip()
     if not value:
         return queryset
-    path = Region.objects.filter(code=value).values_list("path", flat=True).first()
+    path = path_of(value)
     if path is None:
         return queryset.none()
     # Hidden hazards carry their enterprise's region path on the row (hazards/db.py): no joins.
@@ -59,7 +66,15 @@ class HiddenHazardFilterSet(django_filters.FilterSet):
         return queryset.filter(Q(code__iexact=value) | Q(description__icontains=value) | Q(organisation__name__icontains=value))
 
     def in_region(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return _in_region(queryset, value)
+        return _in_region(queryset, value, self.region_path)
+
+    def region_path(self, code: str) -> str | None:
+        """:func:`region_path_of`, looked up once per filterset: the list and its count
+        (``selectors.hazard_count``) both need it."""
+        paths: dict[str, str | None] = self.__dict__.setdefault("_region_paths", {})
+        if code not in paths:
+            paths[code] = region_path_of(code)
+        return paths[code]
 
     def only_overdue(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
         if value is None:
