@@ -84,7 +84,7 @@ def test_a_worker_killed_mid_stream_loses_nothing_and_stores_nothing_twice(city:
     url = database_url(tmp_path)
     log = tmp_path / "worker.log"
     worker = start_worker(url, mqtt_broker, log)
-    wait_for(lambda: log.exists() and "subscribed to" in log.read_text(), 30, "the subscription", log)
+    wait_for(lambda: log.exists() and "subscribed to" in log.read_text(), 90, "the subscription", log)
     fleet = Fleet(mqtt_broker.host, mqtt_broker.port, [(d.serial, c.mqtt_password) for d, c in made], client_prefix="killtest")
     fleet.connect_all()
     per_device = 300
@@ -97,7 +97,7 @@ def test_a_worker_killed_mid_stream_loses_nothing_and_stores_nothing_twice(city:
             fleet.pump(0.002)
             if k == per_device // 3:
                 fleet.drain()
-                wait_for(lambda: len(stored_keys(url)) > 0, 30, "a first batch", log)
+                wait_for(lambda: len(stored_keys(url)) > 0, 90, "a first batch", log)
                 worker.send_signal(signal.SIGKILL)  # no flush, no PUBACK: the broker keeps the rest
                 worker.wait()
                 killed = True
@@ -106,7 +106,7 @@ def test_a_worker_killed_mid_stream_loses_nothing_and_stores_nothing_twice(city:
         fleet.drain()
         assert sum(d.refused_publishes for d in fleet.devices.values()) == 0
         expected = {(d.pk, k) for d, _c in made for k in range(per_device)}
-        wait_for(lambda: len(stored_keys(url)) >= len(expected), 60, "every reading", log)
+        wait_for(lambda: len(stored_keys(url)) >= len(expected), 180, "every reading", log)
         time.sleep(0.5)  # a redelivered copy would land now
         keys = stored_keys(url)
         assert set(keys) == expected
