@@ -234,3 +234,14 @@ def test_the_device_picker_lists_only_devices_within_reach(client: Any, tm: Any)
     client.force_login(tm.personas.district_b)
     results = client.get(reverse("telemetry:lookup-devices"), {"q": "FL"}).json()["results"]
     assert [r["label"] for r in results] == ["FL-B-001"]
+
+
+def test_the_audit_trail_names_an_alarm_notification_by_its_kind(client: Any, tm: Any) -> None:
+    from safecity.core import labels
+    from safecity.core.models import Notification
+
+    tm.fire(tm.device_a, "overspeed")
+    notification = Notification.objects.filter(recipient=tm.personas.enterprise_user).get()
+    assert labels.value_label(Notification, "kind", notification.kind) == "New alarms"
+    with translation.override("zh-hans"):
+        assert labels.value_label(Notification, "kind", "telemetry.escalation") == "报警长时间未确认"
