@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 import safecity.core.ids  # noqa: F401  (registers the <id:...> converter)
-from safecity.forklifts import views, views_people
+from safecity.forklifts import views, views_map, views_people
 
 app_name = "forklifts"
 
@@ -15,9 +15,12 @@ urlpatterns = [
     path("<id:pk>/register-use/", views.forklift_register_use, name="register-use"),
     path("<id:pk>/inspection/", views.forklift_inspection, name="inspection"),
     path("<id:pk>/officer/", views.forklift_officer, name="officer"),
+    path("<id:pk>/track/", views_map.forklift_track, name="track"),
     path("plants/", views.plant_list, name="plants"),
     path("plants/<id:pk>/", views.plant_detail, name="plant-detail"),
     path("plants/<id:pk>/plan/", views.plant_plan, name="plant-plan"),
+    path("plants/<id:pk>/map/", views_map.plant_map, name="plant-map"),
+    path("plants/<id:pk>/positions.json", views_map.plant_positions, name="plant-positions"),
     path("drivers/", views_people.operator_list, name="operators"),
     path("drivers/add/", views_people.operator_add, name="operator-add"),
     path("drivers/<id:pk>/", views_people.operator_detail, name="operator-detail"),
