@@ -143,9 +143,12 @@ def get(port: int, path: str, cookie: str, connection: Any = None) -> tuple[int,
     return response.status, body
 
 
-def measure_http(port: int, paths: list[str], cookie: str, *, seconds: float, connections: int) -> tuple[float, float]:
+def measure_http(
+    port: int, paths: list[str], cookie: str, *, seconds: float, connections: int, stats: dict[str, float] | None = None
+) -> tuple[float, float]:
     """Requests per second and median latency (ms) over ``connections`` keep-alive connections,
-    each cycling through ``paths``; every answer must be a 200."""
+    each cycling through ``paths``; every answer must be a 200. ``stats`` (if given) receives the
+    number of requests and the seconds they took."""
     import http.client
     import statistics
     import threading
@@ -183,4 +186,64 @@ def measure_http(port: int, paths: list[str], cookie: str, *, seconds: float, co
     elapsed = time.perf_counter() - began
     if errors:
         raise RuntimeError(f"bench request failed: {errors[0]}")
+    if stats is not None:
+        stats.update(requests=len(latencies), seconds=elapsed)
     return len(latencies) / elapsed, (statistics.median(latencies) * 1000 if latencies else 0.0)
+
+
+class CpuMeter:
+    """CPU seconds used by a bench server's gunicorn workers, by the PostgreSQL backends of its
+    database, and by this process (the HTTP client), read from /proc (Linux; zeros elsewhere).
+
+    Why: on a 2-core machine the requests per second are bounded by the CPU that all three spend
+    per request; the bench prints the split so a slow run says where the time went (and that the
+    client is not what limits it)."""
+
+    def __init__(self, server: Server) -> None:
+        self.server = server
+        self.database = server.db_url.rsplit("/", 1)[1]
+
+    @staticmethod
+    def _cpu(pid: int) -> float:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def _pids(self) -> tuple[list[int], list[int]]:
+        workers, backends = [], []
+        master = self.server.process.pid if self.server.process is not None else -1
+        try:
+            entries = [int(p) for p in os.listdir("/proc") if p.isdigit()]
+        except OSError:
+            return [], []
+        for pid in entries:
+            try:
+                with open(f"/proc/{pid}/stat") as stat:
+                    parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+                with open(f"/proc/{pid}/cmdline") as cmd:
+                    command = cmd.read()
+            except (OSError, ValueError, IndexError):
+                continue
+            if parent == master:
+                workers.append(pid)
+            elif command.startswith("postgres:") and f" {self.database} " in command:
+                backends.append(pid)
+        return workers, backends
+
+    def sample(self) -> dict[str, dict[int, float]]:
+        import time
+
+        workers, backends = self._pids()
+        return {
+            "server": {pid: self._cpu(pid) for pid in workers},
+            "postgres": {pid: self._cpu(pid) for pid in backends},
+            "client": {0: time.process_time()},
+        }
+
+    @staticmethod
+    def used(before: dict[str, dict[int, float]], after: dict[str, dict[int, float]]) -> dict[str, float]:
+        """CPU seconds per part between two samples (a process that started in between counts whole)."""
+        return {part: sum(v - before[part].get(pid, 0.0) for pid, v in after[part].items()) for part in after}

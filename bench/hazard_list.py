@@ -10,7 +10,8 @@ server's own workers, as ``make demo`` runs it) and drives both over HTTP in the
 alternating slices so machine noise hits both alike, with the same requests: the scoped API list
 of a district official filtered by level, state and region (page of 50); then a mix with the
 unfiltered list and a deep keyset page. Prints requests per second and median latency at each
-size, the API's query count at page sizes 10 and 50 (it must not grow), and ends with
+size, the CPU each request cost the server's workers, PostgreSQL and this client (the client is
+cheap: well under a millisecond a request, so it is not what bounds the rate), the API's query count at page sizes 10 and 50 (it must not grow), and ends with
 
     RESULT hazard_list scale_ratio=<rps at 10k / rps at 1M> rps=<rps at 1M> rps_small=<rps at 10k> queries=<n>
 
@@ -30,7 +31,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bench.common import Server, load_regions, measure_http, server_env
+from bench.common import CpuMeter, Server, load_regions, measure_http, server_env
 
 DB_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/safecity_bench")
 SMALL_DB_URL = os.environ.get("BENCH_SMALL_DATABASE_URL", DB_URL + "_10k")
@@ -173,17 +174,31 @@ def alternate(
     """Alternate slices between the servers; the mean requests per second of each."""
     rates: dict[str, list[float]] = {name: [] for name, _s, _i in servers}
     latency: dict[str, list[float]] = {name: [] for name, _s, _i in servers}
+    cpu: dict[str, dict[str, float]] = {name: {"requests": 0.0, "seconds": 0.0} for name, _s, _i in servers}
     slices = 3
     for _ in range(slices):
         for name, server, info in servers:
+            meter, stats = CpuMeter(server), {"requests": 0.0, "seconds": 0.0}
+            before = meter.sample()
             rps, median = measure_http(
-                server.port, paths(info), info["cookie"], seconds=seconds / (slices * len(servers)), connections=connections
-            )
+                server.port, paths(info), info["cookie"], seconds=seconds / (slices * len(servers)),
+                connections=connections, stats=stats,
+            )  # fmt: skip
+            for part, used in CpuMeter.used(before, meter.sample()).items():
+                cpu[name][part] = cpu[name].get(part, 0.0) + used
+            cpu[name]["requests"] += stats["requests"]
+            cpu[name]["seconds"] += stats["seconds"]
             rates[name].append(rps)
             latency[name].append(median)
     for name in rates:
         slices_text = ", ".join(f"{r:.0f}" for r in rates[name])
         print(f"  {name}: {sum(rates[name]) / slices:.1f} req/s (slices {slices_text}); median {min(latency[name]):.1f} ms")
+        used, n = cpu[name], max(1.0, cpu[name]["requests"])
+        print(
+            f"    CPU per request: server {used['server'] / n * 1000:.1f} ms, PostgreSQL {used['postgres'] / n * 1000:.1f} ms,"
+            f" this client {used['client'] / n * 1000:.2f} ms ({used['client'] / max(used['seconds'], 1e-9) * 100:.0f}% of a core);"
+            f" machine load {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+        )
     return {name: sum(values) / slices for name, values in rates.items()}
 
 
