@@ -311,6 +311,9 @@ LOGGING = {
 
 # --- SafeCity -------------------------------------------------------------------------------
 SAFECITY_DEMO_SEED = env_int("SAFECITY_DEMO_SEED", 2023)
+# The demo's week of simulated forklift driving: one reading per truck every this many seconds of
+# working hours (smaller is a denser history and a longer load).
+SAFECITY_DEMO_TELEMETRY_INTERVAL_S = env_int("SAFECITY_DEMO_TELEMETRY_INTERVAL_S", 600)
 SAFECITY_CITY_REGION_CODE = env_str("SAFECITY_CITY_REGION_CODE", "320400")
 
 # Dual prevention (domain-rules §1): thresholds differ between provinces, so they are settings.

@@ -38,4 +38,8 @@ class ForkliftsConfig(AppConfig):
         from safecity.telemetry.hooks import register_driver_hook
 
         register_driver_hook(driver_start_events)
+        from safecity.forklifts.demo_telemetry import sites
+        from safecity.telemetry.hooks import register_site_provider
+
+        register_site_provider(sites)
         labels.register("telemetry.rule", {RULE_ID: _("Start-up check (driver and truck)")})

@@ -258,3 +258,6 @@ def build(rng: random.Random, admin: Any) -> None:
         for flaw in driver_flaws + [""] * (n_drivers - len(driver_flaws)):
             fleet.driver(org, flaw)
         fleet.checks(org, officers[0], missed_days=missed_days, missed_week=missed_week, missed_month=missed_month)
+
+
+from safecity.forklifts import demo_telemetry as _telemetry  # noqa: E402,F401  (registers the telemetry step)

@@ -9,8 +9,9 @@ transaction, for every evaluated reading that reports a ``driver``; a hook retur
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from safecity.telemetry.rules import Event
 
@@ -41,3 +42,21 @@ def driver_events(report: DriverReport) -> list[Event]:
     for hook in _driver_hooks:
         events.extend(hook(report))
     return events
+
+
+SiteProvider = Callable[[], Mapping[str, Any]]
+_site_providers: list[SiteProvider] = []
+
+
+def register_site_provider(provider: SiteProvider) -> None:
+    """Let an app say where the simulator drives its devices (serial -> ``simulator.Site``): the
+    forklift platform's demo trucks drive in their own plants, among their own zones."""
+    if provider not in _site_providers:
+        _site_providers.append(provider)
+
+
+def simulator_sites() -> dict[str, Any]:
+    sites: dict[str, Any] = {}
+    for provider in _site_providers:
+        sites.update(provider())
+    return sites

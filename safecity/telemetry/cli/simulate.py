@@ -102,9 +102,14 @@ def handle(command: BaseCommand, **options: Any) -> None:
     if not devices:
         raise CommandError("No active device matches.")
     out = command.stdout if command is not None else None
+    from safecity.telemetry.hooks import simulator_sites
+
+    # Devices an app placed (the forklift platform's demo trucks in their plants) drive there.
+    sites = simulator_sites() if options["existing"] else {}
     if options["history_days"]:
         stored = simulator.history(
             [s for s, _ in devices],
+            sites=sites,
             days=options["history_days"],
             seed=options["seed"],
             interval_s=options["history_interval"],
@@ -123,6 +128,7 @@ def handle(command: BaseCommand, **options: Any) -> None:
         duration=options["duration"],
         seed=options["seed"],
         violation_rate=options["violation_rate"],
+        sites=sites,
     )
     if out:
         out.write(f"{published} readings published by {len(devices)} devices")

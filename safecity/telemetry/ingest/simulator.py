@@ -20,7 +20,7 @@ import json
 import math
 import random
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -70,6 +70,32 @@ FORKLIFT_RULES: list[dict[str, Any]] = [
 VIOLATIONS = ("overspeed", "belt", "tank-farm", "collision")
 
 
+@dataclass(frozen=True)
+class Site:
+    """Where trucks drive: the south-west corner (lon, lat), the stations they shuttle between and
+    the point of the forbidden zone a detour heads for (metres east and north of the corner), and
+    the slow zones ``(x0, y0, x1, y1, km/h)`` they keep to when driving well. The default is the
+    plant above; the demo builds one per plant from its zones (``Site`` of a forklift plant)."""
+
+    origin: tuple[float, float] = ORIGIN
+    stations: tuple[tuple[float, float], ...] = tuple(STATIONS)
+    forbidden_target: tuple[float, float] = (320, 200)
+    slow_zones: tuple[tuple[float, float, float, float, float], ...] = ((180, 0, 200, 250, 3.0), (20, 20, 180, 120, 5.0))
+    cruise_kmh: float = 8.0
+    max_load_kg: float = 2500.0  # a careful driver loads at most 90 % of this (the rated load)
+
+    def at(self, x_m: float, y_m: float) -> tuple[float, float]:
+        return (round(self.origin[0] + x_m * M_LON, 7), round(self.origin[1] + y_m * M_LAT, 7))
+
+    def limit(self, x: float, y: float) -> float:
+        """The speed a careful driver keeps at (x, y): 90 % of the slowest zone there."""
+        limits = [z[4] for z in self.slow_zones if z[0] <= x <= z[2] and z[1] <= y <= z[3]]
+        return 0.9 * min(limits) if limits else self.cruise_kmh
+
+
+DEFAULT_SITE = Site()
+
+
 @dataclass
 class Truck:
     """One forklift's motion and sensors, advanced by ``step(dt)`` (seconds)."""
@@ -85,6 +111,7 @@ class Truck:
     episode: str = ""
     episode_left: float = 0.0
     injected: list[tuple[int, str]] = field(default_factory=list)
+    site: Site = DEFAULT_SITE
 
     def step(self, dt: float, violation_rate: float) -> dict[str, Any]:
         rng = self.rng
@@ -96,8 +123,9 @@ class Truck:
         if self.dwell > 0:
             self.dwell -= dt
         else:
-            tx, ty = (320, 200) if self.episode == "tank-farm" else STATIONS[self.target]
-            limit = 3.0 if 180 <= self.x <= 200 else (4.5 if 20 <= self.x <= 180 and 20 <= self.y <= 120 else 8.0)
+            stations = self.site.stations
+            tx, ty = self.site.forbidden_target if self.episode == "tank-farm" else stations[self.target]
+            limit = self.site.limit(self.x, self.y)
             speed = 18.0 if self.episode == "overspeed" else limit * (0.8 + 0.2 * rng.random())
             dx, dy = tx - self.x, ty - self.y
             dist = math.hypot(dx, dy)
@@ -105,9 +133,9 @@ class Truck:
             if dist <= move:
                 self.x, self.y = tx, ty
                 if self.episode != "tank-farm":
-                    self.target = (self.target + 1 + rng.randrange(2)) % len(STATIONS)
+                    self.target = (self.target + 1 + rng.randrange(2)) % len(stations)
                     self.dwell = rng.uniform(5, 20)
-                    self.load = 0.0 if self.load else round(rng.uniform(300, 2500), 0)
+                    self.load = 0.0 if self.load else round(rng.uniform(0.12, 0.9) * self.site.max_load_kg, 0)
             else:
                 self.x += dx / dist * move
                 self.y += dy / dist * move
@@ -129,17 +157,20 @@ class Truck:
         return values
 
     def payload(self, ts: float, values: dict[str, Any]) -> bytes:
-        body = {"seq": self.seq, "ts": round(ts * 1000), "values": values, "pos": list(at(self.x, self.y))}
+        body = {"seq": self.seq, "ts": round(ts * 1000), "values": values, "pos": list(self.site.at(self.x, self.y))}
         return json.dumps(body, separators=(",", ":")).encode()
 
 
-def trucks(serials: Sequence[str], *, seed: int) -> list[Truck]:
+def trucks(serials: Sequence[str], *, seed: int, sites: Mapping[str, Site] | None = None) -> list[Truck]:
+    """One truck per serial, each at a station of its site (``sites``: serial -> Site; default the
+    built-in plant)."""
     made = []
     for serial in serials:
+        site = (sites or {}).get(serial, DEFAULT_SITE)
         rng = random.Random(f"{seed}:{serial}")
-        start = rng.randrange(len(STATIONS))
-        x, y = STATIONS[start]
-        made.append(Truck(serial, rng, x=x, y=y, target=(start + 1) % len(STATIONS)))
+        start = rng.randrange(len(site.stations))
+        x, y = site.stations[start]
+        made.append(Truck(serial, rng, x=x, y=y, target=(start + 1) % len(site.stations), site=site))
     return made
 
 
@@ -153,6 +184,7 @@ def history(
     end: float | None = None,
     shift: tuple[int, int] = (8, 18),
     batch: int = 2000,
+    sites: Mapping[str, Site] | None = None,
 ) -> int:
     """Write ``days`` days of past readings ending at ``end`` (default now) through the ingest
     store (evaluated, alarms included), for the trucks' working hours (local time); returns the
@@ -162,7 +194,7 @@ def history(
     from django.utils import timezone
 
     end = time.time() if end is None else end
-    fleet = trucks(serials, seed=seed)
+    fleet = trucks(serials, seed=seed, sites=sites)
     ingestor = Ingestor()
     stored = 0
     pending: list[Message] = []
@@ -208,6 +240,7 @@ def simulate(
     seed: int,
     violation_rate: float,
     log_every_s: float = 10.0,
+    sites: Mapping[str, Site] | None = None,
 ) -> int:
     """Publish live streams through the broker in real time; returns the number published."""
     import logging
@@ -221,7 +254,7 @@ def simulate(
     last_log = time.monotonic()
     try:
         for truck, due, body in stream(
-            trucks([s for s, _ in devices], seed=seed), rate=rate, violation_rate=violation_rate, duration=duration
+            trucks([s for s, _ in devices], seed=seed, sites=sites), rate=rate, violation_rate=violation_rate, duration=duration
         ):
             while (wait := due - time.time()) > 0:
                 fleet.pump(min(wait, 0.05))

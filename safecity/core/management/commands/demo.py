@@ -50,6 +50,8 @@ class Command(BaseCommand):
                 children.append(subprocess.Popen([sys.executable, "-m", "safecity.cli", "telemetry", "broker"]))
             else:
                 self.stderr.write(f"No telemetry broker: {MOSQUITTO} is missing (Debian package mosquitto).")
+        if settings.TELEMETRY_MQTT_HOST or os.path.exists(MOSQUITTO):
+            children += self._telemetry_processes()
 
         def stop(signum: int, frame: Any) -> None:
             for child in children:
@@ -68,3 +70,30 @@ class Command(BaseCommand):
                     child.wait(timeout=20)
                 except subprocess.TimeoutExpired:
                     child.kill()
+
+    def _telemetry_processes(self) -> list[subprocess.Popen[bytes]]:
+        """An ingest worker and the live simulator of the demo's forklifts, once the broker
+        accepts connections (a visitor sees the trucks move and an alarm fire within a minute)."""
+        import socket
+
+        from safecity.telemetry.broker import broker_address
+
+        host, port = broker_address()
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                socket.create_connection((host, port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    self.stderr.write(f"The telemetry broker at {host}:{port} does not answer: no live forklifts.")
+                    return []
+                time.sleep(0.3)
+        cli = [sys.executable, "-m", "safecity.cli", "telemetry"]
+        self.stdout.write("Live forklifts: an ingest worker and the simulator (safecity telemetry simulate) started.")
+        return [
+            subprocess.Popen([*cli, "ingest", "--group", "demo"]),  # noqa: S603 - our own argv
+            subprocess.Popen(  # noqa: S603 - our own argv
+                [*cli, "simulate", "--existing", "--prefix", "CZFL", "--rate", "1", "--violation-rate", "0.004"]
+            ),
+        ]
