@@ -41,7 +41,6 @@ from safecity.telemetry.wording import alarm_title, event_detail
 
 ORGANISATION_ROLES = ("enterprise_manager", "enterprise_staff")
 ESCALATION_ROLES = {1: ("district_official",), 2: ("city_official",)}
-_meta_cache: dict[tuple[int, int], dict[str, RuleMeta]] = {}
 
 
 def _at(seconds: float) -> datetime:
@@ -49,14 +48,11 @@ def _at(seconds: float) -> datetime:
 
 
 def _meta(rule_set: RuleSet | None) -> dict[str, RuleMeta]:
+    """The titles and hazard policies of a rule set, read from the row as it is now (events are
+    rare next to readings, so no cache that could outlive the row it describes)."""
     if rule_set is None:
         return {}
-    key = (rule_set.pk, rule_set.version)
-    meta = _meta_cache.get(key)
-    if meta is None:
-        meta = rule_meta(rule_set.rules)
-        _meta_cache[key] = meta
-    return meta
+    return rule_meta(rule_set.rules)
 
 
 def alarm_link(alarm: Alarm) -> str:
