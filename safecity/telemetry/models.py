@@ -29,6 +29,9 @@ from safecity.telemetry.choices import AlarmAction, AlarmLevel, AlarmState, Devi
 # Jurisdiction roles that manage devices and rule sets; an enterprise's manager manages its own.
 MANAGER_ROLES = frozenset({"city_admin", "city_official", "district_official", "inspector"})
 ORGANISATION_MANAGERS = frozenset({"enterprise_manager"})
+# Who sees telemetry rows at all: the regulators above and the devices' own enterprises. The
+# procuratorate and the fire brigade reach the same regions but not these records.
+VIEW_ROLES = MANAGER_ROLES | frozenset({"enterprise_manager", "enterprise_staff"})
 SERIAL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{2,39}$")
 TOPIC_ROOT = "safecity/v1"
 
@@ -58,6 +61,7 @@ class RuleSet(AuditedModel):
     version = models.PositiveIntegerField(_("version"), default=1)
 
     scope_rule = ScopeRule(
+        view_roles=VIEW_ROLES,
         region_path="organisation__region__path",
         organisation="organisation",
         change_roles=MANAGER_ROLES,
@@ -121,6 +125,7 @@ class Device(AuditedModel):
     credentials_rotated_at = models.DateTimeField(_("credentials issued at"), null=True, blank=True, editable=False)
 
     scope_rule = ScopeRule(
+        view_roles=VIEW_ROLES,
         region_path="organisation__region__path",
         organisation="organisation",
         change_roles=MANAGER_ROLES,
@@ -169,7 +174,10 @@ class Reading(models.Model):
     lat = models.FloatField(_("latitude"), null=True, blank=True)
 
     scope_rule = ScopeRule(
-        region_path="device__organisation__region__path", organisation="device__organisation", change_roles=frozenset()
+        view_roles=VIEW_ROLES,
+        region_path="device__organisation__region__path",
+        organisation="device__organisation",
+        change_roles=frozenset(),
     )
 
     class Meta:
@@ -197,7 +205,10 @@ class ReadingMinute(models.Model):
     lat = models.FloatField(_("latitude"), null=True, blank=True)
 
     scope_rule = ScopeRule(
-        region_path="device__organisation__region__path", organisation="device__organisation", change_roles=frozenset()
+        view_roles=VIEW_ROLES,
+        region_path="device__organisation__region__path",
+        organisation="device__organisation",
+        change_roles=frozenset(),
     )
 
     class Meta:
@@ -269,6 +280,7 @@ class Alarm(AuditedModel):
     )
 
     scope_rule = ScopeRule(
+        view_roles=VIEW_ROLES,
         region_path="device__organisation__region__path",
         organisation="device__organisation",
         change_roles=MANAGER_ROLES,
@@ -309,6 +321,7 @@ class AlarmEvent(models.Model):
     params = models.JSONField(default=dict, blank=True)
 
     scope_rule = ScopeRule(
+        view_roles=VIEW_ROLES,
         region_path="alarm__device__organisation__region__path",
         organisation="alarm__device__organisation",
         change_roles=frozenset(),
@@ -346,6 +359,7 @@ class Silence(AuditedModel):
     expired_early_at = models.DateTimeField(_("ended early at"), null=True, blank=True)
 
     scope_rule = ScopeRule(
+        view_roles=VIEW_ROLES,
         region_path="organisation__region__path",
         organisation="organisation",
         change_roles=MANAGER_ROLES,
