@@ -27,6 +27,11 @@ class CoreConfig(AppConfig):
         from safecity.core.models import Notification
 
         audit.register(Notification)
+        # A notification's kind is a code each app registers words for (labels namespace
+        # "notification.kind"); the audit trail and the inbox read it through them.
+        from safecity.core import labels
+
+        labels.register_value("core.notification", "kind", lambda code: labels.label("notification.kind", code))
         pre_save.connect(audit.on_pre_save, dispatch_uid="safecity_audit_pre_save")
         post_save.connect(audit.on_post_save, dispatch_uid="safecity_audit_post_save")
         post_delete.connect(audit.on_post_delete, dispatch_uid="safecity_audit_post_delete")

@@ -35,8 +35,5 @@ class TelemetryConfig(AppConfig):
             "notification.kind",
             {"telemetry.alarm": _("New alarms"), "telemetry.escalation": _("Alarms not acknowledged for too long")},
         )
-        # A notification's kind (its audit entry shows it) reads through the "notification.kind"
-        # labels every app may register; nothing in core registered a formatter for it yet.
-        labels.register_value("core.notification", "kind", lambda code: labels.label("notification.kind", code))
         for model in ("telemetry.alarm", "telemetry.silence"):
             labels.register_value(model, "kind", lambda code: labels.label("telemetry.rule_kind", code))
