@@ -160,13 +160,9 @@ TICK_LOCK_KEY = 0x5AFEC17E  # arbitrary, unique in this database
 
 def state_data(engine: Engine, serial: str, writer: str) -> dict[str, Any]:
     """The JSON written for a device: the engine's dump plus the writer token and the absence due time."""
-    data = engine.dump_device(serial) or {}
     # A rule at rest (closed, no pending condition, no samples) is what load_device makes of a
     # missing entry: leaving it out halves the row the next batch locks, writes and reads.
-    rules = data.get("rules") or {}
-    data["rules"] = {
-        rule_id: s for rule_id, s in rules.items() if s.get("open") or s.get("since") is not None or s.get("samples")
-    }
+    data = engine.dump_device(serial, at_rest=False) or {}
     data["writer"] = writer
     data["due"] = absence_due(engine, serial)
     return data

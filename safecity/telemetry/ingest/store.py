@@ -280,9 +280,12 @@ class Ingestor:
                 # resent a message) wait in the same order instead of deadlocking.
                 cursor.execute(
                     f"INSERT INTO {storage.TABLE} ({READING_COLUMNS}) SELECT {READING_COLUMNS} FROM {STAGE} "
-                    "ORDER BY device_id, seq, device_ts ON CONFLICT DO NOTHING RETURNING device_id, seq, device_ts"
+                    "ORDER BY device_id, seq, device_ts ON CONFLICT DO NOTHING "
+                    # The time as whole microseconds since the epoch: the key the caller compares,
+                    # without turning a thousand timestamps into datetimes and back.
+                    "RETURNING device_id, seq, (extract(epoch FROM device_ts) * 1000000)::bigint"
                 )
-                return {(int(pk), int(seq), _us(ts)) for pk, seq, ts in cursor.fetchall()}
+                return set(cursor.fetchall())
             inserted: set[tuple[int, int, int]] = set()
             adapt = connection.ops.adapt_datetimefield_value
             for pk, seq, ts, received, values, lon, lat in rows:

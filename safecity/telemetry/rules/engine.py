@@ -103,7 +103,18 @@ class DeviceState:
         yield from self.rules
         yield from self.absence
 
-    def to_data(self) -> dict[str, Any]:
+    def to_data(self, *, at_rest: bool = True) -> dict[str, Any]:
+        """The JSON form. Without ``at_rest``, rules at rest (closed, nothing pending, no samples)
+        are left out: ``bind`` makes exactly that of a missing entry, and the ingest path writes
+        this form once a batch per device, so the short form is the cheap one."""
+        if at_rest:
+            rules = {rule.id: state.to_data() for rule, state in self.rule_states()}
+        else:
+            rules = {
+                rule.id: state.to_data()
+                for rule, state in self.rule_states()
+                if state.open or state.since is not None or state.samples
+            }
         return {
             "version": STATE_VERSION,
             "last_ts": self.last_ts,
@@ -111,7 +122,7 @@ class DeviceState:
             "last_received": self.last_received,
             "values": dict(self.values),
             "position": None if self.position is None else list(self.position),
-            "rules": {rule.id: state.to_data() for rule, state in self.rule_states()},
+            "rules": rules,
         }
 
 
@@ -308,9 +319,11 @@ class Engine:
         """The (device, rule) pairs whose alarm is open, sorted."""
         return sorted((d.device_id, r.id) for d in self.devices.values() for r, s in d.rule_states() if s.open)
 
-    def dump_device(self, device_id: str) -> dict[str, Any] | None:
+    def dump_device(self, device_id: str, *, at_rest: bool = True) -> dict[str, Any] | None:
+        """The device's state as JSON data (``load_device`` restores it); ``at_rest=False`` leaves
+        out the rules at rest, which ``load_device`` restores the same."""
         dev = self.devices.get(device_id)
-        return None if dev is None else dev.to_data()
+        return None if dev is None else dev.to_data(at_rest=at_rest)
 
     def load_device(self, device_id: str, data: Mapping[str, Any]) -> list[str]:
         """Restore a device from ``dump_device``; returns the ids of rules that were open in the
