@@ -42,4 +42,10 @@ class ForkliftsConfig(AppConfig):
         from safecity.telemetry.hooks import register_site_provider
 
         register_site_provider(sites)
+        from safecity.forklifts.services.registry import forklift_device_fit
+        from safecity.telemetry.hooks import register_mount_hook
+
+        register_mount_hook(
+            "forklifts.forklift", lambda actor, truck, device: forklift_device_fit(actor=actor, forklift=truck, device=device)
+        )
         labels.register("telemetry.rule", {RULE_ID: _("Start-up check (driver and truck)")})

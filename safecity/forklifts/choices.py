@@ -103,6 +103,7 @@ class EventKind(models.TextChoices):
     RESUME = "resume", _("Resumed")
     SCRAP = "scrap", _("Scrapped")
     OFFICER = "officer", _("Safety officer assigned")
+    DEVICE = "device", _("Monitoring device fitted")
 
 
 class ReminderKind(models.TextChoices):

@@ -25,6 +25,7 @@ from safecity.forklifts.choices import ForkliftAction, ForkliftStatus, Inspectio
 from safecity.forklifts.filtersets import ForkliftFilterSet
 from safecity.forklifts.models import Plant
 from safecity.forklifts.transitions import offered
+from safecity.telemetry.selectors import device_owner_choices, sees_telemetry
 
 View = Callable[..., HttpResponseBase]
 
@@ -146,6 +147,10 @@ def forklift_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else None,
             "inspections": selectors.forklift_inspections(forklift=truck),
             "timeline": selectors.forklift_timeline(forklift=truck),
+            "may_fit_device": may_change
+            and active
+            and device_owner_choices(user=request.user).filter(pk=truck.organisation_id).exists(),
+            "sees_device": truck.device_id is not None and sees_telemetry(request.user),
         },
     )
 

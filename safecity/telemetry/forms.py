@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from safecity.core.models import Organisation
+from safecity.telemetry.choices import DeviceKind
 from safecity.telemetry.filtersets import rule_kind_choices
-from safecity.telemetry.models import Device
+from safecity.telemetry.models import Device, RuleSet
 
 
 class AcknowledgeForm(forms.Form):
@@ -48,3 +49,25 @@ class SilenceForm(forms.Form):
         if data.get("hours"):
             data["ends_at"] = timezone.now() + timedelta(hours=data["hours"])
         return data
+
+
+class DeviceRegisterForm(forms.Form):
+    """A new device: its owner, serial number (its MQTT user name), kind, name and rule set. The
+    choices are those within the user's reach; the service checks the rest (an organisation the
+    user may write, a rule set that is city-wide or the organisation's own)."""
+
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
+    serial = forms.CharField(
+        label=_("Serial number"),
+        max_length=40,
+        help_text=_("As printed on the device; its user name at the broker. It never changes."),
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=DeviceKind.choices)
+    name = forms.CharField(label=_("Name (optional)"), max_length=120, required=False)
+    rule_set = forms.ModelChoiceField(label=_("Rule set"), queryset=RuleSet.objects.none(), required=False)
+
+    def __init__(self, *args: Any, organisations: Any = None, rule_sets: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations if organisations is not None else Organisation.objects.none()  # type: ignore[attr-defined]
+        self.fields["rule_set"].queryset = rule_sets if rule_sets is not None else RuleSet.objects.none()  # type: ignore[attr-defined]
+        self.fields["rule_set"].empty_label = _("None (no rules evaluated)")  # type: ignore[attr-defined]

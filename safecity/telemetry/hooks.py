@@ -44,6 +44,23 @@ def driver_events(report: DriverReport) -> list[Event]:
     return events
 
 
+MountHook = Callable[[Any, Any, Any], None]
+_mount_hooks: dict[str, MountHook] = {}
+
+
+def register_mount_hook(model_label: str, hook: MountHook) -> None:
+    """Let an app record on its own object that a device was fitted to it (``hook(actor, obj,
+    device)``, called by ``device_register`` inside its transaction; it may refuse with a
+    ValidationError): the forklift platform links the truck to its monitoring device."""
+    _mount_hooks[model_label.lower()] = hook
+
+
+def device_mounted(actor: Any, obj: Any, device: Any) -> None:
+    hook = _mount_hooks.get(obj._meta.label_lower)
+    if hook is not None:
+        hook(actor, obj, device)
+
+
 SiteProvider = Callable[[], Mapping[str, Any]]
 _site_providers: list[SiteProvider] = []
 

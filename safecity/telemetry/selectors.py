@@ -22,7 +22,8 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from safecity.core.scoping import Principal, principal_for, scoped
+from safecity.core.models import Organisation
+from safecity.core.scoping import Principal, allows_target, principal_for, scoped
 from safecity.telemetry.choices import AlarmLevel, AlarmState, DeviceStatus
 from safecity.telemetry.models import MANAGER_ROLES, Alarm, AlarmEvent, Device, IngestCounter, Reading, RuleSet, Silence
 
@@ -83,6 +84,14 @@ def device_list(*, user: Any) -> QuerySet[Device]:
         .prefetch_related("mounted_on")
         .order_by("serial")
     )
+
+
+def device_owner_choices(*, user: Any) -> QuerySet[Organisation]:
+    """The organisations ``user`` may register devices for: the device's own scope rule decides (an
+    enterprise's managers for their enterprise, the regulators within their jurisdiction)."""
+    visible = scoped(Organisation, user).select_related("region").order_by("name")
+    allowed = [o.pk for o in visible if allows_target(user, Device(organisation=o))]
+    return Organisation.objects.filter(pk__in=allowed).order_by("name")
 
 
 def device_get(*, user: Any, pk: int) -> Device:

@@ -15,6 +15,7 @@ urlpatterns = [
     path("silences/new/", views.silence_create, name="silence-create"),
     path("silences/<id:pk>/end/", views.silence_end, name="silence-end"),
     path("devices/", views.device_list, name="device-list"),
+    path("devices/new/", views.device_register, name="device-register"),
     path("devices/<id:pk>/", views.device_detail, name="device-detail"),
     path("devices/<id:pk>/rotate/", views.device_rotate, name="device-rotate"),
     path("devices/<id:pk>/revoke/", views.device_revoke, name="device-revoke"),

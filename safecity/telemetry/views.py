@@ -258,7 +258,13 @@ def device_list(request: HttpRequest) -> HttpResponseBase:
     return render(
         request,
         "telemetry/device_list.html",
-        {"filter": filterset, "page": page, "rows": rows, "querystring": querystring(request)},
+        {
+            "filter": filterset,
+            "page": page,
+            "rows": rows,
+            "querystring": querystring(request),
+            "may_register": selectors.device_owner_choices(user=request.user).exists(),
+        },
     )
 
 
@@ -281,6 +287,69 @@ def device_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "revoke_form": forms.RevokeForm(),
             "rule_set_visible": rule_set_visible,
         },
+    )
+
+
+def _mount_target(request: HttpRequest) -> Any:
+    """The object named by ``?mount=<app>.<model>:<id>`` (a forklift's "fit a tracker" link), if the
+    user may see it; None without the parameter. A name that does not resolve is a 404."""
+    from django.apps import apps
+    from django.http import Http404
+
+    value = request.GET.get("mount") or request.POST.get("mount") or ""
+    if not value:
+        return None
+    label, _sep, ident = value.partition(":")
+    try:
+        model = apps.get_model(label)
+        pk = int(ident)
+    except (LookupError, ValueError) as error:
+        raise Http404(_("No such object to fit a device to.")) from error
+    rule = getattr(model, "scope_rule", None)
+    target = (scoped(model, request.user) if rule is not None else model.objects.none()).filter(pk=pk).first()
+    if target is None:
+        raise Http404(_("No such object to fit a device to."))
+    return target
+
+
+@login_required
+def device_register(request: HttpRequest) -> HttpResponse:
+    """Register a device (optionally fitted to an object); its credentials are shown once. Open to
+    whoever may register a device for some organisation, so an enterprise fits its first one here."""
+    organisations = selectors.device_owner_choices(user=request.user)
+    if not organisations.exists():
+        raise PermissionDenied
+    mounted_on = _mount_target(request)
+    rule_sets = selectors.rule_set_list(user=request.user)
+    initial: dict[str, Any] = {}
+    owner_id = getattr(mounted_on, "organisation_id", None) or getattr(mounted_on, "enterprise_id", None)
+    if owner_id is not None:
+        initial["organisation"] = owner_id
+    form = forms.DeviceRegisterForm(request.POST or None, organisations=organisations, rule_sets=rule_sets, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            device, credentials = device_services.device_register(
+                actor=request.user,
+                serial=data["serial"],
+                kind=data["kind"],
+                organisation=data["organisation"],
+                name=data.get("name") or "",
+                rule_set=data.get("rule_set"),
+                mounted_on=mounted_on,
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errs in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errs)
+            else:
+                form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("Device registered. Copy its credentials now: they are not shown again."))
+            return _credentials_page(request, device, credentials)
+    mount = request.GET.get("mount") or request.POST.get("mount") or ""
+    return render(
+        request, "telemetry/device_form.html", {"form": form, "mounted_on": mounted_on, "mount": mount if mounted_on else ""}
     )
 
 

@@ -341,6 +341,21 @@ def forklift_officer_assign(*, actor: Any, forklift: Forklift, person: Person) -
 
 
 @transaction.atomic
+def forklift_device_fit(*, actor: Any, forklift: Forklift, device: Any) -> Forklift:
+    """Link a truck to the safety monitoring device fitted to it (TSG 81-2022: trucks made from
+    2023-12-01 carry one that reports the driver at start-up); a device fitted later replaces the
+    earlier one on the truck. Called by the telemetry engine when a device is registered for it."""
+    forklift = _lock(forklift)
+    require_change(actor, forklift)
+    if device.organisation_id != forklift.organisation_id:
+        raise ForkliftError({"organisation": _("The device must belong to the truck's enterprise.")})
+    forklift.device = device
+    forklift.save(update_fields=["device", "updated_at"])
+    record_event(forklift, kind=EventKind.DEVICE, actor=actor, comment=device.serial)
+    return forklift
+
+
+@transaction.atomic
 def safety_appoint(*, actor: Any, organisation: Organisation, person: Person, role: str, appointed_on: date) -> SafetyAppointment:
     """Appoint the user unit's safety director (the one before steps down the same day) or a safety
     officer (SAMR order No. 74). The person is one of the enterprise's people."""

@@ -271,3 +271,25 @@ def test_check_created_today_is_done_flag(fleet: Any, personas: Any) -> None:
     services.safety_check_record(actor=personas.enterprise_user, organisation=fleet.city.enterprise_a, kind=CheckKind.DAILY)
     page = login(personas.enterprise_user).get("/forklifts/checks/").content.decode()
     assert "✓" in page
+
+
+def test_fitting_a_monitoring_device_to_a_truck_from_its_page(fleet: Any, personas: Any) -> None:
+    from safecity.forklifts.choices import EventKind
+    from safecity.forklifts.models import Forklift, ForkliftEvent
+
+    truck = fleet.truck()
+    client = login(personas.enterprise_user)
+    detail = client.get(f"/forklifts/{truck.pk}/").content.decode()
+    assert 'data-testid="fit-device"' in detail
+    url = f"/telemetry/devices/new/?mount=forklifts.forklift:{truck.pk}"
+    page = client.get(url)
+    assert page.status_code == 200 and truck.number in page.content.decode()
+    assert page.context["form"].initial["organisation"] == truck.organisation_id
+    response = client.post(url, {"organisation": truck.organisation_id, "serial": "CZFL-NEW-1", "kind": "forklift_tracker"})
+    assert response.status_code == 200 and response.context["credentials"].mqtt_password
+    truck = Forklift.objects.get(pk=truck.pk)
+    assert truck.device is not None and truck.device.serial == "CZFL-NEW-1" and truck.device.mounted_on == truck
+    assert ForkliftEvent.objects.filter(forklift=truck, kind=EventKind.DEVICE, comment="CZFL-NEW-1").exists()
+    assert 'data-testid="device-link"' in client.get(f"/forklifts/{truck.pk}/").content.decode()
+    # Another enterprise's manager sees no such truck to fit a device to.
+    assert login(fleet.staff_b).get(url).status_code == 404

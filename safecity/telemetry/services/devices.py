@@ -27,6 +27,7 @@ from safecity.core.models import Organisation
 from safecity.core.scoping import CHANGE, VIEW, allows_target, can
 from safecity.telemetry.broker import auth_files_refresh, mosquitto_password_hash
 from safecity.telemetry.choices import DeviceStatus
+from safecity.telemetry.hooks import device_mounted
 from safecity.telemetry.models import Device, RuleSet
 
 REASON_MAX = 200  # Device.revoked_reason
@@ -131,6 +132,8 @@ def device_register(
         credentials = _issue(device)
         device.full_clean()
         device.save()
+        if mounted_on is not None:
+            device_mounted(actor, mounted_on, device)
         _refresh_broker_after_commit()
     return device, credentials
 

@@ -245,3 +245,60 @@ def test_the_audit_trail_names_an_alarm_notification_by_its_kind(client: Any, tm
     assert labels.value_label(Notification, "kind", notification.kind) == "New alarms"
     with translation.override("zh-hans"):
         assert labels.value_label(Notification, "kind", "telemetry.escalation") == "报警长时间未确认"
+
+
+def test_registering_a_device_on_the_page_shows_its_credentials_once(client: Any, tm: Any) -> None:
+    from safecity.core.models import AuditEntry
+    from safecity.telemetry.models import Device, RuleSet
+
+    user = tm.personas.enterprise_user
+    client.force_login(user)
+    assert 'data-testid="device-new"' in client.get(reverse("telemetry:device-list")).content.decode()
+    page = client.get(reverse("telemetry:device-register"))
+    form = page.context["form"]
+    # Only the user's own enterprise is offered; the other enterprise's rule sets are not either.
+    assert [o.pk for o in form.fields["organisation"].queryset] == [tm.city.enterprise_a.pk]
+    other = RuleSet.objects.create(name="B rules", organisation=tm.city.enterprise_b, rules=[])
+    assert other not in form.fields["rule_set"].queryset
+    rule_set = Device.objects.get(serial="FL-A-001").rule_set
+    response = client.post(
+        reverse("telemetry:device-register"),
+        {"organisation": tm.city.enterprise_a.pk, "serial": "FL-A-002", "kind": "forklift_tracker", "name": "Truck 2",
+         "rule_set": rule_set.pk},
+    )  # fmt: skip
+    assert response.status_code == 200 and response["Cache-Control"] == "no-store"
+    credentials = response.context["credentials"]
+    assert credentials.mqtt_password in response.content.decode()
+    device = Device.objects.get(serial="FL-A-002")
+    assert device.organisation == tm.city.enterprise_a and device.rule_set == rule_set and device.name == "Truck 2"
+    assert credentials.mqtt_password not in device.mqtt_password_hash
+    assert AuditEntry.objects.filter(object_id=str(device.pk), action="create", actor=user).exists()
+    # The same serial again: refused on the form, nothing created.
+    again = client.post(
+        reverse("telemetry:device-register"),
+        {"organisation": tm.city.enterprise_a.pk, "serial": "FL-A-002", "kind": "forklift_tracker"},
+    )
+    assert again.status_code == 200 and again.context["form"].errors
+    assert Device.objects.filter(serial="FL-A-002").count() == 1
+
+
+def test_a_user_may_not_register_a_device_for_an_organisation_out_of_reach(client: Any, tm: Any) -> None:
+    from safecity.telemetry.models import Device
+
+    # Staff (not a manager) of an enterprise may register nothing: the page is not theirs.
+    client.force_login(tm.staff_b)
+    assert client.get(reverse("telemetry:device-register")).status_code == 403
+    # A district official registers for the enterprises of their district only.
+    client.force_login(tm.personas.district_b)
+    offered = client.get(reverse("telemetry:device-register")).context["form"].fields["organisation"].queryset
+    assert tm.city.enterprise_b in offered and tm.city.enterprise_a not in offered
+    response = client.post(
+        reverse("telemetry:device-register"),
+        {"organisation": tm.city.enterprise_a.pk, "serial": "FL-X-001", "kind": "forklift_tracker"},
+    )
+    assert response.status_code == 200 and "organisation" in response.context["form"].errors
+    assert not Device.objects.filter(serial="FL-X-001").exists()
+    # Fitting to an object the user may not see is a 404, not a form.
+    url = reverse("telemetry:device-register") + f"?mount=telemetry.device:{tm.device_a.pk}"
+    assert client.get(url).status_code == 404
+    assert client.get(reverse("telemetry:device-register") + "?mount=nosuch.model:1").status_code == 404
