@@ -229,6 +229,21 @@ class DeviceRegisterInput(serializers.Serializer):
     organisation = IdRelatedField(queryset=Organisation.objects.all())
     name = serializers.CharField(max_length=120, required=False, default="", allow_blank=True)
     rule_set = IdRelatedField(queryset=RuleSet.objects.all(), required=False, allow_null=True, default=None)
+    mounted_on = serializers.CharField(
+        max_length=120,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="What the device is fitted to, as <app>.<model>:<id> (e.g. forklifts.forklift:12); empty for nothing",
+    )
+
+    def validate_mounted_on(self, value: str) -> Any:
+        if not value:
+            return None
+        target = selectors.mount_target(user=self.context["request"].user, value=value)
+        if target is None:
+            raise serializers.ValidationError("No such object within your reach to fit a device to.")
+        return target
 
 
 class DeviceRevokeInput(serializers.Serializer):
@@ -288,8 +303,10 @@ class DeviceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     @extend_schema(request=DeviceRegisterInput, responses={201: DeviceRegisteredSerializer})
     def create(self, request: Request) -> Response:
-        _telemetry_user(request)
-        data = DeviceRegisterInput(data=request.data)
+        # Open to whoever may register a device somewhere: an enterprise registers its first here.
+        if not selectors.device_owner_choices(user=request.user).exists():
+            _telemetry_user(request)
+        data = DeviceRegisterInput(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         device, credentials = device_services.device_register(actor=request.user, **data.validated_data)
         device = selectors.device_get(user=request.user, pk=device.pk)
@@ -383,7 +400,9 @@ class SilenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     @extend_schema(request=SilenceInput, responses={201: SilenceSerializer})
     def create(self, request: Request) -> Response:
-        _telemetry_user(request)
+        # Open to whoever may register a device somewhere: an enterprise registers its first here.
+        if not selectors.device_owner_choices(user=request.user).exists():
+            _telemetry_user(request)
         data = SilenceInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -414,7 +433,9 @@ class RuleSetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     @extend_schema(request=RuleSetInput, responses={201: RuleSetSerializer})
     def create(self, request: Request) -> Response:
-        _telemetry_user(request)
+        # Open to whoever may register a device somewhere: an enterprise registers its first here.
+        if not selectors.device_owner_choices(user=request.user).exists():
+            _telemetry_user(request)
         data = RuleSetInput(data=request.data)
         data.is_valid(raise_exception=True)
         rule_set = rule_set_services.rule_set_create(actor=request.user, **data.validated_data)

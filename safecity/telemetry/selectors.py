@@ -94,6 +94,22 @@ def device_owner_choices(*, user: Any) -> QuerySet[Organisation]:
     return Organisation.objects.filter(pk__in=allowed).order_by("name")
 
 
+def mount_target(*, user: Any, value: str) -> Any:
+    """The object ``<app>.<model>:<id>`` names (what a device is fitted to: ``forklifts.forklift:12``)
+    if it is a scoped object the user may see; None otherwise (no such model, id or reach)."""
+    from django.apps import apps
+
+    label, _sep, ident = (value or "").strip().partition(":")
+    try:
+        model = apps.get_model(label)
+        pk = int(ident)
+    except (LookupError, ValueError):
+        return None
+    if getattr(model, "scope_rule", None) is None:
+        return None  # only scoped objects: whatever is not scoped is nobody's to fit devices to
+    return scoped(model, user).filter(pk=pk).first()
+
+
 def device_get(*, user: Any, pk: int) -> Device:
     device = scoped(Device, user).select_related("organisation__region", "rule_set", "engine_state").filter(pk=pk).first()
     if device is None:

@@ -291,22 +291,14 @@ def device_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _mount_target(request: HttpRequest) -> Any:
-    """The object named by ``?mount=<app>.<model>:<id>`` (a forklift's "fit a tracker" link), if the
-    user may see it; None without the parameter. A name that does not resolve is a 404."""
-    from django.apps import apps
+    """The object named by ``?mount=<app>.<model>:<id>`` (a forklift's "fit a device" link), if the
+    user may see it; None without the parameter; a 404 for a name that names nothing within reach."""
     from django.http import Http404
 
     value = request.GET.get("mount") or request.POST.get("mount") or ""
     if not value:
         return None
-    label, _sep, ident = value.partition(":")
-    try:
-        model = apps.get_model(label)
-        pk = int(ident)
-    except (LookupError, ValueError) as error:
-        raise Http404(_("No such object to fit a device to.")) from error
-    rule = getattr(model, "scope_rule", None)
-    target = (scoped(model, request.user) if rule is not None else model.objects.none()).filter(pk=pk).first()
+    target = selectors.mount_target(user=request.user, value=value)
     if target is None:
         raise Http404(_("No such object to fit a device to."))
     return target

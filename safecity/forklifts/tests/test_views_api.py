@@ -293,3 +293,26 @@ def test_fitting_a_monitoring_device_to_a_truck_from_its_page(fleet: Any, person
     assert 'data-testid="device-link"' in client.get(f"/forklifts/{truck.pk}/").content.decode()
     # Another enterprise's manager sees no such truck to fit a device to.
     assert login(fleet.staff_b).get(url).status_code == 404
+
+
+def test_an_enterprise_fits_its_first_device_to_a_truck_through_the_api(fleet: Any, personas: Any) -> None:
+    from rest_framework.test import APIClient
+
+    from safecity.forklifts.models import Forklift
+
+    truck = fleet.truck()
+    client = APIClient()
+    client.force_authenticate(personas.enterprise_user)
+    body = {"serial": "CZFL-API-1", "kind": "forklift_tracker", "organisation": truck.organisation_id}
+    bad = client.post("/api/telemetry/devices/", {**body, "mounted_on": "forklifts.forklift:999999"}, format="json")
+    assert bad.status_code == 400 and "mounted_on" in str(bad.json())
+    response = client.post("/api/telemetry/devices/", {**body, "mounted_on": f"forklifts.forklift:{truck.pk}"}, format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["device"]["mounted_on"] == str(truck)
+    assert Forklift.objects.get(pk=truck.pk).device.serial == "CZFL-API-1"
+    other = APIClient()
+    other.force_authenticate(fleet.staff_b)
+    refused = other.post(
+        "/api/telemetry/devices/", {**body, "serial": "CZFL-API-2", "mounted_on": f"forklifts.forklift:{truck.pk}"}, format="json"
+    )
+    assert refused.status_code in (400, 403)
