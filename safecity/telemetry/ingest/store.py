@@ -358,6 +358,7 @@ class Ingestor:
         with transaction.atomic():
             if not state.tick_lock():
                 return 0
+            self._watch_never_reported()
             due = state.states_due(now)
             if not due:
                 return 0
@@ -383,6 +384,40 @@ class Ingestor:
             self.written.pop(serial, None)
         self.stats.events += len(events)
         return len(events)
+
+    def _watch_never_reported(self, limit: int = 5000) -> None:
+        """Start the absence clock of active devices that have never reported, from their
+        registration: a tracker fitted and never switched on is offline too. Writes them a state row
+        (``Engine.expect``), which ``states_due`` then treats like any other."""
+        from safecity.telemetry.choices import DeviceStatus
+        from safecity.telemetry.models import Device
+
+        silent = list(
+            Device.objects.filter(status=DeviceStatus.ACTIVE, rule_set__isnull=False, engine_state__isnull=True)
+            .order_by("pk")
+            .values_list("pk", "serial", "created_at")[:limit]
+        )
+        if not silent:
+            return
+        engine = Engine(self.directory.rules_for, max_future_s=self.engine.max_future_s)
+        self.batch_no += 1
+        writer = f"{self.ident}:w{self.batch_no}"
+        rows: list[tuple[int, str]] = []
+        for pk, serial, created_at in silent:
+            info = self.directory.by_pk.get(pk)
+            if info is None or not info.active:
+                continue
+            engine.expect(serial, since=created_at.timestamp())
+            if engine.devices[serial].absence:
+                rows.append((pk, serial))
+        if not rows:
+            return
+        state.states_ensure([pk for pk, _serial in rows])
+        state.states_write(
+            (pk, state.state_data(engine, serial, writer), self.directory.rules_key(serial)) for pk, serial in rows
+        )
+        for _pk, serial in rows:
+            self.written.pop(serial, None)
 
     # --- refusal counters ----------------------------------------------------------------------
 

@@ -151,3 +151,27 @@ def test_the_tick_fires_offline_once_and_the_next_reading_clears_it(forklift: An
     second.store([message("FL-0001", 2, t + 70, received=t + 70, speed_kmh=1.0)])
     alarm.refresh_from_db()
     assert alarm.state == AlarmState.RESOLVED
+
+
+def test_a_device_that_never_reported_goes_offline_counted_from_its_registration(forklift: Any) -> None:
+    registered = forklift.created_at.timestamp()
+    ingestor = Ingestor()
+    assert ingestor.tick(registered + 30) == 0
+    assert EngineState.objects.filter(device=forklift).exists()  # watched from now on
+    assert ingestor.tick(registered + 61) == 1
+    alarm = Alarm.objects.get(device=forklift, rule_id="offline")
+    assert alarm.state == AlarmState.FIRING
+    assert Ingestor().tick(registered + 120) == 0  # open already: no second alarm
+    # Its first reading shows it alive and clears the alarm.
+    Ingestor().store([message("FL-0001", 1, registered + 130, received=registered + 130, speed_kmh=0.0)])
+    alarm.refresh_from_db()
+    assert alarm.state == AlarmState.RESOLVED
+
+
+def test_a_revoked_or_rule_less_device_is_not_watched(city: Any, forklift: Any) -> None:
+    from safecity.telemetry.services.devices import device_revoke
+
+    bare, _ = device(city, "FL-0002")  # no rule set: nothing to watch
+    device_revoke(actor=city.superuser, device=forklift, reason="scrapped")
+    assert Ingestor().tick(forklift.created_at.timestamp() + 3600) == 0
+    assert not EngineState.objects.filter(device__in=[forklift, bare]).exists()
