@@ -8,12 +8,13 @@ outside the caller's reach 404; a visible record the caller may not change 403.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, PermissionDenied
@@ -228,6 +229,29 @@ class ForkliftViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         return Response(ForkliftEventSerializer(selectors.forklift_timeline(forklift=self.get_object()), many=True).data)
 
     @extend_schema(request=StartCheckInput, responses=StartCheckOutput)
+    @extend_schema(
+        parameters=[OpenApiParameter("day", OpenApiTypes.DATE, description="local day, default today")],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def track(self, request: Request, pk: str | None = None) -> Response:
+        """The truck's route over one local day for playback: ``points`` are [lat, lon, epoch ms,
+        speed] in device-time order (thinned to a bound; ``total`` says how many there were), and the
+        day's alarms in words where they fired."""
+        from safecity.forklifts import selectors_map
+
+        value = request.query_params.get("day")
+        if value:
+            try:
+                date.fromisoformat(value)
+            except ValueError:
+                raise serializers.ValidationError({"day": "A date as YYYY-MM-DD."}) from None
+        day = selectors_map.parse_day(value)
+        track = selectors_map.forklift_track(user=request.user, forklift=self.get_object(), day=day)
+        return Response(
+            {"day": track.day, "points": track.points, "total": track.total, "capped": track.capped, "alarms": track.alarms}
+        )
+
     @action(detail=True, methods=["post"], url_path="start-check")
     def start_check(self, request: Request, pk: str | None = None) -> Response:
         """What the truck's monitoring device asks at start-up: may this driver start it now?"""
@@ -405,6 +429,16 @@ class PlantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewS
     def rules(self, request: Request, pk: str | None = None) -> Response:
         """The telemetry rules every truck of the plant is held to (docs/telemetry.md)."""
         return Response({"rules": plant_rules(self.get_object())})
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def positions(self, request: Request, pk: str | None = None) -> Response:
+        """The plant's trucks now, as the live map polls them: position, speed, seat belt, last seen,
+        online, and their firing alarms in words."""
+        from safecity.forklifts import selectors_map
+
+        body = selectors_map.plant_positions(user=request.user, plant=self.get_object())
+        return Response(body, headers={"Cache-Control": "no-store"})
 
 
 # --- checks and safety people -----------------------------------------------------------------

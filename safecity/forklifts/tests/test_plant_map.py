@@ -243,3 +243,28 @@ def test_positions_cost_a_fixed_number_of_queries(
     client.get(f"/forklifts/plants/{fleet.plant_a.pk}/positions.json")  # warm the session / principal
     with django_assert_max_num_queries(12):
         assert len(client.get(f"/forklifts/plants/{fleet.plant_a.pk}/positions.json").json()["trucks"]) == 5
+
+
+# --- the same through the API ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("persona", "status"), [("enterprise_user", 200), ("district_b", 404), ("expert", 404)])
+def test_positions_and_the_route_through_the_api(tracked: Any, fleet: Any, personas: Any, persona: str, status: int) -> None:
+    from rest_framework.test import APIClient
+
+    truck, tracker = tracked
+    client = APIClient()
+    client.force_authenticate(getattr(personas, persona))
+    positions = client.get(f"/api/forklifts/plants/{fleet.plant_a.pk}/positions/")
+    day = timezone.localdate(Reading.objects.filter(device=tracker).earliest("device_ts").device_ts)
+    route = client.get(f"/api/forklifts/forklifts/{truck.pk}/track/", {"day": f"{day:%Y-%m-%d}"})
+    assert (positions.status_code, route.status_code) == (status, status)
+    if status != 200:
+        return
+    page = login(personas.enterprise_user).get(f"/forklifts/plants/{fleet.plant_a.pk}/positions.json").json()
+    assert positions.json() == page and positions["Cache-Control"] == "no-store"
+    body = route.json()
+    expected = selectors_map.forklift_track(user=personas.enterprise_user, forklift=truck, day=day)
+    assert body["points"] == expected.points and body["total"] == expected.total == 3
+    assert [a["id"] for a in body["alarms"]] == [a["id"] for a in expected.alarms] and body["alarms"]
+    assert client.get(f"/api/forklifts/forklifts/{truck.pk}/track/", {"day": "yesterday"}).status_code == 400
