@@ -79,3 +79,42 @@ def test_plant_map_shows_the_truck_moving_and_the_playback_its_alarm(
     assert ":" in page.inner_text("[data-testid=track-time]")
     page.screenshot(path=str(SHOTS / "forklifts-track.png"), full_page=True)
     assert errors == []
+
+
+def test_a_zone_is_drawn_by_clicking_its_corners_on_the_plant_map(
+    live_server: Any,
+    fleet: Fleet,  # noqa: F811
+    personas: Any,
+    browser: Any,
+) -> None:
+    from safecity.forklifts.models import PlantZone
+
+    plant = fleet.plant_a
+    base = live_server.url
+    page = browser.new_page(locale="en-US", viewport={"width": 1280, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{base}/accounts/login/?next=/forklifts/plants/{plant.pk}/")
+    page.fill("input[name=username]", personas.enterprise_user.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"**/forklifts/plants/{plant.pk}/")
+    page.wait_for_selector("[data-testid=plant-map].leaflet-container")
+    box = page.locator("[data-testid=plant-map]").bounding_box()
+    assert box is not None
+    # Three clicks inside the plan: three corners in the textarea, drawn as a dashed outline.
+    for fx, fy in ((0.4, 0.4), (0.6, 0.4), (0.6, 0.6)):
+        page.mouse.click(box["x"] + box["width"] * fx, box["y"] + box["height"] * fy)
+    corners = page.locator("[data-zone-points]").input_value().splitlines()
+    assert len(corners) == 3
+    assert page.locator("[data-testid=plant-map] path[stroke-dasharray]").count() == 1
+    page.fill("#id_name", "Loading bay")
+    page.select_option("#id_kind", "pedestrian")
+    page.click("[data-testid=zone-form] button[type=submit]")
+    page.wait_for_selector("text=Loading bay")
+    zone = PlantZone.objects.get(plant=plant, name="Loading bay")
+    lon, lat = (float(v) for v in corners[0].split(","))
+    assert zone.polygon[0] == [lon, lat] and len(zone.polygon) == 3
+    assert float(plant.west) < lon < float(plant.east) and float(plant.south) < lat < float(plant.north)
+    assert errors == []
+    page.close()

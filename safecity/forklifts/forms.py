@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from safecity.core.models import Organisation, Person
-from safecity.forklifts.choices import CheckKind, InspectionResult, SafetyRole, VehicleType
+from safecity.forklifts.choices import CheckKind, InspectionResult, SafetyRole, VehicleType, ZoneKind
 from safecity.forklifts.models import Forklift, Plant
 
 
@@ -131,3 +131,55 @@ def parse_findings(text: str, *, trucks: dict[str, Forklift]) -> list[tuple[str,
         truck = trucks.get(head.strip()) if sep else None
         out.append((rest.strip() if truck is not None else line, truck))
     return out
+
+
+class PlantForm(forms.Form):
+    """A plant: its enterprise, name, address, the bounds of its site plan (WGS 84) and the plan."""
+
+    organisation = forms.ModelChoiceField(label=_("Enterprise"), queryset=Organisation.objects.none())
+    name = forms.CharField(label=_("Plant name"), max_length=120)
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    south = forms.DecimalField(label=_("South edge (latitude)"), max_digits=9, decimal_places=6, min_value=-90, max_value=90)
+    west = forms.DecimalField(label=_("West edge (longitude)"), max_digits=9, decimal_places=6, min_value=-180, max_value=180)
+    north = forms.DecimalField(label=_("North edge (latitude)"), max_digits=9, decimal_places=6, min_value=-90, max_value=90)
+    east = forms.DecimalField(label=_("East edge (longitude)"), max_digits=9, decimal_places=6, min_value=-180, max_value=180)
+    site_plan = forms.FileField(
+        label=_("Site plan (PNG, JPEG or SVG, optional)"),
+        required=False,
+        help_text=_("Drawn north up, its edges at the bounds above."),
+    )
+
+    def __init__(self, *args: Any, organisations: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations if organisations is not None else Organisation.objects.none()  # type: ignore[attr-defined]
+
+
+class ZoneForm(forms.Form):
+    """A zone of a plant: click its corners on the map (or type them, a ``longitude, latitude`` pair
+    a line), its kind and speed limit (empty: the kind's usual limit; a forbidden zone: no entry)."""
+
+    name = forms.CharField(label=_("Zone name"), max_length=80)
+    kind = forms.ChoiceField(label=_("Zone kind"), choices=ZoneKind.choices)
+    speed_limit_kmh = forms.DecimalField(
+        label=_("Speed limit (km/h, optional)"), max_digits=4, decimal_places=1, min_value=0, max_value=60, required=False
+    )
+    points = forms.CharField(
+        label=_("Corners"),
+        widget=forms.Textarea(attrs={"rows": 4, "data-zone-points": "1"}),
+        help_text=_('Click the corners on the map, or type one "longitude, latitude" pair a line (at least 3).'),
+    )
+
+    def clean_points(self) -> list[list[float]]:
+        polygon: list[list[float]] = []
+        for n, line in enumerate((self.cleaned_data.get("points") or "").splitlines(), 1):
+            if not line.strip():
+                continue
+            parts = [p for p in line.replace("，", ",").replace(",", " ").split() if p]
+            try:
+                lon, lat = (float(p) for p in parts)
+            except ValueError:
+                raise forms.ValidationError(_('Line %(n)d: expected "longitude, latitude".') % {"n": n}, code="invalid") from None
+            polygon.append([lon, lat])
+        if len(polygon) < 3:
+            raise forms.ValidationError(_("A zone needs at least 3 corners."), code="invalid")
+        return polygon

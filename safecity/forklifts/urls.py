@@ -17,6 +17,7 @@ urlpatterns = [
     path("<id:pk>/officer/", views.forklift_officer, name="officer"),
     path("<id:pk>/track/", views_map.forklift_track, name="track"),
     path("plants/", views.plant_list, name="plants"),
+    path("plants/add/", views.plant_add, name="plant-add"),
     path("plants/<id:pk>/", views.plant_detail, name="plant-detail"),
     path("plants/<id:pk>/plan/", views.plant_plan, name="plant-plan"),
     path("plants/<id:pk>/map/", views_map.plant_map, name="plant-map"),

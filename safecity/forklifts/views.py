@@ -50,9 +50,12 @@ def show_errors(request: HttpRequest, error: ValidationError) -> None:
         messages.error(request, message)
 
 
-def form_errors(form: Any, error: ValidationError) -> None:
+def form_errors(form: Any, error: ValidationError, *, aliases: dict[str, str] | None = None) -> None:
+    """Show a service's refusal on the form: on the field it names (``aliases`` maps a service's
+    field to the form's), otherwise above the form."""
     if hasattr(error, "error_dict"):
         for field, errs in error.message_dict.items():
+            field = (aliases or {}).get(field, field)
             form.add_error(field if field in form.fields else None, errs)
     else:
         form.add_error(None, error.messages)
@@ -218,13 +221,54 @@ def forklift_officer(request: HttpRequest, pk: int) -> HttpResponse:
 
 @guard(selectors.sees_forklifts)
 def plant_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "forklifts/plant_list.html", {"plants": selectors.plant_list(user=request.user)})
+    return render(
+        request,
+        "forklifts/plant_list.html",
+        {"plants": selectors.plant_list(user=request.user), "may_add": may_write(request.user)},
+    )
+
+
+@guard(may_write)
+def plant_add(request: HttpRequest) -> HttpResponseBase:
+    """Add a plant: its bounds and site plan; its zones are drawn on its page next."""
+    form = forms.PlantForm(request.POST or None, request.FILES or None, organisations=selectors.enterprises_for(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            plant = services.plant_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form_errors(form, error)
+        else:
+            messages.success(request, _("Plant %(name)s added: now draw its zones on the map.") % {"name": plant.name})
+            return redirect("forklifts:plant-detail", pk=plant.pk)
+    return render(request, "forklifts/plant_form.html", {"form": form})
 
 
 @guard(selectors.sees_forklifts)
 def plant_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """The plant's map: its site plan as an image overlay and its zones with their speed limits."""
+    """The plant's map: its site plan as an image overlay and its zones with their speed limits; who
+    may change the plant adds a zone by clicking its corners on the map."""
     plant = selectors.plant_get(user=request.user, pk=pk)
+    may_change = can(request.user, plant, CHANGE)
+    zone_form = forms.ZoneForm(request.POST or None) if may_change else None
+    if request.method == "POST":
+        if zone_form is None:
+            raise PermissionDenied
+        if zone_form.is_valid():
+            data = zone_form.cleaned_data
+            try:
+                zone = services.plant_zone_add(
+                    actor=request.user,
+                    plant=plant,
+                    name=data["name"],
+                    kind=data["kind"],
+                    polygon=data["points"],
+                    speed_limit_kmh=data.get("speed_limit_kmh"),
+                )
+            except ValidationError as error:
+                form_errors(zone_form, error, aliases={"polygon": "points"})
+            else:
+                messages.success(request, _("Zone %(name)s added: the trucks' rules follow it.") % {"name": zone.name})
+                return redirect("forklifts:plant-detail", pk=plant.pk)
     trucks = selectors.forklift_list(user=request.user).filter(plant=plant).exclude(status=ForkliftStatus.SCRAPPED)
     return render(
         request,
@@ -233,6 +277,7 @@ def plant_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "plant": plant,
             "zones": selectors.plant_zones(plant=plant),
             "map": json.dumps(selectors.plant_map(plant=plant), ensure_ascii=False),
+            "zone_form": zone_form,
             "trucks": trucks,
         },
     )

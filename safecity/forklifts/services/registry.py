@@ -100,6 +100,7 @@ def plant_zone_add(
         speed_limit_kmh = None
     elif speed_limit_kmh is None:
         speed_limit_kmh = DEFAULT_SPEED_LIMITS.get(kind)
+    generated = _generated_rule_sets(plant)
     zone = PlantZone(
         plant=plant,
         name=(name or "").strip(),
@@ -109,7 +110,35 @@ def plant_zone_add(
     )
     zone.full_clean()
     zone.save()
+    _follow_plant(actor, generated)
     return zone
+
+
+def _generated_rule_sets(plant: Plant) -> list[tuple[Forklift, Any]]:
+    """The plant's trucks whose device's rule set is still exactly what the platform generated for
+    the truck (``forklift_rules``): those follow the plant's zones. A rule set people have edited,
+    or one shared with other devices, is theirs and left alone."""
+    from safecity.forklifts.rules import forklift_rules
+
+    trucks = (
+        Forklift.objects.filter(plant=plant, device__rule_set__isnull=False)
+        .exclude(status=ForkliftStatus.SCRAPPED)
+        .select_related("plant", "device__rule_set")
+    )
+    found = []
+    for truck in trucks:
+        rule_set = truck.device.rule_set  # type: ignore[union-attr]
+        if rule_set.rules == forklift_rules(truck) and rule_set.devices.count() == 1:
+            found.append((truck, rule_set))
+    return found
+
+
+def _follow_plant(actor: Any, generated: list[tuple[Forklift, Any]]) -> None:
+    from safecity.forklifts.rules import forklift_rules
+    from safecity.telemetry.services.rule_sets import rule_set_update
+
+    for truck, rule_set in generated:
+        rule_set_update(actor=actor, rule_set=rule_set, rules=forklift_rules(truck))
 
 
 @transaction.atomic
@@ -349,6 +378,18 @@ def forklift_device_fit(*, actor: Any, forklift: Forklift, device: Any) -> Forkl
     require_change(actor, forklift)
     if device.organisation_id != forklift.organisation_id:
         raise ForkliftError({"organisation": _("The device must belong to the truck's enterprise.")})
+    if device.rule_set_id is None:
+        # No rule set chosen: the truck's own, from its plant's zones and its rated load.
+        from safecity.forklifts.rules import forklift_rules
+        from safecity.telemetry.services.rule_sets import rule_set_create
+
+        device.rule_set = rule_set_create(
+            actor=actor,
+            name=_("%(number)s safety rules") % {"number": forklift.number},
+            rules=forklift_rules(forklift),
+            organisation=forklift.organisation,
+        )
+        device.save(update_fields=["rule_set", "updated_at"])
     forklift.device = device
     forklift.save(update_fields=["device", "updated_at"])
     record_event(forklift, kind=EventKind.DEVICE, actor=actor, comment=device.serial)

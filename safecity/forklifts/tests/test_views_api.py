@@ -316,3 +316,64 @@ def test_an_enterprise_fits_its_first_device_to_a_truck_through_the_api(fleet: A
         "/api/telemetry/devices/", {**body, "serial": "CZFL-API-2", "mounted_on": f"forklifts.forklift:{truck.pk}"}, format="json"
     )
     assert refused.status_code in (400, 403)
+
+
+def test_a_plant_is_added_and_a_zone_drawn_on_its_page(fleet: Any, personas: Any) -> None:
+    from safecity.forklifts.models import Plant, PlantZone
+
+    client = login(personas.enterprise_user)
+    assert 'data-testid="plant-add"' in client.get("/forklifts/plants/").content.decode()
+    org = fleet.city.enterprise_a.pk
+    bounds = {"south": "31.700000", "west": "119.900000", "north": "31.702000", "east": "119.903000"}
+    plan = ContentFile(b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>', name="plan.svg")
+    response = client.post("/forklifts/plants/add/", {"organisation": org, "name": "三号厂区", **bounds, "site_plan": plan})
+    plant = Plant.objects.get(name="三号厂区")
+    assert response.status_code == 302 and response["Location"] == f"/forklifts/plants/{plant.pk}/"
+    assert plant.site_plan and plant.organisation_id == org
+    page = client.get(f"/forklifts/plants/{plant.pk}/").content.decode()
+    assert 'data-testid="zone-form"' in page
+    corners = "119.9005, 31.7005\n119.9015，31.7005\n119.9015 31.7015\n"
+    added = client.post(f"/forklifts/plants/{plant.pk}/", {"name": "装卸区", "kind": "pedestrian", "points": corners})
+    assert added.status_code == 302
+    zone = PlantZone.objects.get(plant=plant)
+    assert zone.polygon == [[119.9005, 31.7005], [119.9015, 31.7005], [119.9015, 31.7015]]
+    assert zone.speed_limit_kmh is not None  # the kind's usual limit
+    # Corners outside the plant, or too few, or not numbers: the form says so, nothing is added.
+    for bad in ("119.95, 31.75\n119.96, 31.75\n119.96, 31.76", "119.9005, 31.7005\n119.9015, 31.7005", "a, b\n1, 2\n3, 4"):
+        refused = client.post(f"/forklifts/plants/{plant.pk}/", {"name": "x", "kind": "indoor", "points": bad})
+        assert refused.status_code == 200 and refused.context["zone_form"].errors.get("points"), bad
+    assert PlantZone.objects.filter(plant=plant).count() == 1
+    # Someone who may see the plant but not change it gets no form and may not post one.
+    district_b = login(personas.district_b)
+    assert district_b.get(f"/forklifts/plants/{plant.pk}/").status_code == 404
+    assert login(fleet.staff_b).post("/forklifts/plants/add/", {"organisation": org, "name": "x", **bounds}).status_code == 200
+    assert not Plant.objects.filter(name="x").exists()
+
+
+def test_a_fitted_device_gets_the_trucks_rules_and_they_follow_the_plants_zones(fleet: Any, personas: Any) -> None:
+    from safecity.forklifts.rules import forklift_rules
+    from safecity.telemetry.services.rule_sets import rule_set_update
+
+    truck, other = fleet.truck(), fleet.truck()
+    client = login(personas.enterprise_user)
+    for t, serial in ((truck, "CZFL-R-1"), (other, "CZFL-R-2")):
+        url = f"/telemetry/devices/new/?mount=forklifts.forklift:{t.pk}"
+        assert (
+            client.post(url, {"organisation": t.organisation_id, "serial": serial, "kind": "forklift_tracker"}).status_code == 200
+        )
+        t.refresh_from_db()
+    rules = truck.device.rule_set
+    assert rules is not None and rules.rules == forklift_rules(truck) and rules.organisation_id == truck.organisation_id
+    # People edit the other truck's rules: those are theirs from then on.
+    edited = [r for r in other.device.rule_set.rules if r["id"] != "overload"]
+    rule_set_update(actor=personas.enterprise_user, rule_set=other.device.rule_set, rules=edited)
+    version = rules.version
+    square = [[119.9501, 31.7801], [119.9504, 31.7801], [119.9504, 31.7804]]
+    services.plant_zone_add(actor=personas.enterprise_user, plant=fleet.plant_a, name="禁行区", kind="forbidden", polygon=square)
+    rules.refresh_from_db()
+    assert rules.version == version + 1 and rules.rules == forklift_rules(truck)
+    assert any("禁行区" in str(r) or r.get("zone", {}).get("polygon") for r in rules.rules if r["kind"] == "geofence")
+    other.device.rule_set.refresh_from_db()
+    assert other.device.rule_set.rules == edited
+    page = client.get(f"/forklifts/plants/{fleet.plant_a.pk}/").content.decode()
+    assert truck.number in page and other.number in page and "禁行区" in page

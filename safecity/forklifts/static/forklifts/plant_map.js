@@ -18,6 +18,37 @@
     });
     map.fitBounds(data.bounds);
     el.dataset.drawn = "1";
+    drawing(map);
+  }
+  // Adding a zone: each click on the map is a corner ("longitude, latitude" a line in the form's
+  // textarea, which stays editable); the corners so far are drawn as a dashed polygon.
+  function drawing(map) {
+    var form = document.querySelector("[data-zone-form]");
+    var area = form && form.querySelector("[data-zone-points]");
+    if (!area) return;
+    var sketch = null;
+    function corners() {
+      return area.value.split("\n").map(function (line) {
+        var parts = line.replace(/，/g, ",").split(/[\s,]+/).filter(Boolean).map(Number);
+        return parts.length === 2 && isFinite(parts[0]) && isFinite(parts[1]) ? [parts[1], parts[0]] : null;
+      }).filter(Boolean);
+    }
+    function redraw() {
+      if (sketch) { map.removeLayer(sketch); sketch = null; }
+      var points = corners();
+      if (points.length) {
+        sketch = L.polygon(points, { color: "#6a1b9a", weight: 2, dashArray: "4 4", fillOpacity: 0.1 }).addTo(map);
+      }
+    }
+    map.on("click", function (e) {
+      var line = e.latlng.lng.toFixed(6) + ", " + e.latlng.lat.toFixed(6);
+      area.value = area.value.replace(/\s+$/, "") + (area.value.trim() ? "\n" : "") + line;
+      redraw();
+    });
+    area.addEventListener("input", redraw);
+    var clear = form.querySelector("[data-zone-clear]");
+    if (clear) clear.addEventListener("click", function () { area.value = ""; redraw(); });
+    redraw();
   }
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-plant-map]").forEach(draw);
