@@ -151,11 +151,9 @@ def person_model() -> type[Person]:
 
 
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
-    # Browser tests share one live server per worker; keep them on one xdist worker.
-    # A test that names its own group (the page walk: one demo build and one server) keeps it.
-    for item in items:
-        if item.get_closest_marker("browser") and not item.get_closest_marker("xdist_group"):
-            item.add_marker(pytest.mark.xdist_group("browser"))
+    # The page walk is the longest file (a demo build, then every persona): with --dist loadfile
+    # its worker starts on it first while the other worker runs the rest, not last, alone.
+    items.sort(key=lambda item: 0 if item.nodeid.startswith("tests/test_page_walk.py") else 1)
 
 
 _skipped: list[str] = []

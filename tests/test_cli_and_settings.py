@@ -59,7 +59,8 @@ def test_figures_rejects_an_unknown_region(db: Any) -> None:
 
 
 def test_seed_demo_builds_changzhou_deterministically(transactional_db: Any) -> None:
-    call_command("seed_demo", seed=2023, stdout=io.StringIO())
+    # The city's own step: what is compared (the organisations); the page walk builds the rest.
+    call_command("seed_demo", seed=2023, steps="core.city", stdout=io.StringIO())
     first = list(Organisation.objects.order_by("pk").values_list("name", "credit_code", "region__code"))
     assert (
         Organisation.objects.filter(
@@ -72,9 +73,17 @@ def test_seed_demo_builds_changzhou_deterministically(transactional_db: Any) -> 
     assert AuditEntry.objects.filter(source="command").count() == 0  # call_command outside the CLI: "system"
     assert AuditEntry.objects.filter(source="system").count() > len(first)
     call_command("flush", interactive=False, verbosity=0)
-    call_command("seed_demo", seed=2023, stdout=io.StringIO())
+    call_command("seed_demo", seed=2023, steps="core.city", stdout=io.StringIO())
     second = list(Organisation.objects.order_by("pk").values_list("name", "credit_code", "region__code"))
     assert first == second
+
+
+def test_seed_demo_names_its_steps_when_asked_for_one_it_has_not(db: Any) -> None:
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match=r"No such demo step: core\.cty\. The steps: .*core\.city"):
+        call_command("seed_demo", steps="core.cty", stdout=io.StringIO())
+    assert not Organisation.objects.exists()
 
 
 def test_the_cli_runs_django_commands_and_names_itself_in_the_audit_trail(tmp_path: Path) -> None:
@@ -85,7 +94,7 @@ def test_the_cli_runs_django_commands_and_names_itself_in_the_audit_trail(tmp_pa
     env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'cli.sqlite3'}", SAFECITY_VAR_DIR=str(tmp_path))
     run = [sys.executable, "-m", "safecity.cli"]
     subprocess.run([*run, "migrate", "-v0"], env=env, check=True, cwd=ROOT, timeout=300)
-    subprocess.run([*run, "seed-demo"], env=env, check=True, cwd=ROOT, timeout=300, capture_output=True)
+    subprocess.run([*run, "seed-demo", "--steps", "core.city"], env=env, check=True, cwd=ROOT, timeout=300, capture_output=True)
     shell = "from safecity.core.models import AuditEntry as A; print(A.objects.filter(source='command').values_list('actor_label', flat=True).first())"
     out = subprocess.run([*run, "shell", "-c", shell], env=env, check=True, cwd=ROOT, timeout=120, capture_output=True, text=True)
     assert out.stdout.strip().splitlines()[-1].startswith("command:seed_demo")

@@ -6,7 +6,8 @@ visible text, sideways scrolling, or a console error (``tests/pagewalk.py`` says
 The site is the real one: the demo city loaded by ``safecity demo --no-serve`` into a database of
 its own (SQLite, or a PostgreSQL database beside the suite's when DATABASE_URL is PostgreSQL),
 served by ``safecity serve`` (gunicorn, WhiteNoise), as ``make demo`` runs it. The walks run on one
-xdist worker (one demo build, one server) while the other worker runs the rest of the suite.
+xdist worker (``--dist loadfile`` sends a file's tests to one worker: one demo build, one server)
+while the other worker runs the rest of the suite.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ PERSONAS = [username for username, _who in DEMO_LOGINS]
 # User names are data a page may show (the people list, the audit trail's actor), not codes.
 ACCOUNT_NAMES = frozenset(PERSONAS) | {"enterprise.staff"}
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("pagewalk")]
+pytestmark = [pytest.mark.browser]
 
 
 def _free_port() -> int:

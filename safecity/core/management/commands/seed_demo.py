@@ -21,6 +21,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--seed", type=int, default=None, help="random seed (default: SAFECITY_DEMO_SEED)")
         parser.add_argument("--if-empty", action="store_true", help="do nothing when the demo is already loaded")
+        parser.add_argument(
+            "--steps",
+            default="",
+            help="only these steps, comma-separated (e.g. core.city); each needs the steps it builds on",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from django.conf import settings
@@ -32,10 +37,17 @@ class Command(BaseCommand):
                 return
             raise CommandError("The database already holds the demo city (or a city 320400): use an empty database.")
         autodiscover_modules("demo")
+        chosen = [name.strip() for name in (options.get("steps") or "").split(",") if name.strip()]
+        known = [step.name for step in steps()]
+        unknown = sorted(set(chosen) - set(known))
+        if unknown:
+            raise CommandError(f"No such demo step: {', '.join(unknown)}. The steps: {', '.join(known)}.")
         User = get_user_model()
         with transaction.atomic():
             admin = User.objects.create_superuser(username="admin", password=DEMO_PASSWORD, email="")
             for step in steps():
+                if chosen and step.name not in chosen:
+                    continue
                 started = time.monotonic()
                 self.stdout.write(f"  {step.name} ...", ending="")
                 self.stdout.flush()
