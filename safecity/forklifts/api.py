@@ -228,7 +228,6 @@ class ForkliftViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
     def timeline(self, request: Request, pk: str | None = None) -> Response:
         return Response(ForkliftEventSerializer(selectors.forklift_timeline(forklift=self.get_object()), many=True).data)
 
-    @extend_schema(request=StartCheckInput, responses=StartCheckOutput)
     @extend_schema(
         parameters=[OpenApiParameter("day", OpenApiTypes.DATE, description="local day, default today")],
         responses={200: OpenApiTypes.OBJECT},
@@ -252,6 +251,7 @@ class ForkliftViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
             {"day": track.day, "points": track.points, "total": track.total, "capped": track.capped, "alarms": track.alarms}
         )
 
+    @extend_schema(request=StartCheckInput, responses=StartCheckOutput)
     @action(detail=True, methods=["post"], url_path="start-check")
     def start_check(self, request: Request, pk: str | None = None) -> Response:
         """What the truck's monitoring device asks at start-up: may this driver start it now?"""
