@@ -5,9 +5,9 @@ visible text, sideways scrolling, or a console error (``tests/pagewalk.py`` says
 
 The site is the real one: the demo city loaded by ``safecity demo --no-serve`` into a database of
 its own (SQLite, or a PostgreSQL database beside the suite's when DATABASE_URL is PostgreSQL),
-served by ``safecity serve`` (gunicorn, WhiteNoise), as ``make demo`` runs it. The walks run on one
-xdist worker (``--dist loadfile`` sends a file's tests to one worker: one demo build, one server)
-while the other worker runs the rest of the suite.
+served by ``safecity serve`` (gunicorn, WhiteNoise), as ``make demo`` runs it. The walks run on both
+xdist workers at once, half the personas each (this file and ``test_page_walk_more.py``: ``--dist
+loadfile`` gives each file to one worker, with its own demo build and server), before the rest.
 """
 
 from __future__ import annotations
@@ -105,14 +105,21 @@ def demo_site(tmp_path_factory: Any) -> Iterator[str]:
             _postgres_database(os.environ["DATABASE_URL"], create=False)
 
 
-@pytest.mark.parametrize("persona", PERSONAS)
-def test_every_page_reads_as_words_answers_and_fits_a_phone(demo_site: str, browser: Any, persona: str) -> None:
+def walk_as(demo_site: str, browser: Any, persona: str) -> None:
+    """Walk every page as ``persona`` in both languages; fail on any problem found."""
     problems = []
     for language in ("zh-hans", "en"):
         result = walk(browser, base=demo_site, username=persona, password=DEMO_PASSWORD, language=language, allowed=ACCOUNT_NAMES)
         assert len(result.visited) >= 5, (persona, language, result.visited, result.problems)
         problems += [str(p) for p in result.problems]
     assert problems == [], "\n".join(problems)
+
+
+# Half the personas here, half in test_page_walk_more.py: --dist loadfile gives each file to a
+# worker, so the two halves walk at once, each against its own demo build.
+@pytest.mark.parametrize("persona", PERSONAS[0::2])
+def test_every_page_reads_as_words_answers_and_fits_a_phone(demo_site: str, browser: Any, persona: str) -> None:
+    walk_as(demo_site, browser, persona)
 
 
 def test_the_walk_sees_what_it_must_fail_on() -> None:

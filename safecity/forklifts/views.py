@@ -19,13 +19,14 @@ from django.views.decorators.http import require_POST
 
 from safecity.core.exports import export_response
 from safecity.core.paging import keyset_page_of, querystring
-from safecity.core.scoping import CHANGE, can, roles_for, scoped
+from safecity.core.scoping import CHANGE, allows_target, can, roles_for, scoped
 from safecity.forklifts import forms, selectors, services
 from safecity.forklifts.choices import ForkliftAction, ForkliftStatus, InspectionStatus, RegistrationStatus
 from safecity.forklifts.filtersets import ForkliftFilterSet
 from safecity.forklifts.models import Plant
 from safecity.forklifts.transitions import offered
-from safecity.telemetry.selectors import device_owner_choices, sees_telemetry
+from safecity.telemetry.models import Device
+from safecity.telemetry.selectors import sees_telemetry
 
 View = Callable[..., HttpResponseBase]
 
@@ -150,9 +151,7 @@ def forklift_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else None,
             "inspections": selectors.forklift_inspections(forklift=truck),
             "timeline": selectors.forklift_timeline(forklift=truck),
-            "may_fit_device": may_change
-            and active
-            and device_owner_choices(user=request.user).filter(pk=truck.organisation_id).exists(),
+            "may_fit_device": may_change and active and allows_target(request.user, Device(organisation=truck.organisation)),
             "sees_device": truck.device_id is not None and sees_telemetry(request.user),
         },
     )

@@ -304,7 +304,7 @@ class DeviceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(request=DeviceRegisterInput, responses={201: DeviceRegisteredSerializer})
     def create(self, request: Request) -> Response:
         # Open to whoever may register a device somewhere: an enterprise registers its first here.
-        if not selectors.device_owner_choices(user=request.user).exists():
+        if not selectors.may_register_devices(user=request.user):
             _telemetry_user(request)
         data = DeviceRegisterInput(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
@@ -401,7 +401,7 @@ class SilenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(request=SilenceInput, responses={201: SilenceSerializer})
     def create(self, request: Request) -> Response:
         # Open to whoever may register a device somewhere: an enterprise registers its first here.
-        if not selectors.device_owner_choices(user=request.user).exists():
+        if not selectors.may_register_devices(user=request.user):
             _telemetry_user(request)
         data = SilenceInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -434,7 +434,7 @@ class RuleSetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(request=RuleSetInput, responses={201: RuleSetSerializer})
     def create(self, request: Request) -> Response:
         # Open to whoever may register a device somewhere: an enterprise registers its first here.
-        if not selectors.device_owner_choices(user=request.user).exists():
+        if not selectors.may_register_devices(user=request.user):
             _telemetry_user(request)
         data = RuleSetInput(data=request.data)
         data.is_valid(raise_exception=True)

@@ -110,6 +110,12 @@ def mount_target(*, user: Any, value: str) -> Any:
     return scoped(model, user).filter(pk=pk).first()
 
 
+def may_register_devices(*, user: Any) -> bool:
+    """Whether ``user`` may register a device for some organisation (stops at the first one)."""
+    visible = scoped(Organisation, user).select_related("region").order_by("pk")
+    return any(allows_target(user, Device(organisation=o)) for o in visible.iterator(chunk_size=200))
+
+
 def device_get(*, user: Any, pk: int) -> Device:
     device = scoped(Device, user).select_related("organisation__region", "rule_set", "engine_state").filter(pk=pk).first()
     if device is None:

@@ -263,7 +263,7 @@ def device_list(request: HttpRequest) -> HttpResponseBase:
             "page": page,
             "rows": rows,
             "querystring": querystring(request),
-            "may_register": selectors.device_owner_choices(user=request.user).exists(),
+            "may_register": selectors.may_register_devices(user=request.user),
         },
     )
 
@@ -308,9 +308,9 @@ def _mount_target(request: HttpRequest) -> Any:
 def device_register(request: HttpRequest) -> HttpResponse:
     """Register a device (optionally fitted to an object); its credentials are shown once. Open to
     whoever may register a device for some organisation, so an enterprise fits its first one here."""
-    organisations = selectors.device_owner_choices(user=request.user)
-    if not organisations.exists():
+    if not selectors.may_register_devices(user=request.user):
         raise PermissionDenied
+    organisations = selectors.device_owner_choices(user=request.user)
     mounted_on = _mount_target(request)
     rule_sets = selectors.rule_set_list(user=request.user)
     initial: dict[str, Any] = {}
