@@ -5,10 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from safecity.core.models import Organisation, Region
 from safecity.core.scoping import scoped
+
+
+def show_service_errors(form: forms.BaseForm, error: ValidationError, *, aliases: dict[str, str] | None = None) -> None:
+    """Show a service's refusal on ``form``: each message on the field it names (``aliases`` maps
+    a service's field name to the form's), the rest above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errs in error.message_dict.items():
+            field = (aliases or {}).get(field, field)
+            form.add_error(field if field in form.fields else None, errs)
+    else:
+        form.add_error(None, error.messages)
 
 
 class OrganisationForm(forms.ModelForm):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from safecity.core.choices import OrganisationKind
+from safecity.core.forms import show_service_errors
 from safecity.core.models import Organisation
 from safecity.core.paging import keyset_page_of, page_of, querystring
 from safecity.core.scoping import principal_for, roles_for, scoped
@@ -266,11 +267,7 @@ def register(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Cylinder %(code)s registered.") % {"code": cylinder.code})
             return redirect("cylinders:detail", code=cylinder.code)
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errs in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errs)
-            else:
-                form.add_error(None, error.messages)
+            show_service_errors(form, error)
     return render(request, "cylinders/register.html", {"form": form})
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from safecity.core.exports import export_response
+from safecity.core.forms import show_service_errors
 from safecity.core.paging import keyset_page_of, querystring
 from safecity.core.scoping import CHANGE, allows_target, can, roles_for, scoped
 from safecity.forklifts import forms, selectors, services
@@ -52,14 +53,7 @@ def show_errors(request: HttpRequest, error: ValidationError) -> None:
 
 
 def form_errors(form: Any, error: ValidationError, *, aliases: dict[str, str] | None = None) -> None:
-    """Show a service's refusal on the form: on the field it names (``aliases`` maps a service's
-    field to the form's), otherwise above the form."""
-    if hasattr(error, "error_dict"):
-        for field, errs in error.message_dict.items():
-            field = (aliases or {}).get(field, field)
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, error.messages)
+    show_service_errors(form, error, aliases=aliases)
 
 
 def may_write(user: Any) -> bool:

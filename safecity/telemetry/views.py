@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from safecity.core.exports import export_response
+from safecity.core.forms import show_service_errors
 from safecity.core.models import Organisation
 from safecity.core.paging import keyset_page_of, page_of, querystring
 from safecity.core.scoping import CHANGE, can, scoped
@@ -211,11 +212,7 @@ def silence_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Silence created: the matching alarms still open, their notifications wait."))
             return redirect("telemetry:silence-list")
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errs in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errs)
-            else:
-                form.add_error(None, error.messages)
+            show_service_errors(form, error)
     return render(request, "telemetry/silence_form.html", {"form": form})
 
 
@@ -331,11 +328,7 @@ def device_register(request: HttpRequest) -> HttpResponse:
                 mounted_on=mounted_on,
             )
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errs in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errs)
-            else:
-                form.add_error(None, error.messages)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("Device registered. Copy its credentials now: they are not shown again."))
             return _credentials_page(request, device, credentials)
