@@ -20,14 +20,13 @@ from django.views.decorators.http import require_POST
 from safecity.core.exports import export_response
 from safecity.core.forms import show_service_errors
 from safecity.core.paging import keyset_page_of, querystring
-from safecity.core.scoping import CHANGE, allows_target, can, roles_for, scoped
+from safecity.core.scoping import CHANGE, can, roles_for, scoped
 from safecity.forklifts import forms, selectors, services
 from safecity.forklifts.choices import ForkliftAction, ForkliftStatus, InspectionStatus, RegistrationStatus
 from safecity.forklifts.filtersets import ForkliftFilterSet
 from safecity.forklifts.models import Plant
 from safecity.forklifts.transitions import offered
-from safecity.telemetry.models import Device
-from safecity.telemetry.selectors import sees_telemetry
+from safecity.telemetry.selectors import may_register_for, sees_telemetry
 
 View = Callable[..., HttpResponseBase]
 
@@ -50,10 +49,6 @@ def guard(check: Callable[[Any], bool]) -> Callable[[View], View]:
 def show_errors(request: HttpRequest, error: ValidationError) -> None:
     for message in error.messages:
         messages.error(request, message)
-
-
-def form_errors(form: Any, error: ValidationError, *, aliases: dict[str, str] | None = None) -> None:
-    show_service_errors(form, error, aliases=aliases)
 
 
 def may_write(user: Any) -> bool:
@@ -115,7 +110,7 @@ def forklift_add(request: HttpRequest) -> HttpResponseBase:
         try:
             truck = services.forklift_add(actor=request.user, **data)
         except ValidationError as error:
-            form_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("Forklift %(number)s added to the registry.") % {"number": truck.number})
             return redirect("forklifts:detail", pk=truck.pk)
@@ -145,7 +140,7 @@ def forklift_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else None,
             "inspections": selectors.forklift_inspections(forklift=truck),
             "timeline": selectors.forklift_timeline(forklift=truck),
-            "may_fit_device": may_change and active and allows_target(request.user, Device(organisation=truck.organisation)),
+            "may_fit_device": may_change and active and may_register_for(user=request.user, organisation=truck.organisation),
             "sees_device": truck.device_id is not None and sees_telemetry(request.user),
         },
     )
@@ -229,7 +224,7 @@ def plant_add(request: HttpRequest) -> HttpResponseBase:
         try:
             plant = services.plant_create(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("Plant %(name)s added: now draw its zones on the map.") % {"name": plant.name})
             return redirect("forklifts:plant-detail", pk=plant.pk)
@@ -258,7 +253,7 @@ def plant_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     speed_limit_kmh=data.get("speed_limit_kmh"),
                 )
             except ValidationError as error:
-                form_errors(zone_form, error, aliases={"polygon": "points"})
+                show_service_errors(zone_form, error, aliases={"polygon": "points"})
             else:
                 messages.success(request, _("Zone %(name)s added: the trucks' rules follow it.") % {"name": zone.name})
                 return redirect("forklifts:plant-detail", pk=plant.pk)

@@ -16,13 +16,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from safecity.core.exports import export_response
+from safecity.core.forms import show_service_errors
 from safecity.core.models import Person
 from safecity.core.paging import page_of, querystring
 from safecity.core.scoping import CHANGE, can, scoped
 from safecity.forklifts import compliance, forms, selectors, services
 from safecity.forklifts.choices import CertificateStatus, CheckKind
 from safecity.forklifts.filtersets import OperatorFilterSet, SafetyCheckFilterSet
-from safecity.forklifts.views import form_errors, guard, may_write, show_errors
+from safecity.forklifts.views import guard, may_write, show_errors
 
 OPERATOR_COLUMNS: list[tuple[Any, Any]] = [
     (_("Name"), lambda o: o.name),
@@ -59,7 +60,7 @@ def operator_add(request: HttpRequest) -> HttpResponseBase:
         try:
             operator = services.operator_add(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("Driver %(name)s authorised.") % {"name": operator.name})
             return redirect("forklifts:operator-detail", pk=operator.pk)
@@ -163,7 +164,7 @@ def check_new(request: HttpRequest) -> HttpResponseBase:
                 performed_by=Person.objects.filter(user=request.user, organisation=org).first(),
             )
         except ValidationError as error:
-            form_errors(form, error)
+            show_service_errors(form, error)
         else:
             if check.zero_risk:
                 messages.success(request, _("Recorded: zero-risk report."))
@@ -196,7 +197,7 @@ def safety_people(request: HttpRequest) -> HttpResponseBase:
             try:
                 services.safety_appoint(actor=request.user, **form.cleaned_data)
             except ValidationError as error:
-                form_errors(form, error)
+                show_service_errors(form, error)
             else:
                 messages.success(request, _("Saved."))
                 return redirect("forklifts:safety")

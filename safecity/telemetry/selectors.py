@@ -86,11 +86,16 @@ def device_list(*, user: Any) -> QuerySet[Device]:
     )
 
 
+def may_register_for(*, user: Any, organisation: Organisation) -> bool:
+    """May ``user`` register (or fit) a device of ``organisation``? The device's own scope rule says."""
+    return allows_target(user, Device(organisation=organisation))
+
+
 def device_owner_choices(*, user: Any) -> QuerySet[Organisation]:
     """The organisations ``user`` may register devices for: the device's own scope rule decides (an
     enterprise's managers for their enterprise, the regulators within their jurisdiction)."""
     visible = scoped(Organisation, user).select_related("region").order_by("name")
-    allowed = [o.pk for o in visible if allows_target(user, Device(organisation=o))]
+    allowed = [o.pk for o in visible if may_register_for(user=user, organisation=o)]
     return Organisation.objects.filter(pk__in=allowed).order_by("name")
 
 
@@ -113,7 +118,7 @@ def mount_target(*, user: Any, value: str) -> Any:
 def may_register_devices(*, user: Any) -> bool:
     """Whether ``user`` may register a device for some organisation (stops at the first one)."""
     visible = scoped(Organisation, user).select_related("region").order_by("pk")
-    return any(allows_target(user, Device(organisation=o)) for o in visible.iterator(chunk_size=200))
+    return any(may_register_for(user=user, organisation=o) for o in visible.iterator(chunk_size=200))
 
 
 def device_get(*, user: Any, pk: int) -> Device:

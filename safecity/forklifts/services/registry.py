@@ -118,17 +118,20 @@ def _generated_rule_sets(plant: Plant) -> list[tuple[Forklift, Any]]:
     """The plant's trucks whose device's rule set is still exactly what the platform generated for
     the truck (``forklift_rules``): those follow the plant's zones. A rule set people have edited,
     or one shared with other devices, is theirs and left alone."""
+    from django.db.models import Count
+
     from safecity.forklifts.rules import forklift_rules
 
     trucks = (
         Forklift.objects.filter(plant=plant, device__rule_set__isnull=False)
         .exclude(status=ForkliftStatus.SCRAPPED)
         .select_related("plant", "device__rule_set")
+        .annotate(rule_set_devices=Count("device__rule_set__devices"))
     )
     found = []
     for truck in trucks:
         rule_set = truck.device.rule_set  # type: ignore[union-attr]
-        if rule_set.rules == forklift_rules(truck) and rule_set.devices.count() == 1:
+        if truck.rule_set_devices == 1 and rule_set.rules == forklift_rules(truck):  # type: ignore[attr-defined]
             found.append((truck, rule_set))
     return found
 
