@@ -65,7 +65,7 @@ def parse_database_url(url: str) -> dict[str, object]:
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": name or ":memory:", "OPTIONS": options}
     if scheme in {"postgres", "postgresql", "pgsql"}:
         return {
-            "ENGINE": "django.db.backends.postgresql",
+            "ENGINE": "safecity.core.dbbackend.postgresql",
             "NAME": unquote(parts.path.lstrip("/")),
             "USER": unquote(parts.username or ""),
             "PASSWORD": unquote(parts.password or ""),

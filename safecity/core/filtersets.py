@@ -9,12 +9,12 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from safecity.core.choices import AuditAction, AuditSource, OrganisationKind, Role
-from safecity.core.filtering import ChoiceFilter, OrganisationFilter, RegionFilter, UtcDateTimeFilter, YesNoFilter
-from safecity.core.models import AuditEntry, Organisation, Person, Region
+from safecity.core.filtering import ChoiceFilter, OrganisationFilter, RegionFilter, UtcDateTimeFilter, YesNoFilter, region_path_of
+from safecity.core.models import AuditEntry, Organisation, Person
 
 
 def _region_subtree(queryset: QuerySet, lookup: str, code: str) -> QuerySet:
-    path = Region.objects.filter(code=code).values_list("path", flat=True).first()
+    path = region_path_of(code)
     if path is None:
         return queryset.none()
     return queryset.filter(**{f"{lookup}__startswith": path})

@@ -130,15 +130,7 @@ def principal_for(user: Any) -> Principal:
     cached = getattr(user, "_safecity_principal", None)
     if cached is not None:
         return cached
-    from safecity.core.models import RoleAssignment
-
-    today = timezone.localdate()
-    rows = list(
-        RoleAssignment.objects.filter(person__user_id=user.pk, person__is_active=True)
-        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today))
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
-        .values_list("role", "organisation_id", "jurisdiction__path", "person_id")
-    )
+    rows = _grant_rows(user.pk, timezone.localdate())
     person_id = rows[0][3] if rows else None
     if person_id is None:
         person_id = _person_id(user)
@@ -151,6 +143,45 @@ def principal_for(user: Any) -> Principal:
     )
     user._safecity_principal = principal
     return principal
+
+
+_GRANTS_SQL: str | None = None
+
+
+def _grant_rows(user_id: int, today: Any) -> list[tuple[str, int, str, int]]:
+    """The user's role assignments in force today: (role, organisation id, jurisdiction path,
+    person id), active persons only.
+
+    Every request asks this once, so it is one SQL statement written out (with the tables' and
+    columns' names read from the models) rather than a queryset compiled anew each time: the
+    ORM's compiling cost more than the query (about 0.7 of 1 ms).
+    """
+    global _GRANTS_SQL
+    from django.db import connection
+
+    from safecity.core.models import Person, Region, RoleAssignment
+
+    if _GRANTS_SQL is None:
+        ra, person, region = RoleAssignment._meta, Person._meta, Region._meta
+
+        def col(meta: Any, field: str) -> str:
+            return connection.ops.quote_name(meta.get_field(field).column)
+
+        q = connection.ops.quote_name
+        _GRANTS_SQL = (
+            f"SELECT ra.{col(ra, 'role')}, ra.{col(ra, 'organisation')}, r.{col(region, 'path')}, ra.{col(ra, 'person')}"  # noqa: S608 - names from _meta, values as parameters
+            f" FROM {q(ra.db_table)} ra"
+            f" JOIN {q(person.db_table)} p ON p.{col(person, 'id')} = ra.{col(ra, 'person')}"
+            f" JOIN {q(region.db_table)} r ON r.{col(region, 'id')} = ra.{col(ra, 'jurisdiction')}"
+            f" WHERE p.{col(person, 'user')} = %s AND p.{col(person, 'is_active')} = %s"
+            f" AND (ra.{col(ra, 'valid_from')} IS NULL OR ra.{col(ra, 'valid_from')} <= %s)"
+            f" AND (ra.{col(ra, 'valid_until')} IS NULL OR ra.{col(ra, 'valid_until')} >= %s)"
+            # The model's ordering (person, then role), as the queryset had it.
+            f" ORDER BY p.{col(person, 'name')}, p.{col(person, 'id')}, ra.{col(ra, 'role')}"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(_GRANTS_SQL, [user_id, True, today, today])
+        return [tuple(row) for row in cursor.fetchall()]  # type: ignore[misc]
 
 
 def _person_id(user: Any) -> int | None:

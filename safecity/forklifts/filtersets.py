@@ -9,8 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from safecity.core.filtering import ChoiceFilter, OrganisationFilter, RegionFilter
-from safecity.core.models import Region
+from safecity.core.filtering import ChoiceFilter, OrganisationFilter, RegionFilter, region_path_of
 from safecity.forklifts import compliance
 from safecity.forklifts.choices import (
     CertificateStatus,
@@ -35,7 +34,7 @@ def _in_region(queryset: QuerySet, value: str) -> QuerySet:
     value = (value or "").strip()
     if not value:
         return queryset
-    path = Region.objects.filter(code=value).values_list("path", flat=True).first()
+    path = region_path_of(value)
     if path is None:
         return queryset.none()
     return queryset.filter(organisation__region__path__startswith=path)

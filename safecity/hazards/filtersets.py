@@ -9,15 +9,16 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from safecity.core.filtering import OrganisationFilter, RegionFilter, TypedChoiceFilter, YesNoFilter
-from safecity.core.models import Region
+from safecity.core.filtering import (
+    OrganisationFilter,
+    RegionFilter,
+    StaticFormFilterSet,
+    TypedChoiceFilter,
+    YesNoFilter,
+    region_path_of,
+)
 from safecity.hazards.choices import HazardLevel, HazardSource, HazardState, HazardType, RiskLevel
 from safecity.hazards.models import HiddenHazard, RiskEvent
-
-
-def region_path_of(code: str) -> str | None:
-    """The materialised path of the region with this division code (None: no such region)."""
-    return Region.objects.filter(code=code).values_list("path", flat=True).first()
 
 
 def _in_region(queryset: QuerySet, value: str, path_of: Callable[[str], str | None] = region_path_of) -> QuerySet:
@@ -32,7 +33,7 @@ def _in_region(queryset: QuerySet, value: str, path_of: Callable[[str], str | No
     return queryset.filter(**{f"{column}__startswith": path})
 
 
-class HiddenHazardFilterSet(django_filters.FilterSet):
+class HiddenHazardFilterSet(StaticFormFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     level = TypedChoiceFilter(label=_("Hazard level"), choices=HazardLevel.choices, coerce=int)
     state = TypedChoiceFilter(label=_("State"), choices=HazardState.choices, coerce=int)

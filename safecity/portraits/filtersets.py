@@ -6,7 +6,7 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from safecity.core.filtering import RegionFilter, TypedChoiceFilter, YesNoFilter
+from safecity.core.filtering import RegionFilter, TypedChoiceFilter, YesNoFilter, region_path_of
 from safecity.portraits.choices import PortraitColour
 from safecity.portraits.models import Portrait
 
@@ -23,9 +23,7 @@ class PortraitFilterSet(django_filters.FilterSet):
         fields = ["q", "year", "colour", "region", "forced_red"]
 
     def in_region(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        from safecity.core.models import Region
-
-        path = Region.objects.filter(code=value.strip()).values_list("path", flat=True).first()
+        path = region_path_of(value.strip())
         if path is None:
             return queryset.none()
         return queryset.filter(organisation__region__path__startswith=path)
