@@ -107,3 +107,25 @@ def test_postgresql_timestamps_are_aware_utc_datetimes(db: Any) -> None:
     assert value.tzinfo is UTC
     assert value == timezone.datetime(2026, 12, 7, 0, 30, 15, 250000, tzinfo=UTC)
     assert empty is None
+
+
+def test_the_signed_in_user_is_read_by_the_backend_and_an_inactive_one_is_refused(personas: Any) -> None:
+    from django.contrib.auth import get_user_model
+
+    from safecity.core.auth_backend import UserBackend
+
+    backend = UserBackend()
+    user = backend.get_user(personas.district_a.pk)
+    assert user == personas.district_a
+    assert user.last_login == personas.district_a.last_login and user.date_joined == personas.district_a.date_joined
+    assert backend.get_user(10**9) is None
+    get_user_model().objects.filter(pk=personas.district_a.pk).update(is_active=False)
+    assert backend.get_user(personas.district_a.pk) is None
+
+
+def test_sessions_of_either_backend_sign_the_user_in(personas: Any) -> None:
+    for backend in ("safecity.core.auth_backend.UserBackend", "django.contrib.auth.backends.ModelBackend"):
+        client = Client()
+        client.force_login(personas.district_b, backend=backend)
+        response = client.get("/api/me/", HTTP_ACCEPT="application/json")
+        assert response.status_code == 200, backend
