@@ -13,7 +13,8 @@ unfiltered list and a deep keyset page. Prints requests per second and median la
 size, the CPU each request cost the server's workers, PostgreSQL and this client (the client is
 cheap: well under a millisecond a request, so it is not what bounds the rate), the API's query count at page sizes 10 and 50 (it must not grow), and ends with
 
-    RESULT hazard_list scale_ratio=<rps at 10k / rps at 1M> rps=<rps at 1M> rps_small=<rps at 10k> queries=<n>
+    RESULT hazard_list scale_ratio=<rps at 10k / rps at 1M> rps=<rps at 1M> rps_small=<rps at 10k>
+                       floor_rps=<signed-in /api/me/ at 1M> queries=<n>
 
 Goal: scale_ratio <= 1.5 and rps >= 150 on a 2-core machine. Bounded: loading 1M rows takes a
 few minutes the first time; the measurement itself about a minute and a half.
@@ -233,12 +234,18 @@ def main() -> None:
         main_rates = alternate(servers, lambda info: [first], args.seconds, args.connections)
         print("mix: filtered list, unfiltered list, page 7 by its keyset link:")
         alternate(servers, lambda info: [first, f"{LIST}?page_size=50", info["deep"]], args.seconds / 2, args.connections)
+        # The floor: the lightest signed-in API request (who am I) on the same server, so a reader
+        # on a slower or busier machine can tell the machine from the list.
+        print("floor: the signed-in /api/me/ on the same server:")
+        floor = alternate([(f"{big_name} /api/me/", big, large)], lambda info: ["/api/me/"], args.seconds / 2, args.connections)
+    floor_rps = next(iter(floor.values()))
     ratio = main_rates[small_name] / main_rates[big_name]
     print(f"scale_ratio={ratio:.2f} (goal <= 1.5); {main_rates[big_name]:.1f} req/s at {big_name} (goal >= 150)")
+    print(f"the list answers at {main_rates[big_name] / floor_rps:.2f} of the floor's rate ({floor_rps:.1f} req/s)")
     print(f"total {time.monotonic() - began:.0f}s")
     print(
         f"RESULT hazard_list scale_ratio={ratio:.2f} rps={main_rates[big_name]:.1f} "
-        f"rps_small={main_rates[small_name]:.1f} queries={large['queries']['50']}"
+        f"rps_small={main_rates[small_name]:.1f} floor_rps={floor_rps:.1f} queries={large['queries']['50']}"
     )
     if large["queries"]["50"] != large["queries"]["10"]:
         sys.exit("query count grows with the page size")
