@@ -141,9 +141,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     # Django's ModelBackend, reading the signed-in user with one statement (core/auth_backend.py).
+    # Only one password backend: with Django's own after it, a wrong password would be hashed
+    # twice. A session signed in before it came (naming Django's backend) is signed out once.
     "safecity.core.auth_backend.UserBackend",
-    # Sessions signed in before the line above still name Django's backend: they stay valid.
-    "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

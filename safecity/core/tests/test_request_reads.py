@@ -123,9 +123,16 @@ def test_the_signed_in_user_is_read_by_the_backend_and_an_inactive_one_is_refuse
     assert backend.get_user(personas.district_a.pk) is None
 
 
-def test_sessions_of_either_backend_sign_the_user_in(personas: Any) -> None:
-    for backend in ("safecity.core.auth_backend.UserBackend", "django.contrib.auth.backends.ModelBackend"):
-        client = Client()
-        client.force_login(personas.district_b, backend=backend)
-        response = client.get("/api/me/", HTTP_ACCEPT="application/json")
-        assert response.status_code == 200, backend
+def test_a_session_names_the_one_password_backend_and_an_older_one_is_signed_out(personas: Any) -> None:
+    from django.conf import settings
+
+    assert [b for b in settings.AUTHENTICATION_BACKENDS if "axes" not in b] == ["safecity.core.auth_backend.UserBackend"]
+    client = Client()
+    client.force_login(personas.district_b)
+    assert client.session["_auth_user_backend"] == "safecity.core.auth_backend.UserBackend"
+    assert client.get("/api/me/", HTTP_ACCEPT="application/json").status_code == 200
+    # A session made before this backend (naming Django's) is no sign-in, and no error.
+    session = client.session
+    session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+    session.save()
+    assert client.get("/api/me/", HTTP_ACCEPT="application/json").status_code in (401, 403)
