@@ -9,7 +9,15 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from safecity.core.choices import AuditAction, AuditSource, OrganisationKind, Role
-from safecity.core.filtering import ChoiceFilter, OrganisationFilter, RegionFilter, UtcDateTimeFilter, YesNoFilter, region_path_of
+from safecity.core.filtering import (
+    ChoiceFilter,
+    OrganisationFilter,
+    RegionFilter,
+    StaticFormFilterSet,
+    UtcDateTimeFilter,
+    YesNoFilter,
+    region_path_of,
+)
 from safecity.core.models import AuditEntry, Organisation, Person
 
 
@@ -20,7 +28,7 @@ def _region_subtree(queryset: QuerySet, lookup: str, code: str) -> QuerySet:
     return queryset.filter(**{f"{lookup}__startswith": path})
 
 
-class OrganisationFilterSet(django_filters.FilterSet):
+class OrganisationFilterSet(StaticFormFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     kind = ChoiceFilter(label=_("Kind"), choices=OrganisationKind.choices)
     region = RegionFilter(label=_("Region (and everything under it)"), method="in_region")
@@ -44,7 +52,7 @@ class OrganisationFilterSet(django_filters.FilterSet):
         return _region_subtree(queryset, "region__path", value.strip()) if value.strip() else queryset
 
 
-class PersonFilterSet(django_filters.FilterSet):
+class PersonFilterSet(StaticFormFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     organisation = OrganisationFilter(label=_("Organisation"), field_name="organisation_id")
     role = ChoiceFilter(label=_("Role"), choices=Role.choices, method="with_role")

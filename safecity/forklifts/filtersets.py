@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from safecity.core.filtering import ChoiceFilter, OrganisationFilter, RegionFilter, region_path_of
+from safecity.core.filtering import ChoiceFilter, OrganisationFilter, RegionFilter, StaticFormFilterSet, region_path_of
 from safecity.forklifts import compliance
 from safecity.forklifts.choices import (
     CertificateStatus,
@@ -40,7 +40,7 @@ def _in_region(queryset: QuerySet, value: str) -> QuerySet:
     return queryset.filter(organisation__region__path__startswith=path)
 
 
-class ForkliftFilterSet(django_filters.FilterSet):
+class ForkliftFilterSet(StaticFormFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     status = ChoiceFilter(label=_("Status"), choices=ForkliftStatus.choices)
     vehicle_type = ChoiceFilter(label=_("Vehicle type"), choices=VehicleType.choices)
@@ -91,7 +91,7 @@ class ForkliftFilterSet(django_filters.FilterSet):
         return _in_region(queryset, value)
 
 
-class OperatorFilterSet(django_filters.FilterSet):
+class OperatorFilterSet(StaticFormFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     certificate = ChoiceFilter(label=_("N1 certificate"), choices=CertificateStatus.choices, method="by_certificate")
     organisation = OrganisationFilter(label=_("Enterprise"), field_name="organisation_id")
@@ -124,7 +124,7 @@ class OperatorFilterSet(django_filters.FilterSet):
         return _in_region(queryset, value)
 
 
-class SafetyCheckFilterSet(django_filters.FilterSet):
+class SafetyCheckFilterSet(StaticFormFilterSet):
     kind = ChoiceFilter(label=_("Kind"), choices=CheckKind.choices)
     organisation = OrganisationFilter(label=_("Enterprise"), field_name="organisation_id")
     since = django_filters.DateFilter(label=_("From"), field_name="period_start", lookup_expr="gte")

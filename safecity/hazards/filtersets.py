@@ -84,7 +84,7 @@ class HiddenHazardFilterSet(StaticFormFilterSet):
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
 
-class RiskEventFilterSet(django_filters.FilterSet):
+class RiskEventFilterSet(StaticFormFilterSet):
     current_level = TypedChoiceFilter(label=_("Current level"), choices=RiskLevel.choices, coerce=int)
     region = RegionFilter(label=_("Region (and everything under it)"), method="in_region")
     organisation = OrganisationFilter(label=_("Organisation"), field_name="organisation_id")

@@ -6,12 +6,12 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from safecity.core.filtering import RegionFilter, TypedChoiceFilter, YesNoFilter, region_path_of
+from safecity.core.filtering import RegionFilter, StaticFormFilterSet, TypedChoiceFilter, YesNoFilter, region_path_of
 from safecity.portraits.choices import PortraitColour
 from safecity.portraits.models import Portrait
 
 
-class PortraitFilterSet(django_filters.FilterSet):
+class PortraitFilterSet(StaticFormFilterSet):
     q = django_filters.CharFilter(label=_("Enterprise"), field_name="organisation__name", lookup_expr="icontains")
     year = django_filters.NumberFilter(label=_("Year"))
     colour = TypedChoiceFilter(label=_("Colour"), choices=PortraitColour.choices, coerce=int)

@@ -9,12 +9,12 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from safecity.core.filtering import ChoiceFilter
+from safecity.core.filtering import ChoiceFilter, StaticFormFilterSet
 from safecity.riskdict.choices import DictionaryStatus, MeasureClass
 from safecity.riskdict.models import DictionaryVersion, RiskEntry, StandardMeasure
 
 
-class DictionaryVersionFilterSet(django_filters.FilterSet):
+class DictionaryVersionFilterSet(StaticFormFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     status = ChoiceFilter(label=_("Status"), choices=DictionaryStatus.choices)
 

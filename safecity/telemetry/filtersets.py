@@ -8,7 +8,14 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from safecity.core.filtering import ChoiceFilter, OrganisationFilter, PickerMixin, UtcDateTimeFilter, YesNoFilter
+from safecity.core.filtering import (
+    ChoiceFilter,
+    OrganisationFilter,
+    PickerMixin,
+    StaticFormFilterSet,
+    UtcDateTimeFilter,
+    YesNoFilter,
+)
 from safecity.core.ids import IdFilter, id_or_none
 from safecity.telemetry.choices import AlarmLevel, AlarmState, DeviceKind, DeviceStatus
 from safecity.telemetry.models import Alarm, Device, Silence
@@ -69,7 +76,7 @@ class AlarmFilterSet(django_filters.FilterSet):
         return queryset.filter(acknowledged_at__isnull=not value)
 
 
-class DeviceFilterSet(django_filters.FilterSet):
+class DeviceFilterSet(StaticFormFilterSet):
     q = django_filters.CharFilter(label=_("Serial number or name"), method="search")
     kind = ChoiceFilter(label=_("Kind"), choices=DeviceKind.choices)
     status = ChoiceFilter(label=_("Status"), choices=DeviceStatus.choices)
@@ -86,7 +93,7 @@ class DeviceFilterSet(django_filters.FilterSet):
         return queryset.filter(Q(serial__icontains=value) | Q(name__icontains=value))
 
 
-class SilenceFilterSet(django_filters.FilterSet):
+class SilenceFilterSet(StaticFormFilterSet):
     organisation = OrganisationFilter(label=_("Organisation"), field_name="organisation_id")
     device = DeviceFilter(label=_("Device"), field_name="device_id")
 
