@@ -13,25 +13,21 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.db import connections, router
+
+from safecity.core.sql import Names, statement
 
 __all__ = ["UserBackend"]
 
-_SQL: dict[str, str] = {}
+
+def _user_sql(n: Names) -> str:
+    model = get_user_model()
+    columns = ", ".join(n.column(model, f.name) for f in model._meta.concrete_fields)
+    return f"SELECT {columns} FROM {n.table(model)} WHERE {n.column(model, model._meta.pk.name)} = %s"  # noqa: S608 - names from the model
 
 
 class UserBackend(ModelBackend):
     def get_user(self, user_id: Any) -> Any:
-        model = get_user_model()
-        alias = router.db_for_read(model)
-        connection = connections[alias]
-        sql = _SQL.get(connection.vendor)
-        if sql is None:
-            meta, q = model._meta, connection.ops.quote_name
-            columns = ", ".join(q(f.column) for f in meta.concrete_fields)
-            sql = _SQL[connection.vendor] = f"SELECT {columns} FROM {q(meta.db_table)} WHERE {q(meta.pk.column)} = %s"  # noqa: S608 - names from _meta
-        rows = list(model._default_manager.db_manager(alias).raw(sql, [user_id]))
-        if not rows:
+        user = next(iter(get_user_model()._default_manager.raw(statement(_user_sql), [user_id])), None)
+        if user is None:
             return None
-        user = rows[0]
         return user if self.user_can_authenticate(user) else None

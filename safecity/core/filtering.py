@@ -31,6 +31,7 @@ from django_filters.fields import ChoiceField, ChoiceIterator, ChoiceIteratorMix
 from django_filters.rest_framework import DjangoFilterBackend
 
 from safecity.core.ids import IdFilter, id_or_none
+from safecity.core.sql import Names, statement
 
 ALL = _("All")
 
@@ -38,20 +39,22 @@ ALL = _("All")
 NOT_FILTERS = frozenset({"page", "cursor", "page_size", "export", "sort"})
 
 
+def _region_path_sql(n: Names) -> str:
+    from safecity.core.models import Region
+
+    return f"SELECT {n.column(Region, 'path')} FROM {n.table(Region)} WHERE {n.column(Region, 'code')} = %s"  # noqa: S608 - names from the models
+
+
 def region_path_of(code: str) -> str | None:
     """The materialised path of the region with this division code (None: no such region).
 
     What every "region (and everything under it)" filter asks first, on every filtered request:
-    one statement written out, not a queryset compiled each time (that cost twice the query).
+    a statement written out (``core.sql``), not a queryset compiled each time.
     """
     from django.db import connection
 
-    from safecity.core.models import Region
-
-    meta, q = Region._meta, connection.ops.quote_name
-    sql = f"SELECT {q(meta.get_field('path').column)} FROM {q(meta.db_table)} WHERE {q(meta.get_field('code').column)} = %s"  # noqa: S608 - names from _meta
     with connection.cursor() as cursor:
-        cursor.execute(sql, [code])
+        cursor.execute(statement(_region_path_sql), [code])
         row = cursor.fetchone()
     return None if row is None else str(row[0])
 

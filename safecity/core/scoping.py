@@ -16,6 +16,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from functools import reduce
 from typing import Any
 
@@ -25,6 +26,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from safecity.core.roles import ROLE_REACH, Reach
+from safecity.core.sql import Names, statement
 
 VIEW = "view"
 CHANGE = "change"
@@ -145,42 +147,34 @@ def principal_for(user: Any) -> Principal:
     return principal
 
 
-_GRANTS_SQL: str | None = None
+def _grants_sql(n: Names) -> str:
+    from safecity.core.models import Person, Region, RoleAssignment
+
+    ra, p, r = RoleAssignment, Person, Region
+    return (
+        f"SELECT ra.{n.column(ra, 'role')}, ra.{n.column(ra, 'organisation')}, r.{n.column(r, 'path')}, ra.{n.column(ra, 'person')}"  # noqa: S608 - names from the models, values as parameters
+        f" FROM {n.table(ra)} ra"
+        f" JOIN {n.table(p)} p ON p.{n.column(p, 'id')} = ra.{n.column(ra, 'person')}"
+        f" JOIN {n.table(r)} r ON r.{n.column(r, 'id')} = ra.{n.column(ra, 'jurisdiction')}"
+        f" WHERE p.{n.column(p, 'user')} = %s AND p.{n.column(p, 'is_active')} = %s"
+        f" AND (ra.{n.column(ra, 'valid_from')} IS NULL OR ra.{n.column(ra, 'valid_from')} <= %s)"
+        f" AND (ra.{n.column(ra, 'valid_until')} IS NULL OR ra.{n.column(ra, 'valid_until')} >= %s)"
+        # The model's ordering (person, then role), as the queryset had it.
+        f" ORDER BY p.{n.column(p, 'name')}, p.{n.column(p, 'id')}, ra.{n.column(ra, 'role')}"
+    )
 
 
-def _grant_rows(user_id: int, today: Any) -> list[tuple[str, int, str, int]]:
+def _grant_rows(user_id: int, today: date) -> list[tuple[str, int, str, int]]:
     """The user's role assignments in force today: (role, organisation id, jurisdiction path,
     person id), active persons only.
 
-    Every request asks this once, so it is one SQL statement written out (with the tables' and
-    columns' names read from the models) rather than a queryset compiled anew each time: the
-    ORM's compiling cost more than the query (about 0.7 of 1 ms).
+    Every request asks this once: a statement written out (``core.sql``), not a queryset compiled
+    anew each time (the compiling cost more than the query).
     """
-    global _GRANTS_SQL
     from django.db import connection
 
-    from safecity.core.models import Person, Region, RoleAssignment
-
-    if _GRANTS_SQL is None:
-        ra, person, region = RoleAssignment._meta, Person._meta, Region._meta
-
-        def col(meta: Any, field: str) -> str:
-            return connection.ops.quote_name(meta.get_field(field).column)
-
-        q = connection.ops.quote_name
-        _GRANTS_SQL = (
-            f"SELECT ra.{col(ra, 'role')}, ra.{col(ra, 'organisation')}, r.{col(region, 'path')}, ra.{col(ra, 'person')}"  # noqa: S608 - names from _meta, values as parameters
-            f" FROM {q(ra.db_table)} ra"
-            f" JOIN {q(person.db_table)} p ON p.{col(person, 'id')} = ra.{col(ra, 'person')}"
-            f" JOIN {q(region.db_table)} r ON r.{col(region, 'id')} = ra.{col(ra, 'jurisdiction')}"
-            f" WHERE p.{col(person, 'user')} = %s AND p.{col(person, 'is_active')} = %s"
-            f" AND (ra.{col(ra, 'valid_from')} IS NULL OR ra.{col(ra, 'valid_from')} <= %s)"
-            f" AND (ra.{col(ra, 'valid_until')} IS NULL OR ra.{col(ra, 'valid_until')} >= %s)"
-            # The model's ordering (person, then role), as the queryset had it.
-            f" ORDER BY p.{col(person, 'name')}, p.{col(person, 'id')}, ra.{col(ra, 'role')}"
-        )
     with connection.cursor() as cursor:
-        cursor.execute(_GRANTS_SQL, [user_id, True, today, today])
+        cursor.execute(statement(_grants_sql), [user_id, True, today, today])
         return [tuple(row) for row in cursor.fetchall()]  # type: ignore[misc]
 
 

@@ -11,12 +11,21 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
-from django.db import connections, router
+from django.db import connection
 from django.utils import timezone
+
+from safecity.core.sql import Names, statement
 
 __all__ = ["SessionStore"]
 
-_SQL: dict[str, str] = {}
+
+def _session_sql(n: Names) -> str:
+    from django.contrib.sessions.models import Session
+
+    return (
+        f"SELECT {n.column(Session, 'session_data')} FROM {n.table(Session)}"  # noqa: S608 - names from the model
+        f" WHERE {n.column(Session, 'session_key')} = %s AND {n.column(Session, 'expire_date')} > %s"
+    )
 
 
 class SessionStore(DatabaseSessionStore):
@@ -25,22 +34,11 @@ class SessionStore(DatabaseSessionStore):
         if not key:
             self._session_key = None
             return None
-        model = self.model
-        alias = router.db_for_read(model)
-        connection = connections[alias]
-        sql = _SQL.get(connection.vendor)
-        if sql is None:
-            meta, q = model._meta, connection.ops.quote_name
-            sql = _SQL[connection.vendor] = (
-                f"SELECT {q(meta.get_field('session_data').column)}"  # noqa: S608 - names from _meta, values as parameters
-                f" FROM {q(meta.db_table)}"
-                f" WHERE {q(meta.get_field('session_key').column)} = %s AND {q(meta.get_field('expire_date').column)} > %s"
-            )
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         with connection.cursor() as cursor:
-            cursor.execute(sql, [key, now])
+            cursor.execute(statement(_session_sql), [key, now])
             row = cursor.fetchone()
         if row is None:
             self._session_key = None
             return None
-        return model(session_key=key, session_data=row[0])
+        return self.model(session_key=key, session_data=row[0])
