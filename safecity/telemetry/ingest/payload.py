@@ -102,6 +102,10 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number")
 
 
+# One decoder for every payload: json.loads with an argument builds a new one per call.
+_DECODER = json.JSONDecoder(parse_constant=_no_constant)
+
+
 def _number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
@@ -133,7 +137,7 @@ def parse_payload(serial: str, raw: bytes) -> Payload:
     if b"\x00" in raw:
         raise Refused(RejectReason.MALFORMED, "NUL byte in the payload")
     try:
-        data = json.loads(raw, parse_constant=_no_constant)
+        data = _DECODER.decode(raw.decode(json.detect_encoding(raw), "surrogatepass"))  # as json.loads does
     except (ValueError, UnicodeDecodeError) as error:
         raise Refused(RejectReason.MALFORMED, f"not JSON: {error}") from None
     if not isinstance(data, dict):
