@@ -114,6 +114,7 @@ def plant_rules(plant: Plant) -> list[dict[str, Any]]:
                 "metric": "accel_g",
                 "op": ">",
                 "value": collision_g(),
+                "momentary": True,  # an impact is one reading: fired even when that reading arrives late
                 "hazard": {"count": 1, "within_days": 1, "hazard_type": 7},
             },
             {

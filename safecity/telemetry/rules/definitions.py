@@ -5,7 +5,9 @@ Five kinds (issue 14; domain-rules §4 for the forklift examples):
 - ``threshold``: ``metric op value`` held for ``for_s`` fires; a separate ``clear`` condition held
   for ``clear_for_s`` clears (hysteresis: between the two nothing changes). E.g. overspeed by zone:
   ``speed_kmh > 5`` inside the warehouse zone (plants commonly set 5 km/h indoors, 3 km/h at gates,
-  corners and crossings; there is no national limit, so the limit lives in the rule).
+  corners and crossings; there is no national limit, so the limit lives in the rule). With
+  ``"momentary": true`` (no ``for_s``, no ``zone``) the condition is an event one reading holds (a
+  collision): a reading that arrives late still fires it (see the engine's ordering policy).
 - ``rate``: the change of a metric per ``per_s`` seconds over the last ``window_s`` seconds, with the
   same fire/clear/for-duration semantics (a gas concentration rising fast).
 - ``geofence``: position inside (or outside) a polygon for ``dwell_s`` fires, the other side for
@@ -55,6 +57,7 @@ class ThresholdRule:
     clear_for_s: float = 0.0
     zone: Zone | None = None
     explicit_clear: bool = False
+    momentary: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,11 +204,17 @@ def parse_rule(data: object, path: str = "") -> Rule:
     if not isinstance(rule_id, str) or not RULE_ID.match(rule_id):
         raise RuleError(f"{path}.id" if path else "id", "must be 1-64 letters, digits or _ . : -")
     if kind == "threshold":
-        f = _Fields(data, path, (*COMMON, "metric", "op", "value", "for_s", "clear", "clear_for_s", "zone"))
+        f = _Fields(data, path, (*COMMON, "metric", "op", "value", "for_s", "clear", "clear_for_s", "zone", "momentary"))
         metric = metric_name(f.required("metric"), f.at("metric"))
         fire, clear, explicit = _fire_and_clear(f, metric)
+        for_s, zone = f.seconds("for_s", 0.0), f.zone()
+        momentary = data.get("momentary", False)
+        if not isinstance(momentary, bool):
+            raise RuleError(f.at("momentary"), "must be true or false")
+        if momentary and (for_s or zone is not None):
+            raise RuleError(f.at("momentary"), "a momentary rule is decided by one reading: no for_s and no zone")
         return ThresholdRule(
-            rule_id, _level(data, path), fire, clear, f.seconds("for_s", 0.0), f.seconds("clear_for_s", 0.0), f.zone(), explicit
+            rule_id, _level(data, path), fire, clear, for_s, f.seconds("clear_for_s", 0.0), zone, explicit, momentary
         )
     if kind == "rate":
         f = _Fields(data, path, (*COMMON, "metric", "op", "value", "window_s", "per_s", "for_s", "clear", "clear_for_s", "zone"))
@@ -275,6 +284,8 @@ def rule_to_data(rule: Rule) -> dict[str, Any]:
         data.update(for_s=rule.for_s, clear_for_s=rule.clear_for_s)
         if rule.explicit_clear:
             data["clear"] = {"op": rule.clear.op, "value": rule.clear.value}
+        if isinstance(rule, ThresholdRule) and rule.momentary:
+            data["momentary"] = True
     elif isinstance(rule, StateRule):
         data.update(when=rule.when.to_data(), for_s=rule.for_s, clear_for_s=rule.clear_for_s)
         if rule.explicit_clear:

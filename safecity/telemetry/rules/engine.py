@@ -5,8 +5,10 @@ Policies (issue 14; domain-rules §4, "out-of-order buffered positions causing f
 
 - **Order.** Each device's readings are evaluated in (device time, sequence) order. A reading at or
   before the device's last evaluated one is *late* (or a *duplicate* when equal) and is not
-  evaluated: it cannot fire, clear or move a geofence, so a position buffered during a tunnel and
-  uploaded afterwards never flaps a zone. The ingest worker still stores it (route playback shows
+  evaluated: it cannot clear, move a geofence or start a duration, so a position buffered during a
+  tunnel and uploaded afterwards never flaps a zone. The one thing a late reading still does is fire
+  a closed *momentary* threshold (an event one reading holds, a collision), on the reading's own
+  values, see ``_late_spikes``. The ingest worker still stores it (route playback shows
   it). No reorder window: holding readings back to sort them would delay every alarm by the window,
   and a device's own buffer uploads in order, so what arrives late is stale rather than shuffled.
 - **Future.** A reading stamped more than ``max_future_s`` after it was received is not evaluated;
@@ -267,8 +269,10 @@ class Engine:
             return Evaluation(Status.FUTURE, tuple(events))
         last_ts = dev.last_ts
         if last_ts is not None and (t < last_ts or (t == last_ts and dev.last_seq is not None and reading.seq <= dev.last_seq)):
-            status = Status.DUPLICATE if t == last_ts and reading.seq == dev.last_seq else Status.LATE
-            return Evaluation(status, tuple(events))
+            if t == last_ts and reading.seq == dev.last_seq:
+                return Evaluation(Status.DUPLICATE, tuple(events))
+            events.extend(_late_spikes(dev, reading, t))
+            return Evaluation(Status.LATE, tuple(events))
         dev.last_ts, dev.last_seq = t, reading.seq
         if reading.values:
             dev.values.update(reading.values)
@@ -364,6 +368,30 @@ class Engine:
             if data is not None:
                 orphans.extend((device_id, rule_id) for rule_id in self.load_device(device_id, data))
         return orphans
+
+
+def _late_spikes(dev: DeviceState, reading: Reading, t: float) -> list[Event]:
+    """What a late reading still fires: the *momentary* thresholds (``"momentary": true``: an event
+    that one reading holds, no duration, no zone), tested on the reading's own values. A collision's
+    2.5 g exists in that reading only; missing it because another worker committed the next reading
+    first, or because the tracker buffered it, would lose the one alarm that matters. A stale
+    overspeed, by contrast, is a condition that has since changed, so it stays unevaluated. It fires
+    a closed rule and nothing else: it moves no state the next readings depend on (current values,
+    position, pending durations) and clears nothing, so a stale reading never closes a live alarm;
+    the next in-order reading clears it as usual."""
+    events: list[Event] = []
+    for rule, state in dev.rules:
+        if type(rule) is not ThresholdRule or not rule.momentary or state.open:
+            continue
+        value = reading.values.get(rule.fire.metric)
+        if value is None or not rule.fire.fn(value, rule.fire.value):
+            continue
+        state.open = True
+        state.since = None
+        params = _params(rule, dev, value, t, t, True)
+        params["late"] = True
+        events.append(_event(dev, rule, Action.FIRE, t, params, reading))
+    return events
 
 
 def _duration(rule: Rule, opening: bool) -> float:

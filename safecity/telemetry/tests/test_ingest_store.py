@@ -71,6 +71,21 @@ def test_a_late_reading_is_stored_but_not_evaluated(forklift: Any) -> None:
     assert not Alarm.objects.filter(device=forklift).exists()
 
 
+def test_a_late_collision_opens_its_alarm(city: Any) -> None:
+    collision = {"id": "collision", "kind": "threshold", "level": "red", "metric": "accel_g", "op": ">", "value": 1.5}
+    forklift = device(city, "FL-0002", rules=rule_set(city.enterprise_a, [{**collision, "momentary": True}]))[0]
+    t = time.time() - 60
+    one, two = Ingestor(), Ingestor()  # two workers: the second commits reading 2 before the first commits reading 1
+    two.store([message("FL-0002", 2, t + 2, accel_g=0.1)])
+    outcome = one.store([message("FL-0002", 1, t + 1, accel_g=2.5)])[0]
+    assert (outcome.status, outcome.evaluation) == ("stored", "late")
+    alarm = Alarm.objects.get(device=forklift)
+    assert (alarm.rule_id, alarm.reading_seq, alarm.state) == ("collision", 1, AlarmState.FIRING)
+    two.store([message("FL-0002", 3, t + 3, accel_g=0.1)])  # the next reading, on the other worker, clears it
+    alarm.refresh_from_db()
+    assert alarm.state == AlarmState.RESOLVED
+
+
 def test_two_processes_share_one_engine_state_per_device(forklift: Any) -> None:
     """Shared subscriptions alternate a device's messages between workers: each worker continues
     from the state the other stored, so the duration and the alarm are the same as with one."""

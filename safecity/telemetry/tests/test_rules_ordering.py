@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from safecity.telemetry.rules import Status
-from safecity.telemetry.tests.helpers import FIRE, actions, engine, feed, reading
+from safecity.telemetry.tests.helpers import FIRE, T0, actions, engine, feed, reading
 from safecity.telemetry.tests.test_rules_geofence import FORBIDDEN, INSIDE, OUTSIDE
 from safecity.telemetry.tests.test_rules_threshold import OVERSPEED
 
@@ -58,3 +58,45 @@ def test_order_is_per_device() -> None:
     eng = engine(OVERSPEED)
     feed(eng, reading(100, device="F1", speed_kmh=1))
     assert eng.evaluate(reading(5, device="F2", speed_kmh=1)).status is Status.EVALUATED
+
+
+COLLISION = {"id": "collision", "kind": "threshold", "level": "red", "metric": "accel_g", "op": ">", "value": 1.5,
+             "momentary": True}  # fmt: skip
+
+
+def test_a_late_collision_still_fires_and_the_next_reading_clears_it() -> None:
+    # Reading 1 (the collision) reached a worker whose batch committed after the one with reading 2.
+    eng = engine(COLLISION, {**OVERSPEED, "for_s": 0})
+    assert feed(eng, reading(2, seq=2, accel_g=0.1, speed_kmh=1)) == []
+    result = eng.evaluate(reading(1, seq=1, accel_g=2.5, speed_kmh=9, received=2.5))
+    assert result.status is Status.LATE
+    assert [(e.rule_id, e.action.value, e.at, e.params["value"], e.params["late"]) for e in result.events] == [
+        ("collision", "fire", T0 + 1, 2.5, True)
+    ]  # only the momentary rule: a stale overspeed is a condition since changed, not an event
+    assert eng.devices["F1"].values["accel_g"] == 0.1  # nor does it move the current values
+    assert eng.open_alarms() == [("F1", "collision")]
+    # a second late spike while the alarm is open adds nothing; the next reading clears it
+    assert eng.evaluate(reading(1.5, seq=3, accel_g=3.0, received=2.6)).events == ()
+    assert actions(feed(eng, reading(3, seq=4, accel_g=0.1))) == [("clear", 3)]
+
+
+def test_a_late_reading_never_clears_a_live_alarm() -> None:
+    eng = engine(COLLISION)
+    assert actions(feed(eng, reading(2, seq=2, accel_g=2.5))) == [(FIRE, 2)]
+    assert eng.evaluate(reading(1, seq=1, accel_g=0.1, received=3)).events == ()
+    assert eng.open_alarms() == [("F1", "collision")]
+
+
+def test_momentary_is_for_thresholds_one_reading_decides() -> None:
+    import pytest
+
+    from safecity.telemetry.rules import RuleError, parse_rule, rule_to_data
+
+    assert rule_to_data(parse_rule(COLLISION))["momentary"] is True
+    assert "momentary" not in rule_to_data(parse_rule({**COLLISION, "momentary": False}))
+    for bad, message in (
+        ({**COLLISION, "for_s": 2}, "no for_s and no zone"),
+        ({**COLLISION, "momentary": "yes"}, "true or false"),
+    ):
+        with pytest.raises(RuleError, match=message):
+            parse_rule(bad)
