@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "safecity.cylinders",
     "safecity.forklifts",
     "safecity.telemetry",
+    "safecity.restaurants",
 ]
 
 MIDDLEWARE = [
