@@ -41,11 +41,13 @@ ENTERPRISE_ROLES = frozenset({"enterprise_manager", "enterprise_staff"})
 VIEW_ROLES = REGULATOR_ROLES | FIELD_ROLES | ENTERPRISE_ROLES
 
 
-def _scope(prefix: str = "") -> ScopeRule:
+def _scope(prefix: str = "", *, restaurant_changes: bool = False) -> ScopeRule:
     return ScopeRule(
         region_path=f"{prefix}organisation__region__path",
         organisation=f"{prefix}organisation",
         change_roles=REGULATOR_ROLES | FIELD_ROLES,
+        # The restaurant's manager applies for its subsidy (the transition table says which step).
+        organisation_change_roles=frozenset({"enterprise_manager"}) if restaurant_changes else frozenset(),
         view_roles=VIEW_ROLES,
     )
 
@@ -169,7 +171,7 @@ class Conversion(AuditedModel):
     subsidy_approved_on = models.DateField(_("subsidy approved on"), null=True, blank=True)
     subsidy_paid_on = models.DateField(_("subsidy paid on"), null=True, blank=True)
 
-    scope_rule = _scope("restaurant__")
+    scope_rule = _scope("restaurant__", restaurant_changes=True)
 
     class Meta:
         ordering = ["campaign", "restaurant__organisation__name", "id"]
