@@ -55,10 +55,9 @@ def restaurant(city: Any, name: str, region: Any = None, **fields: Any) -> Resta
 
 @pytest.fixture
 def world(city: Any, personas: Any) -> Any:
-    class World:
-        pass
+    from types import SimpleNamespace
 
-    w = World()
+    w: Any = SimpleNamespace()
     w.personas = personas
     w.inspector_a = make_user(city, "inspector_a", city.bureau_a, Role.INSPECTOR, city.district_a)
     w.noodles = restaurant(city, "金坛区王记面馆")
