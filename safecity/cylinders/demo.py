@@ -72,6 +72,13 @@ def _at(day: date, hour: int, minute: int = 0) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour, minute)))
 
 
+# The bottle-to-pipeline / bottle-to-electric programme of 丰田路 (issue 15; safecity.restaurants.demo).
+PROGRAMME_START = date(2023, 3, 1)
+OLD_TOWN = ("320413001", "320413100")  # 西城街道, 金城镇: restaurants still on LPG
+STILL_SUPPLIED = ("（丰田路17号店）", "（丰田路96号店）")  # converted, yet still delivered to
+AFTER_PROGRAMME_RESTAURANT_SHARE = 0.2
+
+
 class _Builder:
     def __init__(self, rng: random.Random, today: date, units: list[Organisation], station: Organisation, market: Organisation):
         self.rng = rng
@@ -83,6 +90,14 @@ class _Builder:
         self.restaurants = list(
             Organisation.objects.filter(kind=OrganisationKind.ENTERPRISE, name__contains="丰田路").order_by("pk")
         )
+        # From the conversion programme on (2023), 丰田路's kitchens are on piped gas or electric: the
+        # cylinders go to the old town's restaurants still on LPG (made by the restaurants demo), all
+        # supplied by the 金坛 station, and, as the cross-check is to find, to two converted ones.
+        self.after_programme = list(
+            Organisation.objects.filter(
+                kind=OrganisationKind.ENTERPRISE, region__code__in=OLD_TOWN, industry_code__startswith="H62"
+            ).order_by("pk")
+        ) + [r for r in self.restaurants if any(mark in r.name for mark in STILL_SUPPLIED)]
         self.report = 0
         self.n_households = 0
 
@@ -117,8 +132,15 @@ class _Builder:
         delivered_at = fill_at + timedelta(hours=rng.randint(3, 6))
         if delivered_at > self.now:
             return events[:1] if fill_at + timedelta(hours=2) > self.now else events
-        if self.restaurants and (unit.name.startswith("常州金坛") or rng.random() < 0.25):
-            restaurant = rng.choice(self.restaurants)
+        jintan = unit.name.startswith("常州金坛")
+        to_restaurant = bool(self.restaurants) and (jintan or rng.random() < 0.25)
+        after = delivered_at.date() >= PROGRAMME_START and bool(self.after_programme)
+        if to_restaurant and after:
+            # The restaurants still on LPG buy from the 金坛 station only, and are a few dozen: most of
+            # the station's cylinders now go to households.
+            to_restaurant = jintan and rng.random() < AFTER_PROGRAMME_RESTAURANT_SHARE
+        if to_restaurant:
+            restaurant = rng.choice(self.after_programme if after else self.restaurants)
             body: dict[str, Any] = {
                 "recipient_kind": RecipientKind.RESTAURANT,
                 "recipient_organisation_id": restaurant.pk,
