@@ -11,6 +11,8 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from safecity.core.choices import OrganisationKind
@@ -155,6 +157,14 @@ class CylinderEvent(AuditedModel):
         indexes = [
             models.Index(fields=["cylinder", "occurred_at"], name="cyl_event_cyl_time"),
             models.Index(fields=["kind", "occurred_at"], name="cyl_event_kind_time"),
+            # The deliveries to one recipient organisation in time order: the restaurant gas
+            # cross-check (issue 15) looks up a restaurant's deliveries instead of reading them all.
+            models.Index(
+                Cast(KeyTextTransform("recipient_organisation_id", "data"), models.BigIntegerField()),
+                "occurred_at",
+                condition=Q(kind="delivery"),
+                name="cyl_event_recipient_time",
+            ),
         ]
 
     def __str__(self) -> str:
