@@ -285,6 +285,11 @@ SPECTACULAR_SETTINGS = {
         "ZoneKindEnum": "safecity.forklifts.choices.ZoneKind",
         "VehicleTypeEnum": "safecity.forklifts.choices.VehicleType",
         "PassFailEnum": "safecity.forklifts.choices.InspectionResult",
+        "ConversionStepEnum": "safecity.restaurants.choices.ConversionStep",
+        "ConversionActionEnum": "safecity.restaurants.choices.ConversionAction",
+        "ConversionTargetEnum": "safecity.restaurants.choices.ConversionTarget",
+        "KitchenFuelEnum": "safecity.restaurants.choices.KitchenFuel",
+        "AcceptorEnum": "safecity.restaurants.choices.Acceptor",
     },
 }
 

@@ -48,6 +48,7 @@ urlpatterns = [
     path("api/telemetry/ingest/", ReadingIngestView.as_view(), name="telemetry-ingest"),
     path("api/telemetry/", include("safecity.telemetry.api_urls")),
     path("api/forklifts/", include("safecity.forklifts.api_urls")),
+    path("api/restaurants/", include("safecity.restaurants.api_urls")),
     path("api/", include("safecity.core.api.urls")),
     path("library/", include("safecity.library.urls")),
     path("riskdict/", include("safecity.riskdict.urls")),
