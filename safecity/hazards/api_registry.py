@@ -59,7 +59,7 @@ class EventOut(serializers.ModelSerializer):
 
 class UnitOut(serializers.ModelSerializer):
     events = EventOut(many=True, read_only=True)
-    dictionary_code = serializers.CharField(source="dictionary_entry.code", default=None, read_only=True)
+    dictionary_code = serializers.CharField(source="dictionary_entry.code", default=None, allow_null=True, read_only=True)
 
     class Meta:
         model = RiskUnit
