@@ -10,19 +10,10 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from safecity.core.actors import actor_label
 from safecity.core.scoping import principal_for, roles_for
 from safecity.firecases.models import Case, CaseEvent
 from safecity.firecases.transitions import Transition, transition_for
-
-
-def actor_label(actor: Any) -> str:
-    if actor is None:
-        return ""
-    person = getattr(actor, "person", None)
-    try:
-        return str(person.name) if person is not None else str(actor.get_username())
-    except Exception:  # noqa: BLE001 - a user without a person row
-        return str(actor.get_username())
 
 
 def event(case: Case, *, action: str, source: str, actor: Any, comment: str = "", at: datetime | None = None) -> CaseEvent:

@@ -1,15 +1,14 @@
-"""What every forklift service shares: the error type, who may write, the timeline row."""
+"""What every forklift service shares: the error type, who may write (``core.actors``), the timeline row."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from safecity.core.scoping import CHANGE, allows_target, can
+from safecity.core.actors import actor_label, is_platform, require_change, require_target
 from safecity.forklifts.models import Forklift, ForkliftEvent
 
 
@@ -23,33 +22,6 @@ class ForkliftError(ValidationError):
     def __init__(self, message: Any, *, code: str = "invalid") -> None:
         super().__init__(message, code=code)
         self.error_code = code
-
-
-def is_platform(actor: Any) -> bool:
-    """The platform itself (the demo, an import command): no user, every write allowed."""
-    return actor is None
-
-
-def require_target(actor: Any, obj: models.Model) -> None:
-    """May ``actor`` write ``obj`` with the values it holds now (creates and the after-side of updates)?"""
-    if not is_platform(actor) and not allows_target(actor, obj):
-        raise PermissionDenied
-
-
-def require_change(actor: Any, obj: models.Model) -> None:
-    """May ``actor`` change the stored ``obj``?"""
-    if not is_platform(actor) and not can(actor, obj, CHANGE):
-        raise PermissionDenied
-
-
-def actor_label(actor: Any) -> str:
-    if actor is None:
-        return ""
-    person = getattr(actor, "person", None)
-    try:
-        return str(person.name) if person is not None else str(actor.get_username())
-    except Exception:  # noqa: BLE001 - a user without a person row
-        return str(actor.get_username())
 
 
 def record_event(
@@ -73,3 +45,15 @@ def today() -> date:
 def not_in_future(value: date | None, field: str, message: Any) -> None:
     if value is not None and value > today():
         raise ForkliftError({field: message})
+
+
+__all__ = [
+    "ForkliftError",
+    "actor_label",
+    "is_platform",
+    "not_in_future",
+    "record_event",
+    "require_change",
+    "require_target",
+    "today",
+]

@@ -34,13 +34,3 @@ def require_state(round: SelectionRound, *states: str, message: str) -> None:
 
 def person_id_of(user: Any) -> int | None:
     return principal_for(user).person_id
-
-
-def actor_label(actor: Any) -> str:
-    if actor is None:
-        return ""
-    person = getattr(actor, "person", None)
-    try:
-        return str(person.name) if person is not None else str(actor.get_username())
-    except Exception:  # noqa: BLE001 - a user without a person row
-        return str(actor.get_username())

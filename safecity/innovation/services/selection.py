@@ -10,9 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from safecity.core.actors import actor_label
 from safecity.innovation.choices import RoundState
 from safecity.innovation.models import InnovationEntry, SelectedEntry, Selection, SelectionRound
-from safecity.innovation.services.common import actor_label, lock_round, require_committee, require_state
+from safecity.innovation.services.common import lock_round, require_committee, require_state
 
 
 def _dec(value: float) -> Decimal:
