@@ -62,6 +62,7 @@ urlpatterns = [
     path("cylinders/", include("safecity.cylinders.urls")),
     path("telemetry/", include("safecity.telemetry.urls")),
     path("forklifts/", include("safecity.forklifts.urls")),
+    path("restaurants/", include("safecity.restaurants.urls")),
     path("", include("safecity.core.urls")),
 ]
 
