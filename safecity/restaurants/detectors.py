@@ -12,8 +12,8 @@ every 24 h; lost communication counts as a fault within 24 h. The payload's valu
 
 The rules (ids stable, so an open alarm survives a rebuild of the set):
 
-- ``gas-leak`` (red): status 2. The valve closes on the device itself; the platform opens the alarm,
-  which notifies the restaurant and the street's officials, and which must be dispositioned;
+- ``gas-leak`` (red): status 2. The valve closes on the device itself; the platform opens the alarm
+  and tells the restaurant and, at once, the officials and inspectors over its street (``notify``);
 - ``valve-open-in-alarm`` (red): status 2 and the valve still reported open after
   ``SAFECITY_GAS_VALVE_CLOSE_S`` (10 s): the protection failed, escalated at once;
 - ``detector-fault`` (orange) and ``detector-masked`` (orange): status 3 or 4;
@@ -37,6 +37,8 @@ STATUS_NORMAL, STATUS_ALARM, STATUS_FAULT, STATUS_MASKED = 1, 2, 3, 4
 # The standard: lost communication is a fault within 24 h; a signal report at least every 24 h.
 OFFLINE_S = 24 * 3600
 HAZARD_TYPE_EQUIPMENT = 7  # safecity.hazards.choices.HazardType.EQUIPMENT: the protection device
+# Who hears of a leak at once besides the restaurant: the officials and inspectors over its street.
+STREET = ["district_official", "inspector"]
 
 
 def valve_close_s() -> float:
@@ -57,6 +59,7 @@ def detector_rules() -> list[dict[str, Any]]:
             "metric": "status",
             "op": "==",
             "value": STATUS_ALARM,
+            "notify": STREET,
         },
         {
             "id": "valve-open-in-alarm",
@@ -65,6 +68,7 @@ def detector_rules() -> list[dict[str, Any]]:
             "title": _("Shut-off valve still open during a gas leak alarm"),
             "for_s": valve_close_s(),
             "when": {"all": [["status", "==", STATUS_ALARM], ["valve_closed", "==", False]]},
+            "notify": STREET,
             "clear": {"any": [["status", "!=", STATUS_ALARM], ["valve_closed", "==", True]]},
         },
         {

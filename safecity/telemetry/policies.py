@@ -11,6 +11,10 @@ A rule's ``hazard`` is one of:
   offline for a day), checked by the escalation job.
 
 Either may add ``"hazard_type"`` (the hidden-hazard type code, default 8: other).
+
+A rule's ``notify`` (optional) lists jurisdiction roles told at once when its alarm opens, besides
+the device's organisation: ``["district_official", "inspector"]`` for a restaurant's gas leak, which
+the street must hear of at once, not after the escalation delay (issue 15, GB/T 45839-2025).
 """
 
 from __future__ import annotations
@@ -36,6 +40,18 @@ class HazardPolicy:
 class RuleMeta:
     title: str
     hazard: HazardPolicy | None
+    # Jurisdiction roles told at once when the rule's alarm opens, besides the device's organisation
+    # (a restaurant's gas leak: the street's officials and inspectors, issue 15).
+    notify: tuple[str, ...] = ()
+
+
+NOTIFY_ROLES = ("district_official", "inspector", "city_official")
+
+
+def _notify(data: object, path: str) -> tuple[str, ...]:
+    if not isinstance(data, list) or not data or any(role not in NOTIFY_ROLES for role in data):
+        raise RuleError(path, f"must be a list of roles among {', '.join(NOTIFY_ROLES)}")
+    return tuple(dict.fromkeys(data))
 
 
 def _int(value: object, path: str, low: int, high: int) -> int:
@@ -74,5 +90,6 @@ def rule_meta(rules: Sequence[Mapping[str, Any]], path: str = "rules") -> dict[s
         if not isinstance(title, str) or len(title) > 120:
             raise RuleError(f"{path}[{i}].title", "must be text of at most 120 characters")
         hazard = _policy(data["hazard"], f"{path}[{i}].hazard") if "hazard" in data else None
-        meta[data["id"]] = RuleMeta(title=title.strip(), hazard=hazard)
+        notify = _notify(data["notify"], f"{path}[{i}].notify") if "notify" in data else ()
+        meta[data["id"]] = RuleMeta(title=title.strip(), hazard=hazard, notify=notify)
     return meta

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 
 from conftest import make_org, make_user
 from safecity.core.choices import OrganisationKind, Role
+from safecity.core.models import Notification
 from safecity.restaurants.detectors import OFFLINE_S
 from safecity.restaurants.models import Restaurant
 from safecity.restaurants.services.detectors import detector_register
@@ -29,6 +30,9 @@ def noodles(city: Any) -> Restaurant:
 
 
 def test_a_leak_alarm_opens_for_the_restaurant(city: Any, personas: Any, noodles: Restaurant) -> None:
+    make_user(city, "noodles_manager", noodles.organisation, Role.ENTERPRISE_MANAGER)
+    make_user(city, "inspector_a", city.bureau_a, Role.INSPECTOR, city.district_a)
+    make_user(city, "inspector_b", city.bureau_b, Role.INSPECTOR, city.district_b)
     device, credentials = detector_register(actor=personas.district_a, restaurant=noodles, serial="GD-0001")
     assert (device.kind, device.organisation_id, device.mounted_on) == (DeviceKind.GAS_DETECTOR, noodles.organisation_id, noodles)
     assert credentials.mqtt_username == "GD-0001" and credentials.mqtt_password
@@ -43,6 +47,9 @@ def test_a_leak_alarm_opens_for_the_restaurant(city: Any, personas: Any, noodles
     alarm = Alarm.objects.get(device=device)
     assert (alarm.rule_id, alarm.level, alarm.state) == ("gas-leak", "red", AlarmState.FIRING)
     assert alarm.title  # worded for people, not the rule id
+    # the restaurant and, at once, the officials and inspectors over its street; nobody elsewhere
+    told = set(Notification.objects.filter(kind="telemetry.alarm").values_list("recipient__username", flat=True))
+    assert told == {"noodles_manager", "district_a", "inspector_a"}
 
 
 def test_a_detector_silent_for_a_day_raises_a_hidden_hazard(city: Any, personas: Any, noodles: Restaurant) -> None:

@@ -34,10 +34,10 @@ from safecity.telemetry.rules.geometry import Zone, parse_zone
 from safecity.telemetry.rules.model import Level
 
 RULE_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
-# ``title`` (what people read) and ``hazard`` (when repeated or lasting alarms raise a hidden
-# hazard) are for the alarm service, not the engine: accepted here, checked by
+# ``title`` (what people read), ``hazard`` (when repeated or lasting alarms raise a hidden hazard)
+# and ``notify`` (who hears at once) are for the alarm service, not the engine: accepted here, checked by
 # ``safecity.telemetry.policies``, ignored by the evaluation.
-COMMON = ("id", "kind", "level", "title", "hazard")
+COMMON = ("id", "kind", "level", "title", "hazard", "notify")
 
 
 @dataclass(frozen=True, slots=True)

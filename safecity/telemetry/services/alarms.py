@@ -83,6 +83,7 @@ def alarms_apply(events: Sequence[Event], *, devices: Mapping[str, int]) -> list
         .select_related("device")
     }
     opened: list[Alarm] = []
+    notify_at_once: dict[int, tuple[str, ...]] = {}
     for event in events:
         pk = devices.get(event.device_id)
         device = rows.get(pk) if pk is not None else None
@@ -111,6 +112,8 @@ def alarms_apply(events: Sequence[Event], *, devices: Mapping[str, int]) -> list
             AlarmEvent.objects.create(alarm=alarm, action=AlarmAction.FIRE, at=alarm.fired_at, params=params)
             firing[key] = alarm
             opened.append(alarm)
+            if meta is not None and meta.notify:
+                notify_at_once[alarm.pk] = meta.notify
             if meta is not None and meta.hazard is not None and meta.hazard.count:
                 _hazard_by_count(alarm, meta)
         else:
@@ -123,7 +126,7 @@ def alarms_apply(events: Sequence[Event], *, devices: Mapping[str, int]) -> list
             alarm.save(update_fields=["state", "cleared_at", "clear_params", "updated_at"])
             AlarmEvent.objects.create(alarm=alarm, action=AlarmAction.CLEAR, at=alarm.cleared_at, params=alarm.clear_params)
     if opened:
-        _notify_opened(opened)
+        _notify_opened(opened, notify_at_once)
     return opened
 
 
@@ -197,10 +200,14 @@ def _send(groups: Mapping[Any, list[Alarm]], kind: str, intro: str) -> int:
     return sent
 
 
-def _notify_opened(alarms: Sequence[Alarm]) -> int:
+def _notify_opened(alarms: Sequence[Alarm], officials: Mapping[int, tuple[str, ...]] | None = None) -> int:
+    """Tell the device's organisation of each new alarm, and, for a rule whose ``notify`` names
+    jurisdiction roles, the people holding them over the device's region, at once (grouped like the
+    rest). A silence holds back both."""
     silences = active_silences(a.device.organisation_id for a in alarms)
     groups: dict[Any, list[Alarm]] = defaultdict(list)
     recipients: dict[int, list[Any]] = {}
+    over: dict[tuple[tuple[str, ...], str], list[Any]] = {}
     for alarm in alarms:
         if is_silenced(alarm, silences):
             AlarmEvent.objects.create(alarm=alarm, action=AlarmAction.SILENCED, at=timezone.now())
@@ -208,11 +215,16 @@ def _notify_opened(alarms: Sequence[Alarm]) -> int:
         org = alarm.device.organisation_id
         if org not in recipients:
             recipients[org] = _users(ORGANISATION_ROLES, organisation_id=org)
-        for user in recipients[org]:
+        told = list(recipients[org])
+        roles = (officials or {}).get(alarm.pk, ())
+        if roles:
+            path = alarm.device.organisation.region.path
+            if (roles, path) not in over:
+                over[(roles, path)] = _users(roles, region_path=path)
+            told += [user for user in over[(roles, path)] if user not in told]
+        for user in told:
             groups[(user, org)].append(alarm)
-        AlarmEvent.objects.create(
-            alarm=alarm, action=AlarmAction.NOTIFY, at=timezone.now(), params={"recipients": len(recipients[org])}
-        )
+        AlarmEvent.objects.create(alarm=alarm, action=AlarmAction.NOTIFY, at=timezone.now(), params={"recipients": len(told)})
     return _send(groups, "telemetry.alarm", _("New alarms:"))
 
 

@@ -55,3 +55,15 @@ def test_engine_errors_still_come_first() -> None:
     with pytest.raises(RuleError) as error:
         rule_meta([{**OVERSPEED, "op": "~"}])
     assert error.value.field == "rules[0].op"
+
+
+def test_notify_names_the_jurisdiction_roles_told_at_once() -> None:
+    rule = {"id": "leak", "kind": "threshold", "level": "red", "metric": "status", "op": "==", "value": 2}
+    assert rule_meta([rule])["leak"].notify == ()
+    assert rule_meta([{**rule, "notify": ["district_official", "inspector"]}])["leak"].notify == (
+        "district_official",
+        "inspector",
+    )
+    for bad in ([], ["enterprise_manager"], "inspector"):
+        with pytest.raises(RuleError, match=r"rules\[0\]\.notify"):
+            rule_meta([{**rule, "notify": bad}])
