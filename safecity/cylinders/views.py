@@ -10,7 +10,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from safecity.core.choices import OrganisationKind
 from safecity.core.forms import show_service_errors
+from safecity.core.guards import guard as _guard
 from safecity.core.models import Organisation
 from safecity.core.paging import keyset_page_of, page_of, querystring
 from safecity.core.scoping import principal_for, roles_for, scoped
@@ -35,21 +35,6 @@ def public_base_url(request: HttpRequest) -> str:
     """Where citizens reach the site: ``SAFECITY_PUBLIC_BASE_URL`` when set (a QR label must not carry
     whatever host the printing user happened to use), else the request's own host."""
     return getattr(settings, "SAFECITY_PUBLIC_BASE_URL", "") or request.build_absolute_uri("/")
-
-
-def _guard(check: Callable[[Any], bool]) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @login_required
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not check(request.user):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        wrapped.__name__ = view.__name__
-        wrapped.__doc__ = view.__doc__
-        return wrapped
-
-    return decorate
 
 
 def _errors(request: HttpRequest, error: ValidationError) -> None:

@@ -3,12 +3,10 @@ letter pages, dashboard. Thin: selectors read, services write, refusals shown as
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -18,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from safecity.core.exports import export_response
 from safecity.core.figures import FigureContext
+from safecity.core.guards import guard as _only
 from safecity.core.models import Organisation
 from safecity.core.paging import page_of, year_of
 from safecity.core.scoping import roles_for
@@ -25,22 +24,6 @@ from safecity.core.selectors import cockpit_region
 from safecity.firecases import cockpit, forms, selectors, services
 from safecity.firecases.choices import CaseState
 from safecity.firecases.transitions import ACTION_LABELS
-
-
-def _only(sees: Callable[[Any], bool]) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @login_required
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not sees(request.user):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        wrapped.__name__ = view.__name__
-        wrapped.__doc__ = view.__doc__
-        return wrapped
-
-    return decorate
-
 
 # Procurators and fire officers: the whole chain (issue 7 §3).
 _agency = _only(selectors.sees_fire_cases)

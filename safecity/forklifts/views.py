@@ -9,7 +9,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from safecity.core.exports import export_response
 from safecity.core.forms import show_service_errors
+from safecity.core.guards import guard
 from safecity.core.paging import keyset_page_of, querystring
 from safecity.core.scoping import CHANGE, can, roles_for, scoped
 from safecity.forklifts import forms, selectors, services
@@ -29,21 +29,6 @@ from safecity.forklifts.transitions import offered
 from safecity.telemetry.selectors import may_register_for, sees_telemetry
 
 View = Callable[..., HttpResponseBase]
-
-
-def guard(check: Callable[[Any], bool]) -> Callable[[View], View]:
-    def decorate(view: View) -> View:
-        @login_required
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            if not check(request.user):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        wrapped.__name__ = view.__name__
-        wrapped.__doc__ = view.__doc__
-        return wrapped
-
-    return decorate
 
 
 def show_errors(request: HttpRequest, error: ValidationError) -> None:

@@ -9,15 +9,14 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 
+from safecity.core.guards import guard
 from safecity.core.paging import page_of, querystring
 from safecity.core.scoping import principal_for
 from safecity.restaurants import selectors
@@ -38,23 +37,6 @@ def sees_restaurants(user: Any) -> bool:
 def sees_campaigns(user: Any) -> bool:
     principal = principal_for(user)
     return principal.is_superuser or bool(principal.roles & (REGULATOR_ROLES | FIELD_ROLES))
-
-
-def guard(check: Callable[[Any], bool]) -> Callable[[View], View]:
-    """Signed in (else the login page) and one of the roles the pages are for (else 403)."""
-
-    def decorate(view: View) -> View:
-        @login_required
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            if not check(request.user):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        wrapped.__name__ = view.__name__
-        wrapped.__doc__ = view.__doc__
-        return wrapped
-
-    return decorate
 
 
 @guard(sees_restaurants)

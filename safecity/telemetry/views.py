@@ -5,7 +5,6 @@ selectors read, services write, refusals are shown to the user."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from safecity.core.exports import export_response
 from safecity.core.forms import show_service_errors
+from safecity.core.guards import guard as _guard
 from safecity.core.models import Organisation
 from safecity.core.paging import keyset_page_of, page_of, querystring
 from safecity.core.scoping import CHANGE, can, scoped
@@ -34,21 +34,6 @@ from safecity.telemetry.wording import KINDS, alarm_title, event_detail, rule_su
 
 # The warning levels as the badges of the risk levels (red / orange / yellow / blue).
 LEVEL_CLASS = {AlarmLevel.RED: "risk-1", AlarmLevel.ORANGE: "risk-2", AlarmLevel.YELLOW: "risk-3", AlarmLevel.BLUE: "risk-4"}
-
-
-def _guard(check: Callable[[Any], bool]) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
-    def decorate(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-        @login_required
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            if not check(request.user):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        wrapped.__name__ = view.__name__
-        wrapped.__doc__ = view.__doc__
-        return wrapped
-
-    return decorate
 
 
 guard = _guard(selectors.sees_telemetry)
