@@ -7,7 +7,8 @@ message), builds a ``Properties`` object for the MQTT v5 properties, an ``MQTTMe
 calls ``on_message``. At 10,000 readings/s that is most of a core.
 
 :class:`IngestClient` is paho's client (connection, session, keepalive, subscriptions, PUBACKs,
-reconnection: all paho's) with one method replaced, ``_packet_read``: it reads what the socket has
+reconnection: all paho's) with one method replaced, ``_packet_read``, and one added, ``ack_many``
+(a batch's PUBACKs in one write). ``_packet_read`` reads what the socket has
 (up to 64 KiB at a time) into a buffer, cuts every complete packet out of it, and hands each QoS 1
 PUBLISH (with manual acknowledgement, the worker's mode) straight to ``sink(mid, topic, payload)``.
 Every other packet (CONNACK, SUBACK, PINGRESP, DISCONNECT, QoS 0/2) goes through paho's own
@@ -23,7 +24,8 @@ upgrade that changes them fails there, not in production.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import struct
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import paho.mqtt.client as mqtt
@@ -32,6 +34,10 @@ from paho.mqtt.client import MQTTErrorCode
 RECV_CHUNK = 65536
 PUBLISH = 0x30
 QOS1 = 0x02
+PUBACK = 0x40
+# A PUBACK with reason Success and no properties: type, remaining length 2, packet identifier
+# (MQTT 5.0 §3.4.2.1: the reason code may be left out when it is 0x00 and there are no properties).
+_PUBACK = struct.Struct("!BBH")
 
 Sink = Callable[[int, str, bytes], None]
 
@@ -160,6 +166,12 @@ class IngestClient(mqtt.Client):
                     break  # an error, or paho closed this connection while handling the packet
         del buffer[:done]
         return rc
+
+    def ack_many(self, mids: Sequence[int]) -> None:
+        """Acknowledge (PUBACK) the QoS 1 messages ``mids`` in one write: paho's ``ack`` queues a
+        packet, wakes the network thread and sends it with a call of its own, for each message."""
+        if mids:
+            self._packet_queue(PUBACK, b"".join(_PUBACK.pack(PUBACK, 2, mid) for mid in mids), 0, 1)
 
     def _handle_whole(self, command: int, packet: bytearray) -> MQTTErrorCode:
         """One complete packet through paho's own handling, as its ``_packet_read`` would."""

@@ -244,8 +244,9 @@ class Worker:
                 if self.stopping.wait(delay) and delay >= 4:
                     return 0  # stopping with the database down: the broker redelivers later
                 delay = min(delay * 2, 10.0)
+        self.client.ack_many([mid for mid, qos, _message in batch if qos == 1])
         for mid, qos, _message in batch:
-            if qos:
+            if qos > 1:  # only if the broker sent more than the subscription's QoS 1
                 self.client.ack(mid, qos)
         return len(batch)
 

@@ -145,3 +145,13 @@ def test_split_publish() -> None:
     for bad in (b"\x00", b"\x00\x05abc", b"\x00\x01a\x00\x01", b"\x00\x01a\x00\x01\x05ab"):
         with pytest.raises(ValueError, match="PUBLISH"):
             split_publish(bad)
+
+
+def test_a_batch_is_acknowledged_in_one_write() -> None:
+    client, _sunk, _ = client_reading([])
+    client.ack_many([1, 300, 65535])
+    client.ack_many([])
+    assert len(client._out_packet) == 1
+    queued = client._out_packet[0]
+    # three PUBACKs (type 4, remaining length 2, packet identifier), back to back
+    assert bytes(queued["packet"]) == b"\x40\x02\x00\x01" + b"\x40\x02\x01\x2c" + b"\x40\x02\xff\xff"
