@@ -25,7 +25,8 @@ env: $(VENV)/.synced
 
 demo: env
 	@bash scripts/ensure-system-deps.sh --runtime || echo "PDF reports need Pango and fonts-wqy-microhei"
-	DEBUG=0 HTTPS=0 $(BIN)/safecity demo
+	@# No mail server in a demo: e-mail notifications are written to var/mail (core.delivery).
+	DEBUG=0 HTTPS=0 EMAIL_BACKEND=$${EMAIL_BACKEND:-django.core.mail.backends.filebased.EmailBackend} $(BIN)/safecity demo
 
 system-deps:
 	@bash scripts/ensure-system-deps.sh

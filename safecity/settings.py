@@ -290,6 +290,7 @@ SPECTACULAR_SETTINGS = {
         "ConversionTargetEnum": "safecity.restaurants.choices.ConversionTarget",
         "KitchenFuelEnum": "safecity.restaurants.choices.KitchenFuel",
         "AcceptorEnum": "safecity.restaurants.choices.Acceptor",
+        "LeakOutcomeEnum": "safecity.restaurants.choices.LeakOutcome",
     },
 }
 
@@ -380,3 +381,26 @@ TELEMETRY_BATCH_SIZE = env_int("TELEMETRY_BATCH_SIZE", 500)
 TELEMETRY_BATCH_MS = env_int("TELEMETRY_BATCH_MS", 200)
 # An alarm nobody acknowledged is escalated after this many minutes (then again, up the chain).
 TELEMETRY_ESCALATE_AFTER_MINUTES = env_int("TELEMETRY_ESCALATE_AFTER_MINUTES", 15)
+# The second channel of urgent notifications (a gas leak must reach people over two channels within
+# 15 s, GB/T 45839-2025): e-mail through Django's mail backend (SMTP: EMAIL_HOST, EMAIL_PORT, ...;
+# in DEBUG, files under var/mail), and text messages through an SMS gateway that takes
+# `POST {"to": ..., "text": ...}` (empty URL: no SMS channel; the operator's contract supplies one).
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.filebased.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_FILE_PATH = VAR_DIR / "mail"
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "safecity@localhost")
+SAFECITY_SMS_GATEWAY_URL = env_str("SAFECITY_SMS_GATEWAY_URL", "")
+SAFECITY_SMS_GATEWAY_TOKEN = env_str("SAFECITY_SMS_GATEWAY_TOKEN", "")
+# Gas-leak alarms of restaurants (issue 15 §4): a leak alarm must be dispositioned (false alarm /
+# leak found and fixed) within this many minutes of firing, or it is escalated; a detector that
+# stays silent this many seconds while its leak alarm is open is escalated too.
+SAFECITY_GAS_LEAK_DISPOSE_MINUTES = env_int("SAFECITY_GAS_LEAK_DISPOSE_MINUTES", 120)
+SAFECITY_GAS_ALARM_SILENT_S = env_int("SAFECITY_GAS_ALARM_SILENT_S", 300)

@@ -28,3 +28,20 @@ def audit_seal() -> int:
     from safecity.core.audit_chain import audit_seal_all
 
     return len(audit_seal_all())
+
+
+@task()
+def deliveries_send(ids: list[int]) -> dict[str, int]:
+    """Send urgent notifications over their second channels (e-mail, SMS), enqueued when they are written."""
+    from safecity.core.delivery import deliveries_send as send
+
+    return send(ids)
+
+
+@periodic(every=timedelta(minutes=1), name="core.deliveries_retry")
+@task()
+def deliveries_retry() -> dict[str, int]:
+    """Retry the second-channel deliveries that failed (or whose task was lost), up to five times."""
+    from safecity.core.delivery import deliveries_send as send
+
+    return send(None)

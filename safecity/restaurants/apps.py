@@ -16,3 +16,8 @@ class RestaurantsConfig(AppConfig):
         from safecity.restaurants.models import ConversionEvent
 
         audit.register(ConversionEvent)
+
+        from safecity.restaurants.services.leaks import leak_alarms_opened
+        from safecity.telemetry.hooks import register_alarm_hook
+
+        register_alarm_hook(leak_alarms_opened)

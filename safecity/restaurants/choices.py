@@ -62,3 +62,18 @@ class FlagKind(models.TextChoices):
     DELIVERED_AFTER_CONVERSION = "delivered_after_conversion", _("Cylinders delivered after the conversion was accepted")
     OTHER_SUPPLIER = "other_supplier", _("Cylinders from a station other than the contracted supplier")
     TOO_MANY_CYLINDERS = "too_many_cylinders", _("More cylinders on site than allowed")
+
+
+class LeakOutcome(models.TextChoices):
+    """How a gas-leak alarm was dispositioned (issue 15 §4)."""
+
+    FALSE_ALARM = "false_alarm", _("False alarm")
+    LEAK_FIXED = "leak_fixed", _("Leak found and fixed")
+
+
+class LeakEscalation(models.TextChoices):
+    """Why a gas-leak alarm was escalated up the chain."""
+
+    OVERDUE = "overdue", _("Not dispositioned in time")
+    VALVE_OPEN = "valve_open", _("Shut-off valve reported open during the alarm")
+    OFFLINE = "offline", _("Detector went silent during the alarm")

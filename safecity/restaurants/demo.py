@@ -11,7 +11,8 @@ between June and November 2023 with their certificates, subsidised at 30 % of th
 ``restaurants.detectors`` (after the ledger): the restaurants on cylinders buy from 常州金坛液化气充装站
 (their contracted supplier) and each has a combustible-gas detector with an automatic shut-off valve
 on the telemetry engine, reporting; one reported a leak this morning (the valve closed, the alarm is
-waiting for its disposition). Then the cross-check runs over the signed ledger: the cylinder demo
+waiting for its disposition; an earlier one, nine days ago, was dispositioned as a leak found and
+fixed). Then the cross-check runs over the signed ledger: the cylinder demo
 kept delivering to two of the converted restaurants (丰田路17号店 and 96号店) after their acceptance,
 and the cross-check catches both.
 """
@@ -32,8 +33,8 @@ from safecity.core.choices import OrganisationKind
 from safecity.core.demo import register_step
 from safecity.core.demo.codes import credit_code
 from safecity.core.models import Organisation, Region
-from safecity.restaurants.choices import Acceptor, ConversionTarget, KitchenFuel
-from safecity.restaurants.models import Conversion, ConversionEvent, Restaurant
+from safecity.restaurants.choices import Acceptor, ConversionTarget, KitchenFuel, LeakOutcome
+from safecity.restaurants.models import Conversion, ConversionEvent, LeakAlarm, Restaurant
 from safecity.restaurants.services import conversion as steps
 
 DEMO_STREET = "320413400"  # 金坛经济开发区: 丰田路
@@ -166,6 +167,7 @@ def build_programme(rng: random.Random, admin: Any) -> None:
 def build_detectors(rng: random.Random, admin: Any) -> None:
     from safecity.restaurants.services.crosscheck import crosscheck_run
     from safecity.restaurants.services.detectors import detector_register
+    from safecity.restaurants.services.leaks import leak_dispose
     from safecity.telemetry.ingest.store import Ingestor, Message
 
     supplier = Organisation.objects.get(name=SUPPLIER)
@@ -181,23 +183,43 @@ def build_detectors(rng: random.Random, admin: Any) -> None:
         serial = f"{DETECTOR_PREFIX}{n:04d}"
         detector_register(actor=admin, restaurant=restaurant, serial=serial, name=f"{restaurant.organisation.name} 燃气报警器")
         # A signal report every 6 hours over the last day (GB/T 45839-2025: at least every 24 h).
-        for k, hours in enumerate((18, 12, 6, 0.5), start=1):
+        for k, hours in enumerate((18, 12, 6, 0.5), start=20):
             at = now - hours * 3600 - rng.uniform(0, 600)
             values: dict[str, Any] = {"status": 1, "valve_closed": False, "gas_lel": 0.0}
             messages.append(Message(f"safecity/v1/{serial}/readings", _payload(k, at, values), at))
-    # This morning one kitchen's detector went into alarm and closed its valve.
-    leak_serial = f"{DETECTOR_PREFIX}{rng.randint(1, len(on_cylinders)):04d}"
-    at = now - 600
-    for k, (dt, values) in enumerate(
-        [(0, {"status": 2, "valve_closed": False, "gas_lel": 28.0}), (3, {"status": 2, "valve_closed": True, "gas_lel": 31.0})],
-        start=10,
-    ):
-        messages.append(Message(f"safecity/v1/{leak_serial}/readings", _payload(k, at + dt, values), at + dt))
+    # Nine days ago one kitchen's detector went into alarm (a hose joint), closed its valve and was
+    # back to normal after ventilation; the inspector dispositioned it. This morning another one went
+    # into alarm: its valve closed, the detector repeated its alarm every minute and has been normal
+    # again for a few minutes; the alarm waits for its disposition.
+    serials = rng.sample(range(1, len(on_cylinders) + 1), 2)
+    old_serial, leak_serial = (f"{DETECTOR_PREFIX}{n:04d}" for n in serials)
+    messages += _leak_messages(old_serial, now - 9 * 86400 - 4 * 3600, seq=1, minutes=6)
+    messages += _leak_messages(leak_serial, now - 900, seq=30, minutes=10)
     messages.sort(key=lambda m: m.received)
     ingestor = Ingestor()
     for start in range(0, len(messages), 500):
         ingestor.store(messages[start : start + 500])
+    leak_dispose(
+        actor=admin,
+        leak=LeakAlarm.objects.get(alarm__device__serial=old_serial, alarm__rule_id="gas-leak"),
+        outcome=LeakOutcome.LEAK_FIXED,
+        note="灶具连接软管接头松动漏气，已更换软管并紧固；通风后报警器恢复正常，燃气公司检查后重新开阀。",
+    )
     crosscheck_run()
+
+
+def _leak_messages(serial: str, at: float, *, seq: int, minutes: int) -> list[Any]:
+    """A leak alarm as a detector reports it: alarm with the valve closing within 3 s, the alarm
+    repeated every minute, then normal again after ``minutes``."""
+    from safecity.telemetry.ingest.store import Message
+
+    steps: list[tuple[float, dict[str, Any]]] = [
+        (0, {"status": 2, "valve_closed": False, "gas_lel": 28.0}),
+        (3, {"status": 2, "valve_closed": True, "gas_lel": 31.0}),
+    ]
+    steps += [(60.0 * m, {"status": 2, "valve_closed": True, "gas_lel": 30.0 - 3 * m}) for m in range(1, minutes)]
+    steps.append((60.0 * minutes, {"status": 1, "valve_closed": True, "gas_lel": 0.0}))
+    return [Message(f"safecity/v1/{serial}/readings", _payload(seq + k, at + dt, v), at + dt) for k, (dt, v) in enumerate(steps)]
 
 
 def _payload(seq: int, at: float, values: dict[str, Any]) -> bytes:

@@ -31,6 +31,7 @@ from safecity.restaurants.choices import (
     ConversionTarget,
     FlagKind,
     KitchenFuel,
+    LeakOutcome,
 )
 
 # The programme is run by the districts (and the city above them); inspectors survey and accept on
@@ -286,3 +287,53 @@ class CrossCheckFlag(AuditedModel):
 
     def __str__(self) -> str:
         return f"{self.restaurant} · {self.get_kind_display()}"
+
+
+class LeakAlarm(AuditedModel):
+    """A gas-leak alarm of a restaurant's detector and what people did about it (issue 15 §4).
+
+    Opened with the telemetry alarm (rule ``gas-leak``, ``restaurants.detectors``): the valve has
+    closed on the device, the restaurant and the officials over its street were told at once on two
+    channels. It must then be dispositioned (false alarm, or leak found and fixed, with what was
+    done) by ``due_at`` (``SAFECITY_GAS_LEAK_DISPOSE_MINUTES`` after it fired, a local programme
+    rule); overdue, a valve reported open during the alarm, or a detector silent while it is
+    open, escalate it to the district and city officials (``escalations``: each reason once)."""
+
+    alarm = models.OneToOneField("telemetry.Alarm", verbose_name=_("alarm"), on_delete=models.CASCADE, related_name="leak")
+    restaurant = models.ForeignKey(Restaurant, verbose_name=_("restaurant"), on_delete=models.CASCADE, related_name="leaks")
+    fired_at = models.DateTimeField(_("fired at"))
+    due_at = models.DateTimeField(_("to be dispositioned by"))
+    outcome = models.CharField(_("disposition"), max_length=16, choices=LeakOutcome.choices, blank=True)
+    note = models.TextField(_("what was found and done"), blank=True)
+    disposed_at = models.DateTimeField(_("dispositioned at"), null=True, blank=True)
+    disposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dispositioned by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    escalations = models.JSONField(_("escalated because"), default=list, blank=True)
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+
+    scope_rule = ScopeRule(
+        region_path="restaurant__organisation__region__path",
+        organisation="restaurant__organisation",
+        change_roles=REGULATOR_ROLES | FIELD_ROLES,
+        organisation_change_roles=ENTERPRISE_ROLES,
+        view_roles=VIEW_ROLES,
+    )
+
+    class Meta:
+        ordering = ["-fired_at", "-id"]
+        verbose_name = _("gas-leak alarm")
+        verbose_name_plural = _("gas-leak alarms")
+        indexes = [models.Index(fields=["disposed_at", "due_at"], name="restaurants_leak_open")]
+
+    def __str__(self) -> str:
+        return f"{self.restaurant} {self.fired_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.disposed_at is None

@@ -24,7 +24,9 @@ register_section(
         order=66,
         items=(
             NavItem(_("Restaurants"), "restaurants:list", _sees),
+            NavItem(_("Restaurant street map"), "restaurants:map", _sees),
             NavItem(_("Conversion campaigns"), "restaurants:campaigns", _runs_campaigns),
+            NavItem(_("Gas leak alarms"), "restaurants:leaks", _sees),
         ),
     )
 )

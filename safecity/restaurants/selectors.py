@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import Http404
 
 from safecity.core.models import Region
@@ -216,3 +216,31 @@ def progress(*, user: Any, region: Region | None = None, year: int | None = None
         district.add(row)
         total.add(row)
     return Progress(streets=streets, districts=list(districts.values()), total=total, year=year)
+
+
+# --- gas-leak alarms -----------------------------------------------------------------------------
+
+
+def leak_list(*, user: Any, state: str = "") -> QuerySet[Any]:
+    """The gas-leak alarms ``user`` may see (the restaurant's scope), open ones first, newest first.
+    ``state``: ``open`` (not dispositioned), ``overdue`` (open past the deadline), ``closed``."""
+    from django.utils import timezone
+
+    from safecity.restaurants.models import LeakAlarm
+
+    queryset = scoped(LeakAlarm, user).select_related("restaurant__organisation__region", "alarm__device", "disposed_by")
+    if state == "open":
+        queryset = queryset.filter(disposed_at__isnull=True)
+    elif state == "overdue":
+        queryset = queryset.filter(disposed_at__isnull=True, due_at__lte=timezone.now())
+    elif state == "closed":
+        queryset = queryset.filter(disposed_at__isnull=False)
+    return queryset.order_by(F("disposed_at").desc(nulls_first=True), "-fired_at", "-id")
+
+
+def leak_get(*, user: Any, pk: int) -> Any:
+    """One gas-leak alarm ``user`` may see; Http404 otherwise."""
+    leak = leak_list(user=user).filter(pk=pk).first()
+    if leak is None:
+        raise Http404
+    return leak

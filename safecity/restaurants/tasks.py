@@ -30,3 +30,12 @@ def crosscheck_hazards() -> dict[str, int]:
 
     raised, waiting = crosscheck_hazards_raise()
     return {"hazards_raised": raised, "hazards_pending": waiting}
+
+
+@periodic(every=timedelta(minutes=1), name="restaurants.leaks_escalate")
+@task()
+def leaks_escalate() -> dict[str, int]:
+    """Escalate gas-leak alarms not dispositioned in time, or whose detector went silent during the alarm."""
+    from safecity.restaurants.services.leaks import leaks_escalate as escalate
+
+    return escalate()

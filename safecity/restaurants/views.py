@@ -19,7 +19,7 @@ from django.utils import timezone
 from safecity.core.guards import guard
 from safecity.core.paging import page_of, querystring
 from safecity.core.scoping import principal_for
-from safecity.restaurants import selectors
+from safecity.restaurants import selectors, views_programme
 from safecity.restaurants.filtersets import CampaignFilterSet, RestaurantFilterSet
 from safecity.restaurants.models import FIELD_ROLES, REGULATOR_ROLES, VIEW_ROLES, ConversionEvidence, Restaurant
 from safecity.restaurants.services.crosscheck import ledger_entry_url
@@ -52,7 +52,12 @@ def restaurant_list(request: HttpRequest) -> HttpResponseBase:
     return render(
         request,
         "restaurants/restaurant_list.html",
-        {"filter": filterset, "page": page_of(request, filterset.qs), "querystring": querystring(request)},
+        {
+            "filter": filterset,
+            "page": page_of(request, filterset.qs),
+            "querystring": querystring(request),
+            **views_programme.list_actions(request.user),
+        },
     )
 
 
@@ -88,6 +93,8 @@ def restaurant_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "telemetry": telemetry,
             "detectors": detectors,
             "may_see_campaign": sees_campaigns(request.user),
+            "leaks": selectors.leak_list(user=request.user).filter(restaurant=restaurant)[:10],
+            **views_programme.detail_actions(request.user, restaurant, conversion),
         },
     )
 
@@ -103,7 +110,12 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "restaurants/campaign_list.html",
-        {"filter": filterset, "page": page_of(request, filterset.qs), "querystring": querystring(request)},
+        {
+            "filter": filterset,
+            "page": page_of(request, filterset.qs),
+            "querystring": querystring(request),
+            **views_programme.campaign_actions(request.user),
+        },
     )
 
 
@@ -121,5 +133,6 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "progress": selectors.progress(user=request.user, campaign=campaign),
             "page": page_of(request, conversions),
             "querystring": querystring(request),
+            **views_programme.campaign_actions(request.user, campaign),
         },
     )

@@ -77,3 +77,20 @@ def simulator_sites() -> dict[str, Any]:
     for provider in _site_providers:
         sites.update(provider())
     return sites
+
+
+AlarmHook = Callable[[list[Any]], None]
+_alarm_hooks: list[AlarmHook] = []
+
+
+def register_alarm_hook(hook: AlarmHook) -> None:
+    """Let an app follow the alarms its devices open (``hook(alarms)``, called by the alarm service
+    inside the ingest batch's transaction, after their notifications): the restaurant programme
+    keeps a disposition record of each gas-leak alarm."""
+    if hook not in _alarm_hooks:
+        _alarm_hooks.append(hook)
+
+
+def alarms_opened(alarms: list[Any]) -> None:
+    for hook in _alarm_hooks:
+        hook(alarms)

@@ -97,7 +97,7 @@ def _timeline(alarm: Alarm) -> list[dict[str, Any]]:
         elif event.action == AlarmAction.CLEAR and not event.note:
             text = event_detail(alarm.kind, event.params) if event.params else ""
         elif event.action == AlarmAction.ESCALATE:
-            step = (event.params or {}).get("step")
+            step = int((event.params or {}).get("step") or 0)
             text = {1: _("to the district officials"), 2: _("to the city officials")}.get(step, "")
         elif event.action == AlarmAction.NOTIFY:
             n = (event.params or {}).get("recipients", 0)
@@ -398,7 +398,7 @@ def rule_rows(rules: list[Any]) -> list[dict[str, Any]]:
                 "rule_id": rule.get("id", ""),
                 "kind": str(KINDS.get(str(rule.get("kind")), "")),
                 "level": AlarmLevel(level).label if level in AlarmLevel.values else "",
-                "level_class": LEVEL_CLASS.get(level, ""),  # type: ignore[call-overload]
+                "level_class": LEVEL_CLASS.get(level, "") if isinstance(level, str) else "",  # type: ignore[call-overload]
                 "summary": rule_summary(rule),
             }
         )

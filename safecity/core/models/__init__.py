@@ -2,7 +2,7 @@
 
 from safecity.core.models.audit import AuditEntry, AuditLink, AuditSegment
 from safecity.core.models.base import AuditedManager, AuditedModel, AuditedQuerySet
-from safecity.core.models.notifications import Notification
+from safecity.core.models.notifications import Delivery, Notification
 from safecity.core.models.organisations import Organisation
 from safecity.core.models.people import Person, RoleAssignment
 from safecity.core.models.regions import Region
@@ -15,6 +15,7 @@ __all__ = [
     "AuditedManager",
     "AuditedModel",
     "AuditedQuerySet",
+    "Delivery",
     "Notification",
     "Organisation",
     "Person",

@@ -32,3 +32,44 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.message[:60]
+
+
+class Delivery(models.Model):
+    """A notification sent to its recipient over a second channel besides the inbox (e-mail, SMS),
+    for what must reach people at once over at least two channels (a gas leak: GB/T 45839-2025).
+    One row per (notification, channel): what was sent where, when, and whether the channel took it.
+    Written by ``core.delivery``; the inbox row is the first channel."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("e-mail")
+        SMS = "sms", _("text message (SMS)")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting to be sent")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    notification = models.ForeignKey(
+        Notification, verbose_name=_("notification"), on_delete=models.CASCADE, related_name="deliveries"
+    )
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    address = models.CharField(_("address"), max_length=254)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+
+    scope_rule = ScopeRule(person="notification__recipient__person", change_roles=frozenset())
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        constraints = [
+            models.UniqueConstraint(fields=["notification", "channel"], name="core_delivery_one_per_channel"),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="core_delivery_pending")]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.address}"

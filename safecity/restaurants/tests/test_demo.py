@@ -1,5 +1,5 @@
 """The demonstration street in the demo (issue 15 §6): 147 restaurants converted in 2023 (pipe and
-electric, subsidies paid), 36 still on cylinders with detectors reporting, one leak alarm, and the
+electric, subsidies paid), 36 still on cylinders with detectors reporting, two leak alarms (one dispositioned), and the
 cross-check catching the two converted restaurants the ledger shows still receiving cylinders."""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from django.utils.module_loading import autodiscover_modules
 from safecity.core.demo import steps
 from safecity.core.figures import FigureContext, compute_indicators
 from safecity.core.models import Region
-from safecity.restaurants.choices import ConversionStep, FlagKind, KitchenFuel
-from safecity.restaurants.models import Conversion, CrossCheckFlag, Restaurant
+from safecity.restaurants.choices import ConversionStep, FlagKind, KitchenFuel, LeakOutcome
+from safecity.restaurants.models import Conversion, CrossCheckFlag, LeakAlarm, Restaurant
 from safecity.telemetry.choices import AlarmState
 from safecity.telemetry.models import Alarm
 
@@ -41,4 +41,11 @@ def test_the_demonstration_street(db: Any) -> None:
     caught = CrossCheckFlag.objects.filter(kind=FlagKind.DELIVERED_AFTER_CONVERSION).select_related("restaurant__organisation")
     assert sorted(f.restaurant.organisation.name[-9:] for f in caught) == ["（丰田路17号店）", "（丰田路96号店）"]
     assert all(f.hazard_id is not None and f.ledger_indexes for f in caught)
-    assert Alarm.objects.filter(rule_id="gas-leak", state=AlarmState.FIRING, device__kind="gas_detector").count() == 1
+    # two leak alarms: one nine days ago, dispositioned; one this morning, back to normal, waiting
+    leaks = Alarm.objects.filter(rule_id="gas-leak", device__kind="gas_detector")
+    assert leaks.count() == 2 and not leaks.filter(state=AlarmState.FIRING).exists()
+    assert sorted((leak.outcome, leak.disposed_at is None) for leak in LeakAlarm.objects.all()) == [
+        ("", True),
+        (LeakOutcome.LEAK_FIXED, False),
+    ]
+    assert not Alarm.objects.filter(rule_id="valve-open-in-alarm").exists()

@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from safecity.core.models import Notification, RoleAssignment
 from safecity.core.scoping import CHANGE, allows_target, can
 from safecity.telemetry.choices import AlarmAction, AlarmLevel, AlarmState
+from safecity.telemetry.hooks import alarms_opened
 from safecity.telemetry.models import Alarm, AlarmEvent, Device, RuleSet, Silence
 from safecity.telemetry.policies import RuleMeta, rule_meta
 from safecity.telemetry.rules import Action, Event
@@ -127,6 +128,7 @@ def alarms_apply(events: Sequence[Event], *, devices: Mapping[str, int]) -> list
             AlarmEvent.objects.create(alarm=alarm, action=AlarmAction.CLEAR, at=alarm.cleared_at, params=alarm.clear_params)
     if opened:
         _notify_opened(opened, notify_at_once)
+        alarms_opened(opened)
     return opened
 
 
@@ -146,7 +148,9 @@ def alarms_close_unknown(*, device: Device, rule_ids: Iterable[str], at: datetim
 # --- notifications --------------------------------------------------------------------------------
 
 
-def _users(roles: Sequence[str], *, organisation_id: int | None = None, region_path: str | None = None) -> list[Any]:
+def role_holders(roles: Sequence[str], *, organisation_id: int | None = None, region_path: str | None = None) -> list[Any]:
+    """The user accounts holding one of ``roles`` today: in ``organisation_id``, or with a
+    jurisdiction over ``region_path``."""
     today = timezone.localdate()
     rows = (
         RoleAssignment.objects.filter(role__in=roles, person__user__isnull=False, person__is_active=True)
@@ -187,16 +191,25 @@ def alarm_line(alarm: Alarm) -> str:
     }
 
 
-def _send(groups: Mapping[Any, list[Alarm]], kind: str, intro: str) -> int:
-    """One notification per (recipient, organisation) listing its alarms (Alertmanager's grouping)."""
+def _send(groups: Mapping[Any, list[Alarm]], kind: str, intro: str, urgent: Iterable[int] = ()) -> int:
+    """One notification per (recipient, organisation) listing its alarms (Alertmanager's grouping).
+    A notification that lists an ``urgent`` alarm goes out over the second channels too (e-mail,
+    SMS: ``core.delivery``), as GB/T 45839-2025 wants of a gas leak."""
+    from safecity.core.delivery import deliver_also
+
+    urgent = set(urgent)
     sent = 0
+    second: list[Notification] = []
     for (user, _organisation_id), alarms in groups.items():
         lines = [alarm_line(a) for a in alarms[:5]]
         if len(alarms) > 5:
             lines.append(_("and %(n)d more") % {"n": len(alarms) - 5})
         link = alarm_link(alarms[0]) if len(alarms) == 1 else "/telemetry/alarms/?state=firing"
-        Notification.objects.create(recipient=user, kind=kind, message=f"{intro}\n" + "\n".join(lines), link=link)
+        note = Notification.objects.create(recipient=user, kind=kind, message=f"{intro}\n" + "\n".join(lines), link=link)
+        if urgent and any(a.pk in urgent for a in alarms):
+            second.append(note)
         sent += 1
+    deliver_also(second)
     return sent
 
 
@@ -214,18 +227,18 @@ def _notify_opened(alarms: Sequence[Alarm], officials: Mapping[int, tuple[str, .
             continue
         org = alarm.device.organisation_id
         if org not in recipients:
-            recipients[org] = _users(ORGANISATION_ROLES, organisation_id=org)
+            recipients[org] = role_holders(ORGANISATION_ROLES, organisation_id=org)
         told = list(recipients[org])
         roles = (officials or {}).get(alarm.pk, ())
         if roles:
             path = alarm.device.organisation.region.path
             if (roles, path) not in over:
-                over[(roles, path)] = _users(roles, region_path=path)
+                over[(roles, path)] = role_holders(roles, region_path=path)
             told += [user for user in over[(roles, path)] if user not in told]
         for user in told:
             groups[(user, org)].append(alarm)
         AlarmEvent.objects.create(alarm=alarm, action=AlarmAction.NOTIFY, at=timezone.now(), params={"recipients": len(told)})
-    return _send(groups, "telemetry.alarm", _("New alarms:"))
+    return _send(groups, "telemetry.alarm", _("New alarms:"), urgent=(officials or {}).keys())
 
 
 # --- people's actions -----------------------------------------------------------------------------
@@ -333,7 +346,7 @@ def alarms_escalate(*, now: datetime | None = None) -> dict[str, int]:
             if is_silenced(alarm, silences):
                 continue
             path = alarm.device.organisation.region.path
-            for user in _users(ESCALATION_ROLES[step], region_path=path):
+            for user in role_holders(ESCALATION_ROLES[step], region_path=path):
                 groups[step][(user, alarm.device.organisation_id)].append(alarm)
         for grouped in groups.values():
             counts["notifications"] += _send(grouped, "telemetry.escalation", _("Alarms not acknowledged for too long:"))
