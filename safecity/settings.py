@@ -306,6 +306,9 @@ REST_KNOX = {
 TASKS = {
     "default": {
         "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        # "urgent": the second channel of alarms (core.delivery), which must reach people within
+        # 15 s; `safecity worker` takes both queues, urgent first.
+        "QUEUES": ["default", "urgent"],
     }
 }
 

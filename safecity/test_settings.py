@@ -20,7 +20,7 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default", "urgent"]}}
 # Assertions read messages in English (the msgids). Production defaults to Chinese (zh-hans);
 # tests/test_i18n.py checks that default and the Chinese catalogue on their own.
 LANGUAGE_CODE = "en"

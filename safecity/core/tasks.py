@@ -30,7 +30,7 @@ def audit_seal() -> int:
     return len(audit_seal_all())
 
 
-@task()
+@task(queue_name="urgent", priority=100)
 def deliveries_send(ids: list[int]) -> dict[str, int]:
     """Send urgent notifications over their second channels (e-mail, SMS), enqueued when they are written."""
     from safecity.core.delivery import deliveries_send as send

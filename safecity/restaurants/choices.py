@@ -62,6 +62,7 @@ class FlagKind(models.TextChoices):
     DELIVERED_AFTER_CONVERSION = "delivered_after_conversion", _("Cylinders delivered after the conversion was accepted")
     OTHER_SUPPLIER = "other_supplier", _("Cylinders from a station other than the contracted supplier")
     TOO_MANY_CYLINDERS = "too_many_cylinders", _("More cylinders on site than allowed")
+    NO_DETECTOR = "no_detector", _("On bottled LPG without a gas detector")
 
 
 class LeakOutcome(models.TextChoices):

@@ -165,7 +165,7 @@ def build_programme(rng: random.Random, admin: Any) -> None:
 
 @register_step("restaurants.detectors", order=77)
 def build_detectors(rng: random.Random, admin: Any) -> None:
-    from safecity.restaurants.services.crosscheck import crosscheck_run
+    from safecity.restaurants.services.crosscheck import crosscheck_run, detector_check_run
     from safecity.restaurants.services.detectors import detector_register
     from safecity.restaurants.services.leaks import leak_dispose
     from safecity.telemetry.ingest.store import Ingestor, Message
@@ -206,6 +206,7 @@ def build_detectors(rng: random.Random, admin: Any) -> None:
         note="灶具连接软管接头松动漏气，已更换软管并紧固；通风后报警器恢复正常，燃气公司检查后重新开阀。",
     )
     crosscheck_run()
+    detector_check_run()
 
 
 def _leak_messages(serial: str, at: float, *, seq: int, minutes: int) -> list[Any]:

@@ -39,3 +39,12 @@ def leaks_escalate() -> dict[str, int]:
     from safecity.restaurants.services.leaks import leaks_escalate as escalate
 
     return escalate()
+
+
+@periodic(every=timedelta(days=1), name="restaurants.detector_check")
+@task()
+def detector_check() -> dict[str, Any]:
+    """Flag the restaurants on bottled LPG without a gas detector, and raise their hidden hazards."""
+    from safecity.restaurants.services.crosscheck import detector_check_run
+
+    return detector_check_run().as_dict()

@@ -18,25 +18,15 @@ from django.utils import timezone
 
 from safecity.core.guards import guard
 from safecity.core.paging import page_of, querystring
-from safecity.core.scoping import principal_for
 from safecity.restaurants import selectors, views_programme
+from safecity.restaurants.access import sees_campaigns, sees_restaurants
 from safecity.restaurants.filtersets import CampaignFilterSet, RestaurantFilterSet
-from safecity.restaurants.models import FIELD_ROLES, REGULATOR_ROLES, VIEW_ROLES, ConversionEvidence, Restaurant
+from safecity.restaurants.models import ConversionEvidence, Restaurant
 from safecity.restaurants.services.crosscheck import ledger_entry_url
 from safecity.restaurants.services.sheet import XLSX_CONTENT_TYPE, restaurants_export
 from safecity.telemetry.selectors import device_alarms, device_list, sees_telemetry
 
 View = Callable[..., HttpResponseBase]
-
-
-def sees_restaurants(user: Any) -> bool:
-    principal = principal_for(user)
-    return principal.is_superuser or bool(principal.roles & VIEW_ROLES)
-
-
-def sees_campaigns(user: Any) -> bool:
-    principal = principal_for(user)
-    return principal.is_superuser or bool(principal.roles & (REGULATOR_ROLES | FIELD_ROLES))
 
 
 @guard(sees_restaurants)

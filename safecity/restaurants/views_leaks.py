@@ -16,11 +16,11 @@ from safecity.core.guards import guard
 from safecity.core.paging import page_of, querystring
 from safecity.core.scoping import CHANGE, can
 from safecity.restaurants import selectors
+from safecity.restaurants.access import sees_restaurants
 from safecity.restaurants.choices import LeakEscalation, LeakOutcome
 from safecity.restaurants.models import LeakAlarm
 from safecity.restaurants.services.common import RestaurantError
 from safecity.restaurants.services.leaks import leak_dispose
-from safecity.restaurants.views import sees_restaurants
 from safecity.telemetry.choices import AlarmState
 
 STATES = (("open", _("Open")), ("overdue", _("Overdue")), ("closed", _("Dispositioned")), ("", _("All")))

@@ -17,9 +17,9 @@ from safecity.core.filtering import ALL
 from safecity.core.guards import guard
 from safecity.core.selectors import region_list
 from safecity.restaurants import selectors, selectors_map
+from safecity.restaurants.access import sees_campaigns, sees_restaurants
 from safecity.restaurants.filtersets import RestaurantFilterSet
 from safecity.restaurants.models import Campaign, Restaurant
-from safecity.restaurants.views import sees_campaigns, sees_restaurants
 
 
 def _campaigns(request: HttpRequest | None) -> Any:

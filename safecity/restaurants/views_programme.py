@@ -23,8 +23,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from safecity.core.guards import guard
-from safecity.core.scoping import CHANGE, can, principal_for, roles_for
+from safecity.core.scoping import CHANGE, can, roles_for
 from safecity.restaurants import selectors
+from safecity.restaurants.access import holds, sees_campaigns, sees_restaurants
 from safecity.restaurants.choices import ConversionAction, KitchenFuel
 from safecity.restaurants.forms import (
     PHONE_STEPS,
@@ -36,7 +37,7 @@ from safecity.restaurants.forms import (
     RestaurantRegisterForm,
     add_service_errors,
 )
-from safecity.restaurants.models import FIELD_ROLES, REGULATOR_ROLES, VIEW_ROLES, Campaign, Conversion, Restaurant
+from safecity.restaurants.models import FIELD_ROLES, REGULATOR_ROLES, Campaign, Conversion, Restaurant
 from safecity.restaurants.services import conversion as steps
 from safecity.restaurants.services.common import RestaurantError
 from safecity.restaurants.services.registry import restaurant_register, restaurant_update
@@ -63,23 +64,10 @@ SHOWN_IMPORT_ERRORS = 500
 # --- who may (the services' rules, asked before a link is shown) -------------------------------
 
 
-def _holds(user: Any, roles: frozenset[str]) -> bool:
-    principal = principal_for(user)
-    return principal.is_superuser or bool(principal.roles & roles)
-
-
-def _sees_restaurants(user: Any) -> bool:
-    return _holds(user, VIEW_ROLES)
-
-
-def _sees_campaigns(user: Any) -> bool:
-    return _holds(user, REGULATOR_ROLES | FIELD_ROLES)
-
-
 def may_register(user: Any) -> bool:
     """Registers restaurants somewhere: the officials and the inspectors (``restaurant_register``
     then checks the street; only a district official adds a unit new to the organisation registry)."""
-    return _holds(user, REGULATOR_ROLES | FIELD_ROLES)
+    return holds(user, REGULATOR_ROLES | FIELD_ROLES)
 
 
 def may_import(user: Any) -> bool:
@@ -94,7 +82,7 @@ def may_edit(user: Any, restaurant: Restaurant) -> bool:
 
 def may_open_campaigns(user: Any) -> bool:
     """Opens conversion campaigns: the city and district officials (``Campaign.scope_rule``)."""
-    return _holds(user, REGULATOR_ROLES)
+    return holds(user, REGULATOR_ROLES)
 
 
 def may_add_to(user: Any, campaign: Campaign) -> bool:
@@ -167,7 +155,7 @@ def restaurant_new(request: HttpRequest) -> HttpResponseBase:
     return render(request, "restaurants/restaurant_form.html", {"form": form, "restaurant": None})
 
 
-@guard(_sees_restaurants)
+@guard(sees_restaurants)
 def restaurant_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Change a restaurant's kitchen fuel, cylinders, supplier or location."""
     restaurant = selectors.restaurant_get(user=request.user, pk=pk)
@@ -232,7 +220,7 @@ def restaurant_import_template(request: HttpRequest) -> HttpResponse:
 # --- the conversion steps ------------------------------------------------------------------------
 
 
-@guard(_sees_restaurants)
+@guard(sees_restaurants)
 def conversion_step(request: HttpRequest, pk: int, action: str) -> HttpResponseBase:
     """One step of the restaurant's conversion (survey, plan, start, accept, subsidy apply /
     approve / pay): only a step offered to the user at the conversion's step opens (another step
@@ -301,7 +289,7 @@ def campaign_new(request: HttpRequest) -> HttpResponseBase:
     return render(request, "restaurants/campaign_form.html", {"form": form})
 
 
-@guard(_sees_campaigns)
+@guard(sees_campaigns)
 def campaign_add(request: HttpRequest, pk: int) -> HttpResponseBase:
     """List restaurants on a campaign: those on its street or area, on LPG cylinders, in no campaign yet."""
     campaign = selectors.campaign_get(user=request.user, pk=pk)

@@ -12,6 +12,13 @@ restaurant in the database; no query per restaurant or per event):
 - ``too_many_cylinders``: a restaurant on bottled LPG keeps more cylinders than allowed (large
   stores are high risk, domain-rules §7a).
 
+A fourth finding does not read the ledger and runs on its own (``detector_check_run``, daily):
+``no_detector``, a restaurant on bottled LPG with no active combustible-gas detector registered for
+it (the Safety Production Law: catering units that use gas install combustible-gas alarms; the
+Jiangsu gas regulations: a leak protection device with an automatic shut-off valve). A detector that
+stops working (fault, masked, silent for a day) raises its own hazard through its alarm's policy
+(``restaurants.detectors``).
+
 Each finding is kept as one :class:`~safecity.restaurants.models.CrossCheckFlag` per (restaurant,
 kind), with the ledger entries that prove it (each verifiable on the ledger's page,
 :func:`ledger_entry_url`). The first time a flag is seen, a hidden hazard is raised for the
@@ -307,6 +314,22 @@ def findings_too_many_cylinders() -> dict[int, Finding]:
     return _findings(sql, params)
 
 
+def findings_no_detector(now: datetime) -> dict[int, Finding]:
+    """Restaurants on bottled LPG without an active gas detector mounted on them (one statement)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from safecity.telemetry.choices import DeviceKind, DeviceStatus
+    from safecity.telemetry.models import Device
+
+    fitted = Device.objects.filter(
+        kind=DeviceKind.GAS_DETECTOR,
+        status=DeviceStatus.ACTIVE,
+        mounted_type=ContentType.objects.get_for_model(Restaurant),
+    ).values("mounted_id")
+    missing = Restaurant.objects.filter(fuel=KitchenFuel.BOTTLED_LPG).exclude(pk__in=fitted).values_list("pk", flat=True)
+    return {pk: Finding(pk, 0, now, now) for pk in missing}
+
+
 # --- the flags ---------------------------------------------------------------------------------
 
 
@@ -395,6 +418,14 @@ def hazard_description(flag: CrossCheckFlag) -> str:
             "%(restaurant)s: the cylinder ledger records %(count)d cylinder deliveries from filling units other than"
             " its contracted supplier %(supplier)s, from %(first)s to %(last)s."
         ) % {**figures, "supplier": supplier}
+    if flag.kind == FlagKind.NO_DETECTOR:
+        return (
+            _(
+                "%(restaurant)s cooks with bottled LPG but has no combustible-gas detector with an automatic shut-off"
+                " valve registered on the platform (found on %(first)s)."
+            )
+            % figures
+        )
     on_site = max(flag.count, restaurant.cylinders_on_site)
     text = _(
         "%(restaurant)s: %(on_site)d LPG cylinders on site, %(allowed)d allowed (recorded on site: %(recorded)d;"
@@ -409,6 +440,8 @@ def hazard_comment(flag: CrossCheckFlag, *, limit: int = 500) -> str:
     """The timeline comment: what raised the hazard and the ledger entries that prove it (newest
     first, as many as fit), with the page where anyone verifies one."""
     indexes = list(flag.ledger_indexes)
+    if flag.kind == FlagKind.NO_DETECTOR:
+        return _("Raised by the platform's daily check of the restaurants' gas detectors.")
     if not indexes:
         return _("Raised by the cross-check against the signed cylinder ledger: %(finding)s (by the recorded figures).") % {
             "finding": flag.get_kind_display()
@@ -455,7 +488,7 @@ def _hazard_raise(flag_id: int, now: datetime) -> bool:
             # store above the allowed number), found in records, not a defect of equipment seen
             # on site. Source "other": none of the check kinds of the national list is a
             # comparison of records (the monitoring platform's hazards use it too).
-            hazard_type=HazardType.SAFETY,
+            hazard_type=HazardType.EQUIPMENT if flag.kind == FlagKind.NO_DETECTOR else HazardType.SAFETY,
             source=HazardSource.OTHER,
             discovered_at=now,
             comment=comment,
@@ -500,5 +533,16 @@ def crosscheck_run(
     for kind, find in finders.items():
         with transaction.atomic():
             counts[str(kind)] = _flags_record(kind, find(), now)
+    raised, pending = crosscheck_hazards_raise(limit=hazard_limit, now=now)
+    return CrossCheckResult(counts=counts, hazards_raised=raised, hazards_pending=pending)
+
+
+def detector_check_run(*, now: datetime | None = None, hazard_limit: int = HAZARD_LIMIT) -> CrossCheckResult:
+    """Flag the restaurants on bottled LPG without an active gas detector and raise the hidden
+    hazards of new flags (issue 15 §4: "a restaurant on cylinders without a working detector is a
+    hidden hazard"). Who: the platform itself (the daily job)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        counts = {str(FlagKind.NO_DETECTOR): _flags_record(FlagKind.NO_DETECTOR, findings_no_detector(now), now)}
     raised, pending = crosscheck_hazards_raise(limit=hazard_limit, now=now)
     return CrossCheckResult(counts=counts, hazards_raised=raised, hazards_pending=pending)

@@ -231,3 +231,27 @@ def test_api_lists_and_dispositions(personas: Any, people: dict[str, Any], noodl
     again = api.post(f"/api/restaurants/leaks/{leak.pk}/dispose/", {"outcome": "leak_fixed", "note": "again"})
     assert again.status_code == 409
     assert api.get("/api/restaurants/leaks/?state=closed").json()["results"][0]["id"] == leak.pk
+
+
+def test_a_restaurant_on_cylinders_without_a_detector_is_a_hidden_hazard(city: Any, personas: Any, noodles: Restaurant) -> None:
+    from safecity.hazards.choices import HazardType
+    from safecity.restaurants.choices import FlagKind, KitchenFuel
+    from safecity.restaurants.models import CrossCheckFlag
+    from safecity.restaurants.services.crosscheck import detector_check_run
+
+    fitted_org = make_org(
+        "金坛区李记小炒", OrganisationKind.ENTERPRISE, city.street_a, actor=city.superuser, industry_code="H6210"
+    )
+    fitted = Restaurant.objects.create(organisation=fitted_org, cylinders_on_site=1)
+    detector_register(actor=personas.district_a, restaurant=fitted, serial="GD-2001")
+    piped_org = make_org(
+        "金坛区张记饭店", OrganisationKind.ENTERPRISE, city.street_a, actor=city.superuser, industry_code="H6210"
+    )
+    Restaurant.objects.create(organisation=piped_org, fuel=KitchenFuel.PIPED_GAS)
+    result = detector_check_run()
+    assert result.counts[FlagKind.NO_DETECTOR]["new"] == 1 and result.hazards_raised == 1
+    flag = CrossCheckFlag.objects.select_related("hazard").get(kind=FlagKind.NO_DETECTOR)
+    assert flag.restaurant == noodles and flag.hazard is not None
+    assert flag.hazard.hazard_type == HazardType.EQUIPMENT and "金坛区王记面馆" in flag.hazard.description
+    again = detector_check_run()
+    assert again.counts[FlagKind.NO_DETECTOR]["new"] == 0 and again.hazards_raised == 0

@@ -20,6 +20,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--no-schedule", action="store_true", help="only run tasks, do not enqueue periodic jobs")
         parser.add_argument("--interval", type=float, default=1.0, help="seconds between polls for new tasks")
+        parser.add_argument(
+            "--queue-name",
+            default="urgent,default",
+            help="the queues to take tasks from, comma-separated (default: both; urgent tasks go first by priority)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         stop = threading.Event()
@@ -28,6 +33,6 @@ class Command(BaseCommand):
             # can run it at once without enqueuing a job twice; it logs and retries on errors.
             threading.Thread(target=run_scheduler, args=(stop,), name="scheduler", daemon=True).start()
         try:
-            call_command("db_worker", interval=options["interval"])
+            call_command("db_worker", interval=options["interval"], queue_name=options["queue_name"])
         finally:
             stop.set()
