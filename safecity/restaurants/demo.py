@@ -207,6 +207,42 @@ def build_detectors(rng: random.Random, admin: Any) -> None:
     )
     crosscheck_run()
     detector_check_run()
+    _accounts(admin, LeakAlarm.objects.select_related("restaurant__organisation").get(alarm__device__serial=leak_serial))
+
+
+def _accounts(admin: Any, leak: LeakAlarm) -> None:
+    """The programme's two personas: ``inspector.jintan``, who surveys and accepts kitchens on the
+    street with a phone and dispositions leak alarms; ``restaurant.manager``, the manager of the
+    restaurant whose detector went into alarm this morning."""
+    from django.contrib.auth import get_user_model
+
+    from safecity.core.choices import Role
+    from safecity.core.demo import DEMO_PASSWORD
+
+    users = get_user_model().objects
+    bureau = Organisation.objects.get(name="常州市金坛区应急管理局")
+    inspector = core_services.person_create(
+        actor=admin,
+        name="钱晓东",
+        organisation=bureau,
+        title="执法检查员（燃气安全）",
+        user=users.create_user(username="inspector.jintan", password=DEMO_PASSWORD),
+        phone="13861120317",
+        email="qian.xiaodong@jintan.example.cn",
+    )
+    core_services.role_assign(
+        actor=admin, person=inspector, role=Role.INSPECTOR, organisation=bureau, jurisdiction=Region.objects.get(code="320413")
+    )
+    restaurant = leak.restaurant.organisation
+    manager = core_services.person_create(
+        actor=admin,
+        name="黄建华",
+        organisation=restaurant,
+        title="店长",
+        user=users.create_user(username="restaurant.manager", password=DEMO_PASSWORD),
+        phone="13912260854",
+    )
+    core_services.role_assign(actor=admin, person=manager, role=Role.ENTERPRISE_MANAGER, organisation=restaurant)
 
 
 def _leak_messages(serial: str, at: float, *, seq: int, minutes: int) -> list[Any]:

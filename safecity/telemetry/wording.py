@@ -21,6 +21,9 @@ METRICS: dict[str, Any] = {
     "engine_on": gettext_lazy("engine on"),
     "gas_lel": gettext_lazy("gas concentration (%LEL)"),
     "battery_v": gettext_lazy("battery (V)"),
+    # Restaurant gas detectors (GB/T 45839-2025 status codes).
+    "status": gettext_lazy("detector status (1 normal, 2 alarm, 3 fault, 4 masked)"),
+    "valve_closed": gettext_lazy("shut-off valve closed"),
 }
 KINDS: dict[str, Any] = {
     "threshold": gettext_lazy("Limit exceeded"),

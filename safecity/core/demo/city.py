@@ -420,6 +420,8 @@ DEMO_LOGINS = [
     ("market.official", "市场监督管理局 official"),
     ("inspection.station", "cylinder inspection-station operator"),
     ("forklift.director", "enterprise forklift safety director (武进区 plant; demo step forklifts.platform)"),
+    ("inspector.jintan", "金坛区 inspector: restaurant gas programme, leak alarms (demo step restaurants.detectors)"),
+    ("restaurant.manager", "restaurant manager (金坛区, on cylinders, leak alarm this morning; restaurants.detectors)"),
     ("dept.housing", "市住建局 department officer (key projects, innovation)"),
     ("judge.zhang", "innovation judge (from 市住建局)"),
     ("visitor", "public visitor"),
