@@ -352,7 +352,8 @@ def _refusals(items: list[ImportCylinder], units: list[Organisation], today: dat
     now = timezone.now().replace(microsecond=0)
     xinbei = next(u for u in units if u.name == "常州新北液化气充装站")
     wujin = next(u for u in units if u.name == "常州武进液化气充装站")
-    morning = min(now - timedelta(minutes=30), _at(today, 8, 12))
+    # This morning, and never before today's midnight (a run just after midnight, local time).
+    morning = max(_at(today, 0, 0), min(now - timedelta(minutes=30), _at(today, 8, 12)))
 
     def last_state(item: ImportCylinder) -> str:
         return item.events[-1].kind if item.events else EventKind.REGISTRATION
