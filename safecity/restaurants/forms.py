@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from safecity.core.choices import OrganisationKind, RegionLevel
 from safecity.core.models import Organisation, Region
 from safecity.core.scoping import allows_target, scoped
-from safecity.restaurants.choices import Acceptor, ConversionAction, ConversionStep, ConversionTarget, KitchenFuel
+from safecity.restaurants.choices import Acceptor, ConversionAction, ConversionStep, ConversionTarget, KitchenFuel, LeakOutcome
 from safecity.restaurants.models import Campaign, Conversion, Restaurant
 from safecity.restaurants.services.registry import MAX_CYLINDERS_ON_SITE
 
@@ -368,3 +368,13 @@ class CampaignAddForm(forms.Form):
         assert isinstance(field, forms.ModelMultipleChoiceField)
         field.queryset = candidates
         field.label_from_instance = lambda r: f"{r.organisation.name} · {r.organisation.region.name}"  # type: ignore[method-assign,assignment]
+
+
+class DisposeForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Disposition"), choices=LeakOutcome.choices, widget=forms.RadioSelect)
+    note = forms.CharField(
+        label=_("What was found and done"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("E.g. hose joint at the stove leaking, replaced; valve reopened by the gas company."),
+    )

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -17,23 +16,14 @@ from safecity.core.paging import page_of, querystring
 from safecity.core.scoping import CHANGE, can
 from safecity.restaurants import selectors
 from safecity.restaurants.access import sees_restaurants
-from safecity.restaurants.choices import LeakEscalation, LeakOutcome
+from safecity.restaurants.choices import LeakEscalation
+from safecity.restaurants.forms import DisposeForm, add_service_errors
 from safecity.restaurants.models import LeakAlarm
 from safecity.restaurants.services.common import RestaurantError
 from safecity.restaurants.services.leaks import leak_dispose
 from safecity.telemetry.choices import AlarmState
 
 STATES = (("open", _("Open")), ("overdue", _("Overdue")), ("closed", _("Dispositioned")), ("", _("All")))
-
-
-class DisposeForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("Disposition"), choices=LeakOutcome.choices, widget=forms.RadioSelect)
-    note = forms.CharField(
-        label=_("What was found and done"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("E.g. hose joint at the stove leaking, replaced; valve reopened by the gas company."),
-    )
 
 
 def _row(leak: LeakAlarm, now: Any) -> dict[str, Any]:
@@ -77,11 +67,7 @@ def leak_detail(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             leak_dispose(actor=request.user, leak=leak, **form.cleaned_data)
         except RestaurantError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error.messages)
+            add_service_errors(form, error)
         else:
             from django.contrib import messages
             from django.shortcuts import redirect

@@ -107,6 +107,7 @@ def _escalate(items: Sequence[tuple[LeakAlarm, str]], now: datetime) -> int:
     from safecity.telemetry.services.alarms import role_holders
 
     notes: list[Notification] = []
+    holders: dict[str, list[Any]] = {}  # the officials over each street, read once per run
     escalated = 0
     for leak, reason in items:
         if reason in leak.escalations:
@@ -123,7 +124,10 @@ def _escalate(items: Sequence[tuple[LeakAlarm, str]], now: datetime) -> int:
             "fired": timezone.localtime(leak.fired_at).strftime("%Y-%m-%d %H:%M"),
             "reason": LeakEscalation(reason).label,
         }
-        for user in role_holders(ESCALATE_TO, region_path=organisation.region.path):
+        path = organisation.region.path
+        if path not in holders:
+            holders[path] = role_holders(ESCALATE_TO, region_path=path)
+        for user in holders[path]:
             notes.append(
                 Notification.objects.create(
                     recipient=user, kind="restaurants.leak_escalation", message=message, link=leak_link(leak)
