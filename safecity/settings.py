@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     "safecity.forklifts",
     "safecity.telemetry",
     "safecity.restaurants",
+    "safecity.smallbiz",
+    "safecity.invitations",
 ]
 
 MIDDLEWARE = [
@@ -291,6 +293,10 @@ SPECTACULAR_SETTINGS = {
         "KitchenFuelEnum": "safecity.restaurants.choices.KitchenFuel",
         "AcceptorEnum": "safecity.restaurants.choices.Acceptor",
         "LeakOutcomeEnum": "safecity.restaurants.choices.LeakOutcome",
+        # smallbiz (issue 16): this block is the smallbiz app's
+        # end smallbiz
+        # invitations (issue 16): this block is the invitations app's
+        # end invitations
     },
 }
 

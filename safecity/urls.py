@@ -49,6 +49,8 @@ urlpatterns = [
     path("api/telemetry/", include("safecity.telemetry.api_urls")),
     path("api/forklifts/", include("safecity.forklifts.api_urls")),
     path("api/restaurants/", include("safecity.restaurants.api_urls")),
+    path("api/smallbiz/", include("safecity.smallbiz.api_urls")),
+    path("api/invitations/", include("safecity.invitations.api_urls")),
     path("api/", include("safecity.core.api.urls")),
     path("library/", include("safecity.library.urls")),
     path("riskdict/", include("safecity.riskdict.urls")),
@@ -63,6 +65,8 @@ urlpatterns = [
     path("telemetry/", include("safecity.telemetry.urls")),
     path("forklifts/", include("safecity.forklifts.urls")),
     path("restaurants/", include("safecity.restaurants.urls")),
+    path("smallbiz/", include("safecity.smallbiz.urls")),
+    path("invitations/", include("safecity.invitations.urls")),
     path("", include("safecity.core.urls")),
 ]
 

@@ -1,0 +1,7 @@
+from __future__ import annotations
+
+import safecity.core.ids  # noqa: F401  (registers the <id:...> converter)
+
+app_name = "smallbiz"
+
+urlpatterns: list = []
