@@ -49,6 +49,11 @@ class Role(models.TextChoices):
     INSPECTION_STATION_OPERATOR = "inspection_station_operator", _("Inspection-station operator")
     DEPARTMENT_OFFICER = "department_officer", _("Department officer")
     PUBLIC_VISITOR = "public_visitor", _("Public visitor")
+    # Issue 16: the street / town office and the village committee supervise small and micro
+    # enterprises in their area; a safety service provider's engineers serve contracted ones.
+    STREET_OFFICIAL = "street_official", _("Street / town official")
+    VILLAGE_SUPERVISOR = "village_supervisor", _("Village safety supervisor")
+    SERVICE_ENGINEER = "service_engineer", _("Safety service engineer")
 
 
 class AuditAction(models.TextChoices):

@@ -40,6 +40,12 @@ ROLE_REACH: dict[str, Reach] = {
     # submits its innovation projects; sees its own department's records.
     Role.DEPARTMENT_OFFICER: Reach.ORGANISATION,
     Role.PUBLIC_VISITOR: Reach.PUBLIC,
+    # A street / town office and a village committee reach their street's or village's subtree.
+    Role.STREET_OFFICIAL: Reach.JURISDICTION,
+    Role.VILLAGE_SUPERVISOR: Reach.JURISDICTION,
+    # A safety service provider's engineer reaches the enterprises their provider's contracts
+    # serve (registered by the smallbiz app), like an expert reaches the panel's enterprises.
+    Role.SERVICE_ENGINEER: Reach.ASSIGNMENT,
 }
 
 # Roles that may use the Django admin (for the reference data they are allowed to change).
