@@ -92,6 +92,8 @@ def test_the_cli_runs_django_commands_and_names_itself_in_the_audit_trail(tmp_pa
     unset = {"DEBUG", "HTTPS", "PRODUCTION", "SECRET_KEY", "DJANGO_SETTINGS_MODULE"}
     env = {k: v for k, v in os.environ.items() if k not in unset}
     env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'cli.sqlite3'}", SAFECITY_VAR_DIR=str(tmp_path))
+    # The static files collected once for the suite's sites (tests/test_page_walk.py).
+    env["SAFECITY_STATIC_ROOT"] = str(ROOT / "var" / "static")
     run = [sys.executable, "-m", "safecity.cli"]
     subprocess.run([*run, "migrate", "-v0"], env=env, check=True, cwd=ROOT, timeout=300)
     subprocess.run([*run, "seed-demo", "--steps", "core.city"], env=env, check=True, cwd=ROOT, timeout=300, capture_output=True)

@@ -48,6 +48,9 @@ def _site_env(var_dir: Path) -> dict[str, str]:
     files, and its own database of the suite's kind."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST_"))}
     env.update(SAFECITY_VAR_DIR=str(var_dir), DEBUG="0", HTTPS="0", PRODUCTION="0", WEB_CONCURRENCY="2")
+    # One collection of the static files for every site the suite starts (and `make demo`'s):
+    # `safecity serve` collects again only when a source file is newer.
+    env["SAFECITY_STATIC_ROOT"] = str(ROOT / "var" / "static")
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith("postgres"):
         env["DATABASE_URL"] = _postgres_database(url, create=True)
