@@ -29,6 +29,11 @@ from safecity.hazards.models import HazardEvidence, HiddenHazard
 S = HazardState
 ENTERPRISE = frozenset({"enterprise_manager", "enterprise_staff"})
 AUTHORITY = frozenset({"city_admin", "city_official", "district_official", "inspector"})
+# The grid below the district (issue 16): the street / town office and the village committee
+# supervise small and micro enterprises and accept their general hazards' rectification (the
+# hazards of their own area only: the scope rule's jurisdiction reach). Major ones stay with the
+# authority (order No. 16).
+LOCAL_SUPERVISION = frozenset({"street_official", "village_supervisor"})
 
 Message = str | Promise | None
 Guard = Callable[[HiddenHazard], Message]
@@ -164,18 +169,25 @@ TRANSITIONS: dict[tuple[str, int], Transition] = {
             guard=_rectification_evidenced,
             evidence_stage=EvidenceStage.RECTIFICATION,
         ),
-        # Acceptance: general hazards by the enterprise manager or the authority; major ones by the authority.
+        # Acceptance: general hazards by the enterprise manager, the authority or the street and
+        # village; major ones by the authority.
         Transition(
             "accept",
             S.AWAITING_ACCEPTANCE,
             S.ACCEPTED,
-            frozenset({"enterprise_manager"}) | AUTHORITY,
+            frozenset({"enterprise_manager"}) | AUTHORITY | LOCAL_SUPERVISION,
             AUTHORITY,
             guard=_major_acceptance_record,
             actor_guard=_not_the_rectifier,
             evidence_stage=EvidenceStage.ACCEPTANCE,
         ),
-        Transition("reject", S.AWAITING_ACCEPTANCE, S.RECTIFYING, frozenset({"enterprise_manager"}) | AUTHORITY, AUTHORITY),
+        Transition(
+            "reject",
+            S.AWAITING_ACCEPTANCE,
+            S.RECTIFYING,
+            frozenset({"enterprise_manager"}) | AUTHORITY | LOCAL_SUPERVISION,
+            AUTHORITY,
+        ),
     ]
 }
 

@@ -4,7 +4,8 @@ enterprises of their panels (``safecity/deepchecks/scopes.py``).
 
 - view: those contracts, their enterprises (and the core organisations), the visits, findings,
   photos and scores at them, and the enterprises' hidden hazards;
-- write: visits, findings and photos of their own provider's contracts in force only.
+- write: visits, findings and photos of their own provider's contracts in force only, and the
+  hidden hazards their findings report at those enterprises.
 """
 
 from __future__ import annotations
@@ -81,6 +82,15 @@ def _may_write(principal: Principal, obj: Any) -> bool:
     return Contract.objects.filter(pk=visit.contract_id, pk__in=_contracts(principal)).exists()
 
 
+def _may_report_at(principal: Principal, obj: Any) -> bool:
+    """A hidden hazard at an enterprise that a contract in force of the engineer's provider covers
+    (the finding of a service visit, reported in the engineer's own name)."""
+    if principal.person_id is None:
+        return False
+    return SmallEnterprise.objects.filter(pk__in=_enterprises(principal), organisation_id=obj.organisation_id).exists()
+
+
+register_assignment_target(HiddenHazard, _may_report_at)
 register_assignment_target(Visit, _may_write)
 register_assignment_target(VisitFinding, _may_write)
 register_assignment_target(VisitPhoto, _may_write)

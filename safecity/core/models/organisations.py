@@ -51,7 +51,8 @@ class Organisation(AuditedModel):
     scope_rule = ScopeRule(
         region_path="region__path",
         organisation="pk",
-        change_roles=frozenset({"city_admin", "city_official", "district_official"}),
+        # Street offices keep the register of their small and micro enterprises (issue 16).
+        change_roles=frozenset({"city_admin", "city_official", "district_official", "street_official"}),
         organisation_change_roles=frozenset({"enterprise_manager", "filling_station_operator"}),
     )
 

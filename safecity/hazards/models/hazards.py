@@ -27,9 +27,23 @@ from safecity.hazards.choices import (
 HAZARD_SCOPE = ScopeRule(
     region_path="organisation__region__path",
     organisation="organisation",
-    # Experts write only where an app assigns them (register_assignment_target); fire officers report
-    # the fire hazards their inspections find. Lifecycle transitions have their own roles.
-    change_roles=frozenset({"city_admin", "city_official", "district_official", "inspector", "expert", "fire_officer"}),
+    # Experts and safety service engineers write only where an app assigns them
+    # (register_assignment_target: a panel's enterprises, a group purchase's enterprises); fire
+    # officers report the fire hazards their inspections find; the street and village supervise
+    # their area's small enterprises (issue 16). Lifecycle transitions have their own roles.
+    change_roles=frozenset(
+        {
+            "city_admin",
+            "city_official",
+            "district_official",
+            "inspector",
+            "expert",
+            "fire_officer",
+            "street_official",
+            "village_supervisor",
+            "service_engineer",
+        }
+    ),
     organisation_change_roles=frozenset({"enterprise_manager", "enterprise_staff"}),
 )
 # The hazard row carries its enterprise's region path (safecity/hazards/db.py keeps it true), so the

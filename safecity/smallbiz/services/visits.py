@@ -164,9 +164,9 @@ def visit_finding_add(
     diagnosis, order No. 16 and the dual-prevention guideline's source code 8).
 
     Reported through ``hazards.services.hazard_report`` when the hazards rules let the actor report
-    at this enterprise; a safety service engineer is not (yet) among the hazards app's reporting
-    roles, so the finding is reported by the platform on the engineer's behalf
-    (``hazard_report_by_platform``), with the visit and the engineer named on its timeline.
+    at this enterprise (a safety service engineer may, at the enterprises their provider's contracts
+    cover); a visit signed by the platform (the demo, a command) reports through
+    ``hazard_report_by_platform``, with the visit and the engineer named on its timeline.
     """
     from safecity.hazards import services as hazards
 
