@@ -1,3 +1,12 @@
 from __future__ import annotations
 
-urlpatterns: list = []
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from safecity.invitations import api
+
+router = DefaultRouter()
+router.register("invitations", api.InvitationViewSet, basename="invitation")
+router.register("referrals", api.ReferralViewSet, basename="invitations-referral")
+
+urlpatterns = [path("", include(router.urls))]

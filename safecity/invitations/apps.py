@@ -8,3 +8,10 @@ class InvitationsConfig(AppConfig):
     name = "safecity.invitations"
     label = "invitations"
     verbose_name = _("Invitation-style inspections")
+
+    def ready(self) -> None:
+        # Every model but the timeline is an AuditedModel; the timeline rows are audited too.
+        from safecity.core import audit
+        from safecity.invitations.models import InvitationEvent
+
+        audit.register(InvitationEvent)

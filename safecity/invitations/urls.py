@@ -1,7 +1,22 @@
 from __future__ import annotations
 
+from django.urls import path
+
 import safecity.core.ids  # noqa: F401  (registers the <id:...> converter)
+from safecity.invitations import views, views_steps
 
 app_name = "invitations"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.invitation_list, name="list"),
+    path("new/", views_steps.invitation_new, name="new"),
+    path("enforcement/", views.enforcement_list, name="enforcement"),
+    path("<id:pk>/", views.invitation_detail, name="detail"),
+    path("<id:pk>/schedule/", views_steps.invitation_schedule, name="schedule"),
+    path("<id:pk>/decline/", views_steps.invitation_decline, name="decline"),
+    path("<id:pk>/withdraw/", views_steps.invitation_withdraw, name="withdraw"),
+    path("<id:pk>/checklist/", views_steps.invitation_checklist, name="checklist"),
+    path("<id:pk>/report/", views_steps.invitation_report, name="report"),
+    path("<id:pk>/follow-up/", views_steps.invitation_follow_up, name="follow-up"),
+    path("<id:pk>/rate/", views_steps.invitation_rate, name="rate"),
+]
