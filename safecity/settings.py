@@ -434,3 +434,9 @@ SAFECITY_SMALLBIZ_QUALIFICATION_WARN_DAYS = env_int("SAFECITY_SMALLBIZ_QUALIFICA
 # uses when the enterprise's trade has none (the starter dictionary has no "general" category;
 # 04 特殊作业 and 07 燃气使用 are what small workshops and shops meet most).
 SAFECITY_SMALLBIZ_GENERAL_CATEGORIES = env_str("SAFECITY_SMALLBIZ_GENERAL_CATEGORIES", "04,07")
+# The contract's visit plan (services/planning.py): visits an engineer makes a day at most; the
+# speed on village roads used to estimate travel between villages (km/h); the solver's time budget
+# for one contract's plan (seconds, all its years together).
+SAFECITY_SMALLBIZ_VISITS_PER_DAY = env_int("SAFECITY_SMALLBIZ_VISITS_PER_DAY", 6)
+SAFECITY_SMALLBIZ_TRAVEL_KMH = env_int("SAFECITY_SMALLBIZ_TRAVEL_KMH", 30)
+SAFECITY_SMALLBIZ_PLAN_SECONDS = env_int("SAFECITY_SMALLBIZ_PLAN_SECONDS", 20)

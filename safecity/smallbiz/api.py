@@ -11,8 +11,10 @@ caller's reach 404; a visible record the caller may not change 403.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import asdict
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -34,6 +36,7 @@ from safecity.smallbiz.choices import ScoreBy, VisitState
 from safecity.smallbiz.exports import visits_export
 from safecity.smallbiz.models import Contract, ServiceProvider, SmallEnterprise, SupervisionRound, Visit
 from safecity.smallbiz.services import contracts as contract_services
+from safecity.smallbiz.services import planning as planning_services
 from safecity.smallbiz.services import sheet as sheet_services
 from safecity.smallbiz.services import supervision as supervision_services
 from safecity.smallbiz.services import visits as visit_services
@@ -283,6 +286,32 @@ class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
     def close(self, request: Request, pk: str | None = None) -> Response:
         call(contract_services.contract_close, actor=request.user, contract=self.get_object())
         return Response(SmallbizContractSerializer(self.get_object()).data)
+
+    @extend_schema(
+        request=None,
+        responses=inline_serializer(
+            "SmallbizPlanReport",
+            {
+                "status": serializers.ChoiceField(choices=["optimal", "feasible", "infeasible", "empty"]),
+                "visits": serializers.IntegerField(help_text="visits planned"),
+                "gap": serializers.FloatField(),
+                "travel_minutes": serializers.IntegerField(),
+                "naive_travel_minutes": serializers.IntegerField(),
+                "engineer_days": serializers.IntegerField(),
+                "naive_engineer_days": serializers.IntegerField(),
+                "seconds": serializers.FloatField(),
+                "explanations": serializers.ListField(child=serializers.CharField()),
+            },
+        ),
+    )
+    @action(detail=True, methods=["post"])
+    def plan(self, request: Request, pk: str | None = None) -> Response:
+        """Re-plan the contract's scheduled visits due from today (CP-SAT: engineers' capacity per
+        day, travel between villages); the report says how, or why no plan exists."""
+        if not planning_services.contract_plan_allowed(request.user):
+            raise PermissionDenied
+        report = call(planning_services.contract_visits_plan, actor=request.user, contract=self.get_object())
+        return Response({**asdict(report), "explanations": list(report.explanations)})
 
 
 # --- visits -----------------------------------------------------------------------------------

@@ -284,7 +284,8 @@ class ContractEnterprise(AuditedModel):
 
 
 class Visit(AuditedModel):
-    """A service visit (服务走访) of a contract at one enterprise, due on ``due_on`` (the schedule).
+    """A service visit (服务走访) of a contract at one enterprise, due on ``due_on`` (the schedule),
+    planned for ``planned_on`` by ``engineer`` (the CP-SAT plan, when one was found).
 
     Signed on the phone by one of the provider's engineers with the place (latitude/longitude from
     the browser) and the time: on time when done on or before the due date. ``checklist``: the
@@ -298,6 +299,9 @@ class Visit(AuditedModel):
     )
     sequence = models.PositiveSmallIntegerField(_("visit number"))
     due_on = models.DateField(_("due on"))
+    # The working day the engineer is planned to come (services/planning.py): inside the visit's
+    # window and never after ``due_on``, which stays the deadline; null while not planned.
+    planned_on = models.DateField(_("planned on"), null=True, blank=True)
     state = models.CharField(_("state"), max_length=10, choices=VisitState.choices, default=VisitState.SCHEDULED)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)

@@ -19,6 +19,10 @@ def _visits(principal: Principal) -> bool:
     return principal.is_superuser or bool(principal.roles & (REGULATOR_ROLES | LOCAL_ROLES | ENGINEER_ROLES))
 
 
+def _contracts(principal: Principal) -> bool:
+    return principal.is_superuser or bool(principal.roles & (REGULATOR_ROLES | LOCAL_ROLES | ENGINEER_ROLES | {"inspector"}))
+
+
 register_section(
     NavSection(
         id="smallbiz",
@@ -29,6 +33,8 @@ register_section(
             NavItem(_("Service visits"), "smallbiz:visits", _visits),
             NavItem(_("Village supervision"), "smallbiz:supervision", _supervises),
             NavItem(_("Safety service providers"), "smallbiz:providers", _sees),
+            NavItem(_("Group-purchase contracts"), "smallbiz:contracts", _contracts),
+            NavItem(_("Village map"), "smallbiz:map", _supervises),
         ),
     )
 )

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 import safecity.core.ids  # noqa: F401  (registers the <id:...> converter)
-from safecity.smallbiz import views
+from safecity.smallbiz import views, views_contracts, views_map, views_providers
 
 app_name = "smallbiz"
 
@@ -15,4 +15,15 @@ urlpatterns = [
     path("visits/<id:pk>/sign/", views.visit_sign, name="visit-sign"),
     path("supervision/", views.supervision, name="supervision"),
     path("providers/", views.provider_list, name="providers"),
+    path("providers/new/", views_providers.provider_register, name="provider-register"),
+    path("providers/<id:pk>/", views_providers.provider_detail, name="provider-detail"),
+    path("providers/<id:pk>/qualifications/new/", views_providers.qualification_add, name="qualification-add"),
+    path("providers/<id:pk>/areas/new/", views_providers.service_area_add, name="area-add"),
+    path("providers/<id:pk>/engineers/new/", views_providers.engineer_add, name="engineer-add"),
+    path("contracts/", views_contracts.contract_list, name="contracts"),
+    path("contracts/new/", views_contracts.contract_create, name="contract-create"),
+    path("contracts/<id:pk>/", views_contracts.contract_detail, name="contract-detail"),
+    path("contracts/<id:pk>/<str:action>/", views_contracts.contract_move, name="contract-move"),
+    path("map/", views_map.village_map, name="map"),
+    path("map/data/", views_map.village_map_data, name="map-data"),
 ]

@@ -249,5 +249,6 @@ def provider_list(request: HttpRequest) -> HttpResponse:
             "rows": selectors.provider_performance(user=request.user),
             "streets": selectors.street_ranking(user=request.user),
             "minimum": settings.SAFECITY_SMALLBIZ_MIN_ENGINEERS,
+            "may_register": _holds(REGULATOR_ROLES)(request.user),
         },
     )

@@ -2,8 +2,9 @@
 service package from a provider for N enterprises; the contract's visits are its schedule.
 
 The schedule of one contract is made here (:func:`contract_schedule_generate`): each enterprise's
-visits spread evenly over the period, each village given to one engineer so an engineer's visits
-are grouped by village. A district-wide optimiser may later take over behind the same function.
+visits spread evenly over the period (the due dates), each village given to one engineer; then
+``services/planning.py`` plans every visit on an engineer's working day with CP-SAT (capacity per
+day, travel between villages), and keeps this even schedule when no plan exists.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from safecity.core.models import Organisation, Region
 from safecity.smallbiz.choices import BuyerKind, ContractAction, ContractState
 from safecity.smallbiz.models import Contract, ContractEnterprise, ProviderEngineer, ServiceProvider, SmallEnterprise, Visit
 from safecity.smallbiz.services.common import SmallbizError, is_platform, require_change, require_roles, require_target
+from safecity.smallbiz.services.planning import contract_visits_plan
 from safecity.smallbiz.services.registry import provider_check_eligible
 from safecity.smallbiz.transitions import contract_transition
 
@@ -143,7 +145,8 @@ def due_dates(contract: Contract) -> list[date]:
 def contract_schedule_generate(*, actor: Any, contract: Contract) -> list[Visit]:
     """Generate a contract's visits: for each enterprise, the visits spread evenly over the period;
     the enterprises of one village go to one engineer (villages dealt round the provider's full-time
-    registered engineers in code order), so an engineer's visits are grouped by village.
+    registered engineers in code order). Then :func:`contract_visits_plan` gives each visit its
+    engineer and working day (``planned_on``) by CP-SAT; without a plan this even schedule stays.
 
     Once per contract (a second call is refused); for a contract in force only.
     """
@@ -179,4 +182,8 @@ def contract_schedule_generate(*, actor: Any, contract: Contract) -> list[Visit]
         for m in members
         for k, due in enumerate(dates)
     ]
-    return Visit.objects.bulk_create(visits)
+    Visit.objects.bulk_create(visits)
+    # Then the CP-SAT plan over the whole period (a contract recorded late is planned from its
+    # first day too: the plan of record); if none exists the even schedule above stays.
+    contract_visits_plan(actor=actor, contract=contract, from_day=contract.starts_on)
+    return list(Visit.objects.filter(contract=contract).order_by("due_on", "enterprise_id", "sequence"))
