@@ -301,7 +301,7 @@ class Visit(AuditedModel):
     due_on = models.DateField(_("due on"))
     # The working day the engineer is planned to come (services/planning.py): inside the visit's
     # window and never after ``due_on``, which stays the deadline; null while not planned.
-    planned_on = models.DateField(_("planned on"), null=True, blank=True)
+    planned_on = models.DateField(_("planned visit day"), null=True, blank=True)
     state = models.CharField(_("state"), max_length=10, choices=VisitState.choices, default=VisitState.SCHEDULED)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)

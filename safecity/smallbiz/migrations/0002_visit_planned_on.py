@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='visit',
             name='planned_on',
-            field=models.DateField(blank=True, null=True, verbose_name='planned on'),
+            field=models.DateField(blank=True, null=True, verbose_name='planned visit day'),
         ),
     ]
