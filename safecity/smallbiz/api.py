@@ -143,7 +143,17 @@ class EnterpriseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
         request=inline_serializer("SmallbizImportRequest", {"street": serializers.CharField(), "file": serializers.FileField()}),
         responses={
             201: SmallbizEnterpriseSerializer(many=True),
-            400: inline_serializer("SmallbizImportErrors", {"rows": SmallbizImportRowSerializer(many=True)}),
+            # The core error format, plus the sheet's rows when the sheet itself is refused (absent
+            # when the request is malformed: no street, no file).
+            400: inline_serializer(
+                "SmallbizImportErrors",
+                {
+                    "code": serializers.CharField(),
+                    "message": serializers.CharField(),
+                    "fields": serializers.DictField(child=serializers.ListField(child=serializers.CharField())),
+                    "rows": SmallbizImportRowSerializer(many=True, required=False),
+                },
+            ),
         },
     )
     @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
@@ -211,7 +221,8 @@ class ProviderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         return selectors.provider_list(user=self.request.user)
 
     @extend_schema(responses=SmallbizPerformanceSerializer(many=True))
-    @action(detail=False, methods=["get"])
+    # One row per provider in reach, not paged (a district has tens of providers).
+    @action(detail=False, methods=["get"], pagination_class=None)
     def performance(self, request: Request) -> Response:
         return Response(SmallbizPerformanceSerializer(selectors.provider_performance(user=request.user), many=True).data)
 

@@ -56,7 +56,12 @@ def test_the_library_imports_no_sub_system() -> None:
 
 
 def test_every_citing_app_is_registered() -> None:
-    assert [k.key for k in kinds()] == ["innovation.innovationentry", "hazards.hiddenhazard", "keyprojects.keyproject"]
+    assert [k.key for k in kinds()] == [
+        "innovation.innovationentry",
+        "hazards.hiddenhazard",
+        "keyprojects.keyproject",
+        "invitations.invitation",
+    ]
 
 
 def test_who_cites_a_hazard_and_who_sees_it(personas: Any, standard: LibraryEntry, hazard: Any) -> None:
