@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from safecity.core import services
-from safecity.core.models import AuditEntry, Organisation, Person, Region, RoleAssignment
+from safecity.core.models import AuditEntry, CalendarDay, Organisation, Person, Region, RoleAssignment
 from safecity.core.scoping import CHANGE, can, scoped
 
 
@@ -121,3 +121,24 @@ class AuditEntryAdmin(ScopedAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(ScopedAdmin):
+    """The public holidays and adjusted working days entered over the notices shipped with the
+    platform (``safecity.core.calendar``): a new year's notice, a local adjustment. Audited."""
+
+    list_display = ["day", "kind", "name", "source"]
+    list_filter = ["kind"]
+    search_fields = ["name", "source"]
+    date_hierarchy = "day"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return super().has_add_permission(request) and _is_city_admin(request)
+
+
+def _is_city_admin(request: HttpRequest) -> bool:
+    from safecity.core.scoping import principal_for
+
+    principal = principal_for(request.user)
+    return principal.is_superuser or "city_admin" in principal.roles

@@ -74,8 +74,18 @@ def entry_scope_q(principal: Principal) -> Q | None:
                     add(("region_in", tuple(above)), ct)
             elif reach is Reach.JURISDICTION and rule.authenticated and _city_wide(grant):
                 add(ALL, ct)
-            elif reach is Reach.ORGANISATION and rule.organisation:
-                add(("organisation", grant.organisation_id), ct)
+            elif reach is Reach.ORGANISATION and (rule.organisation or rule.organisations_also):
+                if rule.organisation:
+                    add(("organisation", grant.organisation_id), ct)
+                for lookup in rule.organisations_also:
+                    # The entry keeps the row's own organisation: one acting for it is found
+                    # through the rows it acts for now.
+                    pks = (
+                        model._base_manager.filter(**{lookup: grant.organisation_id})
+                        .annotate(_audit_pk=Cast("pk", CharField()))
+                        .values("_audit_pk")
+                    )
+                    extra.append(Q(content_type_id=ct, object_id__in=pks))
             elif reach is Reach.ASSIGNMENT:
                 for fn in _assignments.get(model, []):
                     pks = (

@@ -32,6 +32,7 @@ class OrganisationKind(models.TextChoices):
     VILLAGE_COMMITTEE = "village_committee", _("Village committee")
     STREET_OFFICE = "street_office", _("Street / town office")
     EXPERIENCE_HALL = "experience_hall", _("Public-safety experience hall")
+    TRADE_ASSOCIATION = "trade_association", _("Trade association")
     OTHER = "other", _("Other")
 
 

@@ -57,6 +57,10 @@ class ScopeRule:
     count_roles: jurisdiction roles outside ``view_roles`` that may COUNT the rows of their
         jurisdiction for a figure without reading them (the city safety office counts the
         procuratorial suggestion letters of the city, it does not read them).
+    organisations_also: further lookups to an organisation that acts for the row's organisation
+        (a trade association inviting an inspection for its member enterprise): its organisation
+        roles reach the row as the row's own organisation's do (see, and change with
+        ``organisation_change_roles``). The row's region and audit keys stay the organisation's.
     """
 
     region_path: str | None = None
@@ -70,6 +74,7 @@ class ScopeRule:
     region_ancestors: bool = False
     count_roles: frozenset[str] = frozenset()
     region_path_column: str | None = None
+    organisations_also: tuple[str, ...] = ()
 
 
 def ancestor_paths(region_path: str) -> list[str]:
@@ -244,8 +249,8 @@ def scope_q(model: type[models.Model], principal: Principal, action: str = VIEW)
         elif reach is Reach.JURISDICTION and rule.authenticated and _city_wide(grant):
             # Reference data without a region (a dictionary, a catalogue): a city-wide grant reaches all of it.
             return None
-        elif reach is Reach.ORGANISATION and rule.organisation:
-            parts.append(Q(**{rule.organisation: grant.organisation_id}))
+        elif reach is Reach.ORGANISATION and (rule.organisation or rule.organisations_also):
+            parts.extend(Q(**{lookup: grant.organisation_id}) for lookup in organisation_lookups(rule))
         elif reach is Reach.ASSIGNMENT:
             parts.extend(fn(principal) for fn in _assignments.get(model, []))
     if reading and rule.person and principal.person_id is not None:
@@ -287,6 +292,23 @@ def _walk(obj: Any, lookup: str) -> Any:
     return value
 
 
+def organisation_lookups(rule: ScopeRule) -> tuple[str, ...]:
+    """The lookups whose organisation's people reach a row: its own, then those acting for it."""
+    return ((rule.organisation,) if rule.organisation else ()) + rule.organisations_also
+
+
+def _acting_organisations(obj: models.Model, rule: ScopeRule) -> set[int]:
+    """The organisations a row is reached through: its own and those acting for it (ids)."""
+    found: set[int] = set()
+    for lookup in organisation_lookups(rule):
+        org = _walk(obj, lookup)
+        if isinstance(org, models.Model):
+            org = org.pk
+        if org is not None:
+            found.add(org)
+    return found
+
+
 def scope_keys(obj: models.Model) -> tuple[str, int | None]:
     """The region path and organisation id an object sits under, read from its ScopeRule."""
     rule = getattr(type(obj), "scope_rule", None)
@@ -309,7 +331,8 @@ def allows_target(user: Any, obj: models.Model, *, jurisdiction_only: bool = Fal
     if principal.is_superuser:
         return True
     rule = rule_for(type(obj))
-    path, org = scope_keys(obj)
+    path, _org = scope_keys(obj)
+    orgs = _acting_organisations(obj, rule)
     for grant in principal.grants:
         if rule.view_roles is not None and grant.role not in rule.view_roles:
             continue
@@ -328,9 +351,9 @@ def allows_target(user: Any, obj: models.Model, *, jurisdiction_only: bool = Fal
             not jurisdiction_only
             and reach is Reach.ORGANISATION
             and grant.role in rule.organisation_change_roles
-            and rule.organisation
+            and grant.organisation_id in orgs
         )
-        if by_org and org == grant.organisation_id:
+        if by_org:
             return True
     return False
 
@@ -353,9 +376,10 @@ def roles_for(user: Any, obj: models.Model) -> frozenset[str]:
     principal = principal_for(user)
     if principal.is_superuser:
         return frozenset(ROLE_REACH)
-    path, org = scope_keys(obj)
+    path, _org = scope_keys(obj)
     rule = getattr(type(obj), "scope_rule", None)
     view_roles = rule.view_roles if isinstance(rule, ScopeRule) else None
+    orgs = _acting_organisations(obj, rule) if isinstance(rule, ScopeRule) else set()
     roles = set()
     for grant in principal.grants:
         reach = ROLE_REACH.get(grant.role)
@@ -363,7 +387,7 @@ def roles_for(user: Any, obj: models.Model) -> frozenset[str]:
             continue
         if (
             (reach is Reach.JURISDICTION and path and path.startswith(grant.region_path))
-            or (reach is Reach.ORGANISATION and org is not None and org == grant.organisation_id)
+            or (reach is Reach.ORGANISATION and grant.organisation_id in orgs)
             or (reach is Reach.ASSIGNMENT and _assigned_target(principal, obj))
         ):
             roles.add(grant.role)

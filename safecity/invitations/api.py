@@ -31,7 +31,7 @@ from safecity.hazards.choices import HazardLevel, HazardType
 from safecity.invitations import selectors
 from safecity.invitations.choices import ConditionStatus, ItemResult
 from safecity.invitations.filtersets import InvitationFilterSet, ReferralFilterSet
-from safecity.invitations.models import ChecklistItem, Finding, Invitation, InvitationEvent
+from safecity.invitations.models import AssociationMember, ChecklistItem, Finding, Invitation, InvitationEvent
 from safecity.invitations.services import invitations as svc
 from safecity.invitations.services.common import InvitationError
 from safecity.invitations.services.findings import no_penalty_conditions, rectified_on
@@ -175,6 +175,36 @@ class InviteInput(serializers.Serializer):
     )  # fmt: skip
 
 
+class MembersInviteInput(serializers.Serializer):
+    association = IdRelatedField(queryset=Organisation.objects.all(), help_text="the trade association that invites")
+    enterprises = serializers.ListField(
+        child=IdRelatedField(queryset=Organisation.objects.all()), min_length=1, max_length=200,
+        help_text="its member enterprises: one invitation each",
+    )  # fmt: skip
+    authority = IdRelatedField(queryset=Organisation.objects.all())
+    topic = serializers.CharField(max_length=200)
+    preferred_from = serializers.DateField()
+    preferred_to = serializers.DateField()
+    concerns = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+
+
+class AssociationMemberSerializer(serializers.ModelSerializer):
+    id = IdField(read_only=True)
+    association = IdField(source="association_id", read_only=True)
+    association_name = serializers.CharField(source="association.name", read_only=True)
+    enterprise = IdField(source="enterprise_id", read_only=True)
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+
+    class Meta:
+        model = AssociationMember
+        fields = ["id", "association", "association_name", "enterprise", "enterprise_name", "joined_on"]
+
+
+class MemberAddInput(serializers.Serializer):
+    association = IdRelatedField(queryset=Organisation.objects.all())
+    credit_code = serializers.CharField(max_length=18, help_text="the enterprise's unified social credit code")
+
+
 class ScheduleInput(serializers.Serializer):
     scheduled_on = serializers.DateField()
     inspectors = serializers.ListField(child=IdRelatedField(queryset=Person.objects.all()), max_length=20)
@@ -274,6 +304,20 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         invitation = call(svc.invitation_create, actor=request.user, **body.validated_data)
         return self._detail(request, invitation.pk, 201)
 
+    @extend_schema(request=MembersInviteInput, responses={201: InvitationSerializer(many=True)})
+    @action(detail=False, methods=["post"], url_path="for-members", filterset_class=None, pagination_class=None)
+    def for_members(self, request: Request) -> Response:
+        """A trade association invites for several member enterprises: one invitation each, all or none."""
+        if not selectors.may_invite(request.user):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        body = MembersInviteInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        made = call(svc.invitations_create_for_members, actor=request.user, **body.validated_data)
+        rows = self.get_queryset().filter(pk__in=[i.pk for i in made]).order_by("pk")
+        return Response(InvitationSerializer(rows, many=True, context={"request": request}).data, status=201)
+
     def _step(
         self, request: Request, fn: Callable[..., Any], input_class: type[serializers.Serializer], **extra: Any
     ) -> Response:
@@ -366,3 +410,32 @@ class ReferralViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def get_queryset(self) -> Any:
         return selectors.enforcement_list(user=self.request.user)
+
+
+class AssociationMemberViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
+):
+    """The trade associations' members within reach; POST adds one by its credit code (the
+    association's people, or an official over the enterprise); DELETE removes it (or the
+    enterprise leaves)."""
+
+    serializer_class = AssociationMemberSerializer
+    lookup_value_regex = r"[0-9]+"
+
+    def get_queryset(self) -> Any:
+        if not selectors.sees_invitations(self.request.user):
+            return AssociationMember.objects.none()
+        return selectors.association_members(user=self.request.user)
+
+    def get_object(self) -> Any:
+        return selectors.association_member_get(user=self.request.user, pk=self.kwargs.get("pk"))
+
+    @extend_schema(request=MemberAddInput, responses={201: AssociationMemberSerializer})
+    def create(self, request: Request) -> Response:
+        body = MemberAddInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        member = call(svc.association_member_add, actor=request.user, **body.validated_data)
+        return Response(AssociationMemberSerializer(member).data, status=201)
+
+    def perform_destroy(self, instance: Any) -> None:
+        svc.association_member_remove(actor=self.request.user, member=instance)

@@ -8,5 +8,6 @@ from safecity.invitations import api
 router = DefaultRouter()
 router.register("invitations", api.InvitationViewSet, basename="invitation")
 router.register("referrals", api.ReferralViewSet, basename="invitations-referral")
+router.register("association-members", api.AssociationMemberViewSet, basename="invitations-association-member")
 
 urlpatterns = [path("", include(router.urls))]

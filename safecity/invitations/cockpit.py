@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
+from safecity.core.calendar import working_calendar
 from safecity.core.figures import FigureContext, indicator, panel
 from safecity.invitations.models import Finding, Invitation
 from safecity.invitations.services.findings import FIXED_STATES
@@ -79,8 +80,9 @@ def _per_authority(ctx: FigureContext, start: str, end: str) -> dict[str, Any]:
         .values_list("authority__name", start, end)
     )
     days: dict[str, list[int]] = defaultdict(list)
+    calendar = working_calendar()
     for name, first, last in rows:
-        days[name].append(working_days_between(first, last))
+        days[name].append(working_days_between(first, last, calendar=calendar))
     labels = sorted(days)
     values = [round(sum(days[n]) / len(days[n]), 1) for n in labels]
     return {"counts": dict(zip(labels, values, strict=True)), "labels": labels, "values": values}

@@ -26,6 +26,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from safecity.core import services as core_services
+from safecity.core.calendar import working_calendar
 from safecity.core.choices import OrganisationKind, Role
 from safecity.core.demo import DEMO_PASSWORD, register_step
 from safecity.core.models import Organisation, Person, Region
@@ -82,7 +83,9 @@ def transport_companies() -> list[Organisation]:
 
 
 def _weekday(day: date) -> date:
-    while day.weekday() >= 5:
+    """``day``, or the next working day by the public-holiday calendar."""
+    calendar = working_calendar()
+    while not calendar.is_working(day):
         day += timedelta(days=1)
     return day
 
@@ -250,6 +253,7 @@ def build(rng: random.Random, admin: Any) -> None:
             actor=None, invitation=invitation, rating=rng.choice((4, 5, 5, 5, 3)), comment="检查专业，指导到位。", on=visit
         )
     _this_year(rng, detachment, companies, inspector, team)
+    _association(admin, detachment, companies, timezone.localdate())
 
 
 def _this_year(
@@ -275,3 +279,39 @@ def _this_year(
     _schedule(rng, scheduled, inspector, team, late=False, on=accepted)
     # Awaiting scheduling: invited today, the deadline still ahead.
     _invite(rng, companies[2], detachment, today)
+
+
+ASSOCIATION = "常州市道路运输协会"
+MEMBERS = 12
+
+
+def _association(admin: Any, detachment: Organisation, companies: list[Organisation], today: date) -> None:
+    """The road transport association of the city: 12 of the 41 companies are its members; this
+    week it invited the detachment for three of them at once (awaiting scheduling)."""
+    city = Region.objects.get(code="320400")
+    association = core_services.organisation_create(
+        actor=admin, name=ASSOCIATION, kind=OrganisationKind.TRADE_ASSOCIATION, region=city, address="常州市天宁区"
+    )
+    for company in companies[3 : 3 + MEMBERS]:
+        svc.association_member_add(actor=None, association=association, enterprise=company, on=date(2023, 1, 1))
+    secretary = core_services.person_create(
+        actor=admin,
+        name="顾立新",
+        organisation=association,
+        title="协会秘书长",
+        user=get_user_model().objects.create_user(username="transport.association", password=DEMO_PASSWORD),
+        phone="13961172205",
+    )
+    core_services.role_assign(actor=admin, person=secretary, role=Role.ENTERPRISE_MANAGER, organisation=association)
+    invited = min(_weekday(today - timedelta(days=3)), today)
+    svc.invitations_create_for_members(
+        actor=None,
+        association=association,
+        enterprises=companies[3:6],
+        authority=detachment,
+        topic="会员企业危险货物运输车辆动态监控",
+        preferred_from=_weekday(invited + timedelta(days=7)),
+        preferred_to=_weekday(invited + timedelta(days=21)),
+        concerns="协会会员企业普遍反映动态监控报警处置不规范，希望支队统一上门指导。",
+        on=invited,
+    )

@@ -15,12 +15,13 @@ class InvitationFilterSet(StaticFormFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     state = ChoiceFilter(label=_("State"), choices=InvitationState.choices)
     authority = OrganisationFilter(label=_("Authority"), field_name="authority_id")
+    association = OrganisationFilter(label=_("Trade association"), field_name="association_id")
     region = RegionFilter(label=_("Region (and everything under it)"), method="in_region")
     year = django_filters.NumberFilter(label=_("Year invited"), field_name="invited_on__year", min_value=1900, max_value=2100)
 
     class Meta:
         model = Invitation
-        fields = ["q", "state", "authority", "region", "year"]
+        fields = ["q", "state", "authority", "association", "region", "year"]
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()

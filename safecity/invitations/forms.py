@@ -44,6 +44,50 @@ class InviteForm(forms.Form):
             self.fields["enterprise"].initial = enterprises.first()
 
 
+class AssociationInviteForm(InviteForm):
+    """A trade association invites for several of its member enterprises at once (issue 16 §1)."""
+
+    association = forms.ModelChoiceField(queryset=Organisation.objects.none(), label=_("Trade association"))
+    enterprises = forms.ModelMultipleChoiceField(
+        queryset=Organisation.objects.none(),
+        label=_("Member enterprises"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("One invitation is sent for each enterprise ticked, with the same topic and dates."),
+    )
+    field_order = ["association", "enterprises", "authority", "topic", "preferred_from", "preferred_to", "concerns"]
+
+    def __init__(
+        self,
+        *args: Any,
+        associations: QuerySet[Organisation],
+        members: QuerySet[Organisation],
+        authorities: QuerySet[Organisation],
+        **kwargs: Any,
+    ):
+        super().__init__(*args, enterprises=members, authorities=authorities, **kwargs)
+        del self.fields["enterprise"]
+        self.fields["association"].queryset = associations  # type: ignore[attr-defined]
+        self.fields["enterprises"].queryset = members  # type: ignore[attr-defined]
+        if associations.count() == 1:
+            self.fields["association"].initial = associations.first()
+        self.fields["concerns"].label = _("What worries the enterprises")
+
+
+class MemberAddForm(forms.Form):
+    association = forms.ModelChoiceField(queryset=Organisation.objects.none(), label=_("Trade association"))
+    credit_code = forms.CharField(
+        label=_("Unified social credit code of the enterprise"),
+        max_length=18,
+        help_text=_("The 18-character code on the enterprise's business licence."),
+    )
+
+    def __init__(self, *args: Any, associations: QuerySet[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["association"].queryset = associations  # type: ignore[attr-defined]
+        if associations.count() == 1:
+            self.fields["association"].initial = associations.first()
+
+
 class ScheduleForm(forms.Form):
     scheduled_on = forms.DateField(label=_("Inspection date"), widget=DATE)
     inspectors = forms.ModelMultipleChoiceField(

@@ -44,6 +44,8 @@ def _scope(prefix: str = "") -> ScopeRule:
     return ScopeRule(
         region_path=f"{prefix}enterprise__region__path",
         organisation=f"{prefix}enterprise",
+        # A trade association's people reach the invitations it made for its members.
+        organisations_also=(f"{prefix}association",),
         change_roles=AUTHORITY_ROLES,
         organisation_change_roles=INVITER_ROLES,
         view_roles=VIEW_ROLES,
@@ -240,3 +242,40 @@ class LibraryCitation(Citation):
 
     def __str__(self) -> str:
         return f"{self.library_entry_id}->{self.invitation_id}"
+
+
+class AssociationMember(AuditedModel):
+    """An enterprise a trade association may invite inspections for (issue 16 §1: "an enterprise,
+    or a trade association for several"). The association keeps its list; the enterprise sees it
+    and may leave; the authorities over the enterprise see it."""
+
+    association = models.ForeignKey(
+        "core.Organisation", verbose_name=_("trade association"), on_delete=models.PROTECT, related_name="+"
+    )
+    enterprise = models.ForeignKey(
+        "core.Organisation", verbose_name=_("member enterprise"), on_delete=models.PROTECT, related_name="+"
+    )
+    joined_on = models.DateField(_("member since"))
+
+    scope_rule = ScopeRule(
+        region_path="enterprise__region__path",
+        organisation="enterprise",
+        organisations_also=("association",),
+        change_roles=AUTHORITY_ROLES,
+        organisation_change_roles=INVITER_ROLES,
+        view_roles=VIEW_ROLES,
+    )
+
+    class Meta:
+        ordering = ["association_id", "enterprise__name", "id"]
+        verbose_name = _("association member")
+        verbose_name_plural = _("association members")
+        constraints = [
+            models.UniqueConstraint(fields=["association", "enterprise"], name="invitations_association_member_unique"),
+            models.CheckConstraint(
+                condition=~Q(association=models.F("enterprise")), name="invitations_association_member_not_itself"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.association_id}:{self.enterprise_id}"

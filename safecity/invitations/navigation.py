@@ -28,6 +28,7 @@ register_section(
             NavItem(_("Invitation-style inspections"), "invitations:list", _sees),
             NavItem(_("Invite an inspection"), "invitations:new", _invites),
             NavItem(_("Referred to enforcement"), "invitations:enforcement", _enforces),
+            NavItem(_("Trade association members"), "invitations:members", _sees),
         ),
     )
 )

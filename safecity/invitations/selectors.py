@@ -10,9 +10,18 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
+from safecity.core.choices import OrganisationKind
 from safecity.core.ids import id_or_none
 from safecity.core.scoping import principal_for, scoped
-from safecity.invitations.models import AUTHORITY_ROLES, INVITER_ROLES, VIEW_ROLES, Finding, Invitation, InvitationEvent
+from safecity.invitations.models import (
+    AUTHORITY_ROLES,
+    INVITER_ROLES,
+    VIEW_ROLES,
+    AssociationMember,
+    Finding,
+    Invitation,
+    InvitationEvent,
+)
 
 
 def holds(user: Any, roles: frozenset[str]) -> bool:
@@ -66,9 +75,50 @@ def enforcement_list(*, user: Any) -> QuerySet[Finding]:
 
 
 def enterprises_for(user: Any) -> QuerySet[Any]:
-    """The enterprises ``user`` may invite for (their own, as manager)."""
+    """The enterprises ``user`` may invite for in their own name (their own, as manager)."""
     from safecity.core.models import Organisation
 
     principal = principal_for(user)
     ids = {g.organisation_id for g in principal.grants if g.role in INVITER_ROLES}
+    return (
+        Organisation.objects.filter(pk__in=ids)
+        .exclude(kind=OrganisationKind.TRADE_ASSOCIATION)
+        .select_related("region")
+        .order_by("name")
+    )
+
+
+def associations_for(user: Any) -> QuerySet[Any]:
+    """The trade associations ``user`` invites for (as their manager)."""
+    from safecity.core.models import Organisation
+
+    principal = principal_for(user)
+    ids = {g.organisation_id for g in principal.grants if g.role in INVITER_ROLES}
+    return Organisation.objects.filter(pk__in=ids, kind=OrganisationKind.TRADE_ASSOCIATION).order_by("name")
+
+
+def association_members(*, user: Any, association: Any = None) -> QuerySet[AssociationMember]:
+    """The memberships ``user`` sees (an association its members, an enterprise its associations,
+    the authorities those over their jurisdiction), optionally of one association."""
+    rows = (
+        scoped(AssociationMember, user)
+        .select_related("association", "enterprise__region")
+        .order_by("association__name", "enterprise__name", "id")
+    )
+    return rows if association is None else rows.filter(association=association)
+
+
+def association_member_get(*, user: Any, pk: Any) -> AssociationMember:
+    pk = id_or_none(pk)
+    member = association_members(user=user).filter(pk=pk).first() if pk is not None else None
+    if member is None:
+        raise Http404
+    return member
+
+
+def member_enterprises(*, user: Any, associations: Any) -> QuerySet[Any]:
+    """The enterprises trade associations may invite for: their members, as ``user`` sees them."""
+    from safecity.core.models import Organisation
+
+    ids = association_members(user=user).filter(association__in=associations).values("enterprise_id")
     return Organisation.objects.filter(pk__in=ids).select_related("region").order_by("name")

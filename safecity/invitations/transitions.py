@@ -30,6 +30,7 @@ class Transition:
     target: str
     roles: frozenset[str]
     authority_only: bool = False
+    enterprise_only: bool = False  # the enterprise's own people, not a trade association acting for it
 
 
 TRANSITIONS: dict[tuple[str, str], Transition] = {
@@ -41,8 +42,8 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
         Transition(A.CHECKLIST, S.SCHEDULED, S.SCHEDULED, AUTHORITY_ROLES, authority_only=True),
         Transition(A.REPORT, S.SCHEDULED, S.REPORTED, AUTHORITY_ROLES, authority_only=True),
         Transition(A.FOLLOW_UP, S.REPORTED, S.FOLLOWED_UP, AUTHORITY_ROLES, authority_only=True),
-        Transition(A.RATE, S.REPORTED, S.REPORTED, INVITER_ROLES),
-        Transition(A.RATE, S.FOLLOWED_UP, S.FOLLOWED_UP, INVITER_ROLES),
+        Transition(A.RATE, S.REPORTED, S.REPORTED, INVITER_ROLES, enterprise_only=True),
+        Transition(A.RATE, S.FOLLOWED_UP, S.FOLLOWED_UP, INVITER_ROLES, enterprise_only=True),
     ]
 }
 
@@ -60,10 +61,23 @@ def acts_for_authority(actor: Any, invitation: Invitation, roles: frozenset[str]
     return person is not None and person.organisation_id == invitation.authority_id
 
 
+def of_the_enterprise(actor: Any, invitation: Invitation, roles: frozenset[str]) -> bool:
+    """The actor holds one of ``roles`` in the invited enterprise itself (a superuser too): the
+    enterprise rates its inspection, the trade association that invited for it does not."""
+    if actor is None:
+        return True
+    principal = principal_for(actor)
+    return principal.is_superuser or any(
+        g.role in roles and g.organisation_id == invitation.enterprise_id for g in principal.grants
+    )
+
+
 def allowed(transition: Transition, actor: Any, invitation: Invitation, roles: frozenset[str]) -> bool:
     if not (roles & transition.roles):
         return False
     if transition.authority_only and not acts_for_authority(actor, invitation, roles):
+        return False
+    if transition.enterprise_only and not of_the_enterprise(actor, invitation, transition.roles):
         return False
     # Rated once: a second rating is refused (the enterprise's word stands as given).
     return not (transition.action == A.RATE and invitation.rating is not None)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 import safecity.core.ids  # noqa: F401  (registers the <id:...> converter)
-from safecity.invitations import views, views_steps
+from safecity.invitations import views, views_members, views_steps
 
 app_name = "invitations"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path("", views.invitation_list, name="list"),
     path("new/", views_steps.invitation_new, name="new"),
     path("enforcement/", views.enforcement_list, name="enforcement"),
+    path("members/", views_members.member_list, name="members"),
+    path("members/<id:pk>/remove/", views_members.member_remove, name="member-remove"),
     path("<id:pk>/", views.invitation_detail, name="detail"),
     path("<id:pk>/schedule/", views_steps.invitation_schedule, name="schedule"),
     path("<id:pk>/decline/", views_steps.invitation_decline, name="decline"),

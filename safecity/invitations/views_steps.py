@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from safecity.core.forms import show_service_errors
@@ -69,7 +70,11 @@ def _step_page(
 
 @guard(selectors.may_invite)
 def invitation_new(request: HttpRequest) -> HttpResponseBase:
-    """The invite form; the legal basis (the no-penalty lists, the local practice) above it."""
+    """The invite form; the legal basis (the no-penalty lists, the local practice) above it. A
+    trade association's manager invites for several member enterprises at once."""
+    associations = selectors.associations_for(request.user)
+    if associations.exists():
+        return _association_invite(request, associations)
     enterprises = selectors.enterprises_for(request.user)
     first = enterprises.first()
     authorities = svc.authorities_for(first) if first is not None else Organisation.objects.none()
@@ -93,6 +98,35 @@ def invitation_new(request: HttpRequest) -> HttpResponseBase:
             return redirect("invitations:detail", pk=invitation.pk)
     return render(
         request, "invitations/invitation_form.html", {"form": form, "legal_basis": legal_basis_entries(), "phone": True}
+    )
+
+
+def _association_invite(request: HttpRequest, associations: Any) -> HttpResponseBase:
+    members = selectors.member_enterprises(user=request.user, associations=associations)
+    authorities = svc.authorities_for(associations.first())
+    form = forms.AssociationInviteForm(request.POST or None, associations=associations, members=members, authorities=authorities)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            made = svc.invitations_create_for_members(
+                actor=request.user,
+                association=data["association"],
+                enterprises=list(data["enterprises"]),
+                authority=data["authority"],
+                topic=data["topic"],
+                preferred_from=data["preferred_from"],
+                preferred_to=data["preferred_to"],
+                concerns=data["concerns"],
+            )
+        except ValidationError as error:
+            show_service_errors(form, error)
+        else:
+            messages.success(request, _("Invitations sent: %(count)d.") % {"count": len(made)})
+            return redirect(f"{reverse('invitations:list')}?association={data['association'].pk}")
+    return render(
+        request,
+        "invitations/invitation_form.html",
+        {"form": form, "legal_basis": legal_basis_entries(), "phone": True, "for_association": True},
     )
 
 

@@ -87,4 +87,5 @@ def citation_scope(record_rule: ScopeRule, field: str) -> ScopeRule:
         region_path=through(record_rule.region_path),
         organisation=through(record_rule.organisation),
         person=through(record_rule.person),
+        organisations_also=tuple(f"{field}__{lookup}" for lookup in record_rule.organisations_also),
     )

@@ -426,6 +426,7 @@ DEMO_LOGINS = [
     ("service.engineer", "safety service engineer, 常州市新北区安泰安全技术服务有限公司 (罗溪镇 group purchase; smallbiz.luoxi)"),
     ("transport.inspector", "交通运输综合行政执法支队 inspector: invitation-style inspections (invitations.transport)"),
     ("transport.manager", "transport company manager (invited inspections, a finding referred; invitations.transport)"),
+    ("transport.association", "常州市道路运输协会 (trade association inviting for its member companies; invitations.transport)"),
     ("dept.housing", "市住建局 department officer (key projects, innovation)"),
     ("judge.zhang", "innovation judge (from 市住建局)"),
     ("visitor", "public visitor"),

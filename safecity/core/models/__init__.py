@@ -2,6 +2,7 @@
 
 from safecity.core.models.audit import AuditEntry, AuditLink, AuditSegment
 from safecity.core.models.base import AuditedManager, AuditedModel, AuditedQuerySet
+from safecity.core.models.calendar import CalendarDay, CalendarDayKind
 from safecity.core.models.notifications import Delivery, Notification
 from safecity.core.models.organisations import Organisation
 from safecity.core.models.people import Person, RoleAssignment
@@ -15,6 +16,8 @@ __all__ = [
     "AuditedManager",
     "AuditedModel",
     "AuditedQuerySet",
+    "CalendarDay",
+    "CalendarDayKind",
     "Delivery",
     "Notification",
     "Organisation",

@@ -23,14 +23,14 @@ from django.utils.translation import gettext as _
 
 from safecity.core.choices import OrganisationKind
 from safecity.core.models import Organisation, Person
-from safecity.core.scoping import roles_for
+from safecity.core.scoping import CHANGE, require, require_target, roles_for
 from safecity.deepchecks.models import Expert
 from safecity.hazards.choices import HazardLevel, HazardSource, HazardType, ManagementType
 from safecity.hazards.services import hazard_report
 from safecity.invitations.choices import InvitationAction as A
 from safecity.invitations.choices import ItemResult
 from safecity.invitations.legal import legal_basis_entries
-from safecity.invitations.models import INVITER_ROLES, ChecklistItem, Finding, Invitation, LibraryCitation
+from safecity.invitations.models import INVITER_ROLES, AssociationMember, ChecklistItem, Finding, Invitation, LibraryCitation
 from safecity.invitations.services.common import InvitationError, begin, moment, record, today
 from safecity.invitations.sla import sla_due
 from safecity.riskdict.models import CheckItem
@@ -82,6 +82,13 @@ def invitation_create(
         }
     if association is not None and association.pk == enterprise.pk:
         errors["association"] = _("A trade association is another organisation than the enterprise.")
+    elif (
+        association is not None and not AssociationMember.objects.filter(association=association, enterprise=enterprise).exists()
+    ):
+        errors["association"] = _("%(enterprise)s is not a member of %(association)s.") % {
+            "enterprise": enterprise.name,
+            "association": association.name,
+        }
     if errors:
         raise InvitationError(errors)
     invitation = Invitation(
@@ -103,6 +110,94 @@ def invitation_create(
     for entry in legal_basis_entries():
         LibraryCitation.objects.create(library_entry=entry, invitation=invitation, created_by=actor)
     return invitation
+
+
+@transaction.atomic
+def invitations_create_for_members(
+    *,
+    actor: Any,
+    association: Organisation,
+    enterprises: Sequence[Organisation],
+    authority: Organisation,
+    topic: str,
+    preferred_from: date,
+    preferred_to: date,
+    concerns: str = "",
+    on: date | None = None,
+) -> list[Invitation]:
+    """A trade association invites one inspection for each of several member enterprises (issue 16
+    §1), same topic, dates and concerns: one invitation per enterprise, the association recorded on
+    each. All or nothing: one refused (not a member, an authority that does not inspect it) writes
+    none, and the error names the enterprise."""
+    if not enterprises:
+        raise InvitationError({"enterprises": _("Choose at least one member enterprise.")})
+    if association.kind != OrganisationKind.TRADE_ASSOCIATION:
+        raise InvitationError({"association": _("Only a trade association invites for several enterprises.")})
+    made = []
+    for enterprise in enterprises:
+        try:
+            made.append(
+                invitation_create(
+                    actor=actor,
+                    enterprise=enterprise,
+                    authority=authority,
+                    topic=topic,
+                    preferred_from=preferred_from,
+                    preferred_to=preferred_to,
+                    concerns=concerns,
+                    association=association,
+                    on=on,
+                )
+            )
+        except InvitationError as error:
+            detail = "; ".join(str(m) for messages in error.message_dict.values() for m in messages)
+            raise InvitationError(
+                {"enterprises": _("%(enterprise)s: %(problem)s") % {"enterprise": enterprise.name, "problem": detail}}
+            ) from error
+    return made
+
+
+@transaction.atomic
+def association_member_add(
+    *,
+    actor: Any,
+    association: Organisation,
+    enterprise: Organisation | None = None,
+    credit_code: str = "",
+    on: date | None = None,
+) -> AssociationMember:
+    """A trade association records an enterprise it may invite for (its own people, or an official
+    over the enterprise), given the enterprise or its unified social credit code (the association
+    knows its members' codes; nobody browses the city's enterprises through it). Refused: not a
+    trade association, no such enterprise, not an enterprise, already a member."""
+    if enterprise is None:
+        code = credit_code.strip().upper()
+        enterprise = Organisation.objects.filter(credit_code=code).first() if code else None
+        if enterprise is None:
+            raise InvitationError({"credit_code": _("No enterprise with this unified social credit code is registered.")})
+    errors: dict[str, str] = {}
+    if association.kind != OrganisationKind.TRADE_ASSOCIATION:
+        errors["association"] = _("%(name)s is not a trade association.") % {"name": association.name}
+    if enterprise.kind != OrganisationKind.ENTERPRISE:
+        errors["enterprise"] = _("%(name)s is not an enterprise.") % {"name": enterprise.name}
+    elif AssociationMember.objects.filter(association=association, enterprise=enterprise).exists():
+        errors["enterprise"] = _("%(name)s is already a member.") % {"name": enterprise.name}
+    if errors:
+        raise InvitationError(errors)
+    member = AssociationMember(association=association, enterprise=enterprise, joined_on=on or today())
+    if actor is not None:
+        require_target(actor, member)
+    member.save()
+    return member
+
+
+@transaction.atomic
+def association_member_remove(*, actor: Any, member: AssociationMember) -> None:
+    """The association removes a member, or the enterprise leaves (audited). Invitations already
+    made through the association keep it."""
+    if actor is not None:
+        require(actor, member, CHANGE)
+    member.delete()
 
 
 @transaction.atomic

@@ -18,7 +18,7 @@ from safecity.core.models import Region
 from safecity.core.scoping import scoped
 from safecity.invitations.choices import InvitationState
 from safecity.invitations.legal import TITLES
-from safecity.invitations.models import Finding, Invitation
+from safecity.invitations.models import AssociationMember, Finding, Invitation
 from safecity.invitations.selectors import enforcement_list
 from safecity.library.models import LibraryEntry
 
@@ -57,3 +57,12 @@ def test_the_transport_detachments_invitations(db: Any) -> None:
     own = scoped(Invitation, manager)
     assert own.count() == 2 and own.filter(findings__referred_at__isnull=False).exists()
     assert scoped(Invitation, inspector).count() == Invitation.objects.count()
+    # The road transport association: 12 members, three invited for at once this week.
+    association = users.get(username="transport.association")
+    through = scoped(Invitation, association)
+    assert through.count() == 3
+    assert set(through.values_list("state", flat=True)) == {InvitationState.INVITED}
+    assert {i.association.name for i in through} == {"常州市道路运输协会"}
+    assert scoped(AssociationMember, association).count() == 12
+    # The association's invitations are not the other members' business.
+    assert not scoped(Invitation, manager).filter(association__isnull=False).exists()

@@ -90,6 +90,7 @@ class Problem:
     year: int = 2027
     periods: tuple[tuple[date, date], ...] = ()  # default: the quarters of ``year``
     holidays: frozenset[date] = frozenset()
+    workdays: frozenset[date] = frozenset()  # weekend days worked instead of a holiday (调休)
     min_spacing_days: int = 45
     day_minutes: int = 480
     visit_minutes: int = 60
@@ -113,17 +114,21 @@ class Problem:
 
     @cached_property
     def working_days(self) -> tuple[tuple[date, ...], ...]:
-        """The working days (Mon-Fri, not a holiday) of each period, in order."""
+        """The working days of each period, in order (:meth:`is_working_day`)."""
         result = []
         for start, end in self.period_windows:
             days = []
             day = start
             while day <= end:
-                if day.weekday() < 5 and day not in self.holidays:
+                if self.is_working_day(day):
                     days.append(day)
                 day += timedelta(days=1)
             result.append(tuple(days))
         return tuple(result)
+
+    def is_working_day(self, day: date) -> bool:
+        """Monday to Friday except the ``holidays``, and the weekend days in ``workdays``."""
+        return day in self.workdays or (day.weekday() < 5 and day not in self.holidays)
 
     def base_of(self, engineer: Engineer) -> int:
         """The village an engineer's day starts and ends in."""

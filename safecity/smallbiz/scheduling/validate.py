@@ -47,7 +47,7 @@ def validate_schedule(problem: Problem, visits: tuple[Visit, ...] | list[Visit])
             problems.append(f"{engineer.name} visits {where} but does not work for its provider.")
         if visit.village_id != enterprise.village_id or visit.village_id not in villages:
             problems.append(f"The visit to {where} is recorded in the wrong village.")
-        if visit.day.weekday() >= 5:
+        if visit.day.weekday() >= 5 and visit.day not in problem.workdays:
             problems.append(f"The visit to {where} falls on a weekend.")
         if visit.day in problem.holidays:
             problems.append(f"The visit to {where} falls on a holiday.")

@@ -6,7 +6,8 @@ working day, computed by the pure scheduler (``safecity.smallbiz.scheduling``) f
 (today for a re-plan, e.g. after an engineer leaves; the contract's first day when its schedule is
 made). Each visit is planned in its *window*: from the day after the previous due date (the
 contract's first day for the first visit) to its own due date, and never before ``from_day``. The
-deadline stays ``due_on``; ``planned_on`` is the engineer's working day (Mon-Fri, no holidays).
+deadline stays ``due_on``; ``planned_on`` is the engineer's working day (``safecity.core.calendar``:
+Monday to Friday less the public holidays, plus the weekend days worked instead).
 
 **The problem, per calendar year.** The windows whose due date falls in one year form one
 :class:`~safecity.smallbiz.scheduling.data.Problem` (one period per window); when the enterprises
@@ -47,6 +48,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from safecity.core.calendar import WorkingCalendar, working_calendar
 from safecity.core.scoping import principal_for
 from safecity.smallbiz.choices import ContractState, VisitState
 from safecity.smallbiz.models import REGULATOR_ROLES, STREET_ROLES, Contract, ProviderEngineer, Visit
@@ -142,8 +144,8 @@ def _places(contract: Contract, visits: list[Visit]) -> _Place | None:
     return _Place(villages=villages, travel=matrix, code={v: names[v][1] for v in ids})
 
 
-def _working_days(start: date, end: date) -> list[date]:
-    return [start + timedelta(days=d) for d in range((end - start).days + 1) if (start + timedelta(days=d)).weekday() < 5]
+def _working_days(start: date, end: date, calendar: WorkingCalendar) -> tuple[date, ...]:
+    return calendar.working_days(start, end)
 
 
 @dataclass
@@ -154,7 +156,9 @@ class _Run:
     visits: list[list[Visit]]  # per window, one visit per enterprise
 
 
-def _runs(contract: Contract, visits: list[Visit], from_day: date) -> tuple[list[_Run], int, list[Visit]]:
+def _runs(
+    contract: Contract, visits: list[Visit], from_day: date, calendar: WorkingCalendar
+) -> tuple[list[_Run], int, list[Visit]]:
     """Cut the visits to plan into runs; returns the runs, the spacing (days) and the visits left out
     (their window has no working day left)."""
     dues = sorted(set(Visit.objects.filter(contract=contract).values_list("due_on", flat=True)))
@@ -168,7 +172,7 @@ def _runs(contract: Contract, visits: list[Visit], from_day: date) -> tuple[list
     left_out: list[Visit] = []
     for visit in visits:
         start, end = bounds[visit.due_on]
-        if not _working_days(max(start, from_day), end) or visit.enterprise_id in by_due[visit.due_on]:
+        if not _working_days(max(start, from_day), end, calendar) or visit.enterprise_id in by_due[visit.due_on]:
             left_out.append(visit)
         else:
             by_due[visit.due_on][visit.enterprise_id] = visit
@@ -210,13 +214,19 @@ def _last_visits(contract: Contract, from_day: date) -> dict[int, date]:
 
 
 def _problem(
-    contract: Contract, run: _Run, place: _Place, engineers: list[ProviderEngineer], spacing: int, last: dict[int, date]
+    contract: Contract,
+    run: _Run,
+    place: _Place,
+    engineers: list[ProviderEngineer],
+    spacing: int,
+    last: dict[int, date],
+    calendar: WorkingCalendar,
 ) -> sched.Problem:
     provider = contract.provider
     first = run.visits[0]
     # A previous visit so late that the spacing would push the next one out of its window only
     # pushes it to the window's last working day.
-    latest = _working_days(*run.windows[0])[-1] - timedelta(days=spacing)
+    latest = _working_days(*run.windows[0], calendar)[-1] - timedelta(days=spacing)
     capacity = int(settings.SAFECITY_SMALLBIZ_VISITS_PER_DAY)
     return sched.Problem(
         villages=place.villages,
@@ -244,7 +254,8 @@ def _problem(
         ),
         year=run.windows[-1][1].year,
         periods=tuple(run.windows),
-        holidays=frozenset(),
+        holidays=calendar.holidays,
+        workdays=calendar.workdays,
         min_spacing_days=spacing,
     )
 
@@ -325,7 +336,8 @@ def contract_visits_plan(
                 ),
             ),
         )
-    runs, spacing, left_out = _runs(contract, visits, from_day)
+    calendar = working_calendar()
+    runs, spacing, left_out = _runs(contract, visits, from_day, calendar)
     last = _last_visits(contract, from_day)
     dealt = _dealing(place, engineers)
     budget = float(time_limit_s if time_limit_s is not None else settings.SAFECITY_SMALLBIZ_PLAN_SECONDS)
@@ -341,7 +353,7 @@ def contract_visits_plan(
     travel = naive_travel = days = naive_days = 0
     optimal, failed = True, False
     for k, run in enumerate(runs):
-        problem = _problem(contract, run, place, engineers, spacing, last)
+        problem = _problem(contract, run, place, engineers, spacing, last, calendar)
         share = max(0.5, (deadline - time.monotonic()) / (len(runs) - k))
         solution = visit_schedule_solve(problem, time_limit_s=share, workers=1, seed=contract.pk)
         if not solution.feasible:
