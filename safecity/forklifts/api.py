@@ -7,7 +7,6 @@ outside the caller's reach 404; a visible record the caller may not change 403.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -15,13 +14,14 @@ from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, PermissionDenied
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from safecity.core.api.errors import conflict_caller
 from safecity.core.api.fields import IdRelatedField
 from safecity.core.ids import id_or_none
 from safecity.core.models import Organisation, Person
@@ -53,20 +53,7 @@ from safecity.forklifts.rules import forklift_rules, plant_rules
 CONFLICTS = {"duplicate", "transition_not_allowed", "guard", "conflict"}
 
 
-class ForkliftConflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-
-    def __init__(self, error: services.ForkliftError) -> None:
-        super().__init__(detail=" ".join(error.messages), code=error.error_code)
-
-
-def call(fn: Callable[..., Any], **kwargs: Any) -> Any:
-    try:
-        return fn(**kwargs)
-    except services.ForkliftError as error:
-        if error.error_code in CONFLICTS:
-            raise ForkliftConflict(error) from None
-        raise
+call = conflict_caller(services.ForkliftError, CONFLICTS)
 
 
 class ScopedViewSet(viewsets.GenericViewSet):

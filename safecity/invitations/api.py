@@ -17,12 +17,12 @@ from typing import Any
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from safecity.core.api.errors import conflict_caller
 from safecity.core.api.fields import IdField, IdRelatedField
 from safecity.core.ids import id_or_none
 from safecity.core.models import Organisation, Person
@@ -40,20 +40,7 @@ from safecity.riskdict.models import CheckItem
 CONFLICTS = {"transition_not_allowed", "conflict"}
 
 
-class InvitationConflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-
-    def __init__(self, error: InvitationError) -> None:
-        super().__init__(detail=" ".join(error.messages), code=error.error_code)
-
-
-def call(fn: Callable[..., Any], **kwargs: Any) -> Any:
-    try:
-        return fn(**kwargs)
-    except InvitationError as error:
-        if error.error_code in CONFLICTS:
-            raise InvitationConflict(error) from None
-        raise
+call = conflict_caller(InvitationError, CONFLICTS)
 
 
 class InvitationSerializer(serializers.ModelSerializer):

@@ -11,7 +11,6 @@ the caller may not change 403.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.http import Http404, HttpResponse
@@ -20,11 +19,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from safecity.core.api.errors import conflict_caller
 from safecity.core.api.fields import IdRelatedField
 from safecity.core.choices import OrganisationKind
 from safecity.core.ids import id_or_none
@@ -55,22 +54,7 @@ ACTION_PATHS = {
 }
 
 
-class RestaurantConflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-
-    def __init__(self, error: RestaurantError) -> None:
-        super().__init__(detail=" ".join(error.messages), code=error.error_code)
-
-
-def call(fn: Callable[..., Any], **kwargs: Any) -> Any:
-    """Call a service; its refusals that are conflicts with the record's state answer 409 (the
-    others are ValidationErrors: 400 with their fields, by the core error handler)."""
-    try:
-        return fn(**kwargs)
-    except RestaurantError as error:
-        if error.error_code in CONFLICTS:
-            raise RestaurantConflict(error) from None
-        raise
+call = conflict_caller(RestaurantError, CONFLICTS)
 
 
 class ScopedViewSet(viewsets.GenericViewSet):

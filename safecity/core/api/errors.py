@@ -13,6 +13,7 @@ failure there (500): ``api_page_not_found`` and ``api_server_error`` are the pro
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -98,3 +99,30 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if response.status_code == status.HTTP_429_TOO_MANY_REQUESTS and "Retry-After" not in response:
         response["Retry-After"] = "60"
     return response
+
+
+class ServiceConflict(exceptions.APIException):
+    """A service's refusal that conflicts with the record's state (a step not possible now, a
+    duplicate, someone changed it first): 409, with the refusal's code and words."""
+
+    status_code = status.HTTP_409_CONFLICT
+
+    def __init__(self, error: DjangoValidationError) -> None:
+        super().__init__(detail=" ".join(error.messages), code=getattr(error, "error_code", "conflict"))
+
+
+def conflict_caller(error_type: type[DjangoValidationError], conflicts: Any) -> Callable[..., Any]:
+    """An app's ``call(fn, **kwargs)``: run a service; its refusals of type ``error_type`` whose
+    ``error_code`` is one of ``conflicts`` answer 409 (:class:`ServiceConflict`), the others stay
+    ValidationErrors (400 with their fields, by the handler above)."""
+    codes = frozenset(conflicts)
+
+    def call(fn: Callable[..., Any], **kwargs: Any) -> Any:
+        try:
+            return fn(**kwargs)
+        except error_type as error:
+            if getattr(error, "error_code", None) in codes:
+                raise ServiceConflict(error) from None
+            raise
+
+    return call
