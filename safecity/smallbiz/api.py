@@ -1,7 +1,9 @@
 """Small and micro enterprise safety services API (issue 16 §6): the register (with its Excel list
-in and out), providers and their performance, group-purchase contracts, service visits (sign,
-score, cancel), village supervision rounds and the street ranking. Thin serializers over
-``selectors.py`` and ``services/`` (the core error format).
+in and out), providers and their performance, the providers' qualifications, service areas and
+engineers (corrected by PATCH, retired with the day and the reason), group-purchase contracts,
+service visits (sign, score, cancel), village supervision rounds and the street ranking. Thin
+serializers over ``selectors.py``, ``selectors_providers.py`` and ``services/`` (the core error
+format).
 
 Refusals: ``duplicate``, ``transition_not_allowed``, ``guard`` answer 409; invalid input 400 with its
 fields (an import: 400 with ``rows``, the table of row/column/problem); a record outside the
@@ -10,7 +12,6 @@ caller's reach 404; a visible record the caller may not change 403.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
@@ -19,24 +20,34 @@ from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from safecity.core.api.errors import conflict_caller
 from safecity.core.api.fields import IdRelatedField
 from safecity.core.ids import id_or_none
 from safecity.core.models import Organisation, Region
 from safecity.core.scoping import scoped
-from safecity.smallbiz import selectors
+from safecity.smallbiz import selectors, selectors_providers
 from safecity.smallbiz.choices import ScoreBy, VisitState
 from safecity.smallbiz.exports import visits_export
-from safecity.smallbiz.models import Contract, ServiceProvider, SmallEnterprise, SupervisionRound, Visit
+from safecity.smallbiz.models import (
+    Contract,
+    ProviderEngineer,
+    Qualification,
+    ServiceArea,
+    ServiceProvider,
+    SmallEnterprise,
+    SupervisionRound,
+    Visit,
+)
 from safecity.smallbiz.services import contracts as contract_services
 from safecity.smallbiz.services import planning as planning_services
+from safecity.smallbiz.services import registry
 from safecity.smallbiz.services import sheet as sheet_services
 from safecity.smallbiz.services import supervision as supervision_services
 from safecity.smallbiz.services import visits as visit_services
@@ -45,20 +56,7 @@ from safecity.smallbiz.services.common import SmallbizError
 CONFLICTS = {"duplicate", "transition_not_allowed", "guard"}
 
 
-class SmallbizConflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-
-    def __init__(self, error: SmallbizError) -> None:
-        super().__init__(detail=" ".join(error.messages), code=error.error_code)
-
-
-def call(fn: Callable[..., Any], **kwargs: Any) -> Any:
-    try:
-        return fn(**kwargs)
-    except SmallbizError as error:
-        if error.error_code in CONFLICTS:
-            raise SmallbizConflict(error) from None
-        raise
+call = conflict_caller(SmallbizError, CONFLICTS)
 
 
 class ScopedViewSet(viewsets.GenericViewSet):
@@ -225,6 +223,201 @@ class ProviderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
     @action(detail=False, methods=["get"], pagination_class=None)
     def performance(self, request: Request) -> Response:
         return Response(SmallbizPerformanceSerializer(selectors.provider_performance(user=request.user), many=True).data)
+
+
+# --- the provider register: qualifications, service areas, engineers (corrected and retired) ----
+
+
+PROVIDER = OpenApiParameter("provider", int, description="The provider's id: its rows only")
+
+
+def provider_param(request: Request) -> int | None:
+    raw = (request.query_params.get("provider") or "").strip()
+    if not raw:
+        return None
+    pk = id_or_none(raw)
+    if pk is None:
+        raise serializers.ValidationError({"provider": [_("This is not the id of a provider.")]})
+    return pk
+
+
+class SmallbizRetireSerializer(serializers.Serializer):
+    retired_on = serializers.DateField(required=False, help_text="The day (today when left out; never later)")
+    # Optional here so that the service refuses a missing reason in the register's own words.
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+
+
+class SmallbizRemoveSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+
+
+class SmallbizQualificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Qualification
+        fields = ["id", "provider", "name", "number", "valid_from", "valid_until", "retired_on", "retired_reason"]
+        read_only_fields = fields
+
+
+class SmallbizQualificationCorrectSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=120, required=False, help_text="The kind of qualification")
+    number = serializers.CharField(max_length=64, required=False, help_text="Certificate number")
+    valid_from = serializers.DateField(required=False)
+    valid_until = serializers.DateField(required=False)
+
+
+class SmallbizAreaSerializer(serializers.ModelSerializer):
+    region = serializers.CharField(source="region.code", read_only=True, help_text="Division code (district or street)")
+    region_name = serializers.CharField(source="region.name", read_only=True)
+
+    class Meta:
+        model = ServiceArea
+        fields = ["id", "provider", "region", "region_name", "retired_on", "retired_reason"]
+        read_only_fields = fields
+
+
+class SmallbizAreaCorrectSerializer(serializers.Serializer):
+    region = serializers.CharField(max_length=12, help_text="Division code of the district or street served")
+
+
+class SmallbizEngineerSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="person.name", read_only=True)
+
+    class Meta:
+        model = ProviderEngineer
+        fields = [
+            "id", "provider", "person", "name", "registered", "registration_number", "full_time", "retired_on",
+            "retired_reason",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class SmallbizEngineerCorrectSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100, required=False)
+    registered = serializers.BooleanField(required=False)
+    registration_number = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    full_time = serializers.BooleanField(required=False)
+
+
+class SmallbizContractRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+
+
+class SmallbizEngineerRetirementSerializer(serializers.Serializer):
+    engineer = SmallbizEngineerSerializer()
+    open_visits = serializers.IntegerField(help_text="Visits not yet done of contracts in force still planned on them")
+    contracts = SmallbizContractRefSerializer(
+        many=True, help_text="Their contracts: re-plan each with POST /api/smallbiz/contracts/{id}/plan/"
+    )
+    registered_engineers = serializers.IntegerField(help_text="The provider's full-time registered engineers in service")
+    minimum = serializers.IntegerField()
+
+
+class QualificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """A provider's qualifications (retired ones with their day and reason); corrected by PATCH,
+    retired by ``retire`` (the district the provider is registered with, and the city)."""
+
+    serializer_class = SmallbizQualificationSerializer
+
+    def get_queryset(self) -> Any:
+        queryset = selectors_providers.qualification_list(user=self.request.user).order_by("provider", "-valid_until", "pk")
+        pk = provider_param(self.request)
+        return queryset.filter(provider_id=pk) if pk is not None else queryset
+
+    @extend_schema(parameters=[PROVIDER])
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=SmallbizQualificationCorrectSerializer, responses=SmallbizQualificationSerializer)
+    def partial_update(self, request: Request, pk: str | None = None) -> Response:
+        """Correct a qualification as recorded (kind, certificate number, period); a retired one is
+        not corrected (409)."""
+        data = SmallbizQualificationCorrectSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        row = call(registry.qualification_correct, actor=request.user, qualification=self.get_object(), **data.validated_data)
+        return Response(SmallbizQualificationSerializer(row).data)
+
+    @extend_schema(request=SmallbizRetireSerializer, responses=SmallbizQualificationSerializer)
+    @action(detail=True, methods=["post"])
+    def retire(self, request: Request, pk: str | None = None) -> Response:
+        """Retire a qualification (revoked, withdrawn) from a day, with the reason: it is no longer in force."""
+        data = SmallbizRetireSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        row = call(registry.qualification_retire, actor=request.user, qualification=self.get_object(), **data.validated_data)
+        return Response(SmallbizQualificationSerializer(row).data)
+
+
+class ServiceAreaViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """A provider's service areas (removed ones with their day and reason); corrected by PATCH,
+    removed by ``remove`` (refused while a contract in force serves enterprises there that no
+    other of its areas covers)."""
+
+    serializer_class = SmallbizAreaSerializer
+
+    def get_queryset(self) -> Any:
+        queryset = selectors_providers.service_area_list(user=self.request.user).order_by("provider", "region__code", "pk")
+        pk = provider_param(self.request)
+        return queryset.filter(provider_id=pk) if pk is not None else queryset
+
+    @extend_schema(parameters=[PROVIDER])
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=SmallbizAreaCorrectSerializer, responses=SmallbizAreaSerializer)
+    def partial_update(self, request: Request, pk: str | None = None) -> Response:
+        """Correct a service area's region (a district or street, by division code)."""
+        data = SmallbizAreaCorrectSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        region = scoped(Region, request.user).filter(code=data.validated_data["region"].strip()).first()
+        if region is None:
+            raise serializers.ValidationError({"region": [_("No region has this division code.")]})
+        row = call(registry.service_area_correct, actor=request.user, area=self.get_object(), region=region)
+        return Response(SmallbizAreaSerializer(row).data)
+
+    @extend_schema(request=SmallbizRemoveSerializer, responses=SmallbizAreaSerializer)
+    @action(detail=True, methods=["post"])
+    def remove(self, request: Request, pk: str | None = None) -> Response:
+        """Remove a service area from today, with the reason; refused (409) while a contract in force
+        serves enterprises there that no other area of the provider covers."""
+        data = SmallbizRemoveSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        row = call(registry.service_area_remove, actor=request.user, area=self.get_object(), reason=data.validated_data["reason"])
+        return Response(SmallbizAreaSerializer(row).data)
+
+
+class EngineerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """A provider's engineers (those who left with their day and reason); corrected by PATCH,
+    ``retire`` records that one left: the answer counts the visits still planned on them and
+    names the contracts to re-plan."""
+
+    serializer_class = SmallbizEngineerSerializer
+
+    def get_queryset(self) -> Any:
+        queryset = selectors_providers.engineer_list(user=self.request.user).order_by("provider", "person__name", "pk")
+        pk = provider_param(self.request)
+        return queryset.filter(provider_id=pk) if pk is not None else queryset
+
+    @extend_schema(parameters=[PROVIDER])
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=SmallbizEngineerCorrectSerializer, responses=SmallbizEngineerSerializer)
+    def partial_update(self, request: Request, pk: str | None = None) -> Response:
+        """Correct an engineer as recorded (name, registered, registration number, full time)."""
+        data = SmallbizEngineerCorrectSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        row = call(registry.engineer_correct, actor=request.user, engineer=self.get_object(), **data.validated_data)
+        return Response(SmallbizEngineerSerializer(row).data)
+
+    @extend_schema(request=SmallbizRetireSerializer, responses=SmallbizEngineerRetirementSerializer)
+    @action(detail=True, methods=["post"])
+    def retire(self, request: Request, pk: str | None = None) -> Response:
+        """Record that an engineer left the provider (day, reason); the answer counts the visits still
+        planned on them and names the contracts to re-plan."""
+        data = SmallbizRetireSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        result = call(registry.engineer_retire, actor=request.user, engineer=self.get_object(), **data.validated_data)
+        return Response(SmallbizEngineerRetirementSerializer(result).data)
 
 
 # --- contracts --------------------------------------------------------------------------------

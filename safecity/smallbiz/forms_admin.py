@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from safecity.core.choices import OrganisationKind, RegionLevel
@@ -69,6 +70,32 @@ class EngineerForm(forms.Form):
         self.fields["person"].queryset = (  # type: ignore[attr-defined]
             scoped(Person, user).filter(organisation_id=provider.organisation_id).order_by("name")
         )
+
+
+class EngineerCorrectForm(forms.Form):
+    """What may be corrected of an engineer: the name as recorded, the registration, full time."""
+
+    name = forms.CharField(label=_("Name"), max_length=100)
+    registered = forms.BooleanField(label=_("Registered safety engineer"), required=False)
+    registration_number = forms.CharField(label=_("Registration number"), max_length=64, required=False)
+    full_time = forms.BooleanField(label=_("Full time"), required=False)
+
+
+class RetireForm(forms.Form):
+    """Retire a row of the register: the day (``date_label``; left out when ``None``: today) and
+    the reason, which is required (``missing_reason`` says so in the register's words)."""
+
+    retired_on = forms.DateField(label=_("Retired on"), widget=DATE)
+    reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, date_label: str | None, missing_reason: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if date_label is None:
+            del self.fields["retired_on"]
+        else:
+            self.fields["retired_on"].label = date_label
+            self.fields["retired_on"].initial = timezone.localdate()
+        self.fields["reason"].error_messages["required"] = missing_reason
 
 
 class OrganisationChoiceField(forms.ModelChoiceField):

@@ -111,8 +111,22 @@ class ServiceProvider(AuditedModel):
         return self.organisation.name
 
 
+def _retirement_rule(name: str) -> models.CheckConstraint:
+    # A retired row says why (the reason is what the register shows beside the date).
+    return models.CheckConstraint(
+        condition=Q(retired_on__isnull=True) | ~Q(retired_reason=""),
+        name=name,
+        violation_error_message=_("A retirement records its reason."),
+    )
+
+
+# The rows still in service (not retired, not removed): what counts for eligibility and planning.
+IN_SERVICE = Q(retired_on__isnull=True)
+
+
 class Qualification(AuditedModel):
-    """A provider's qualification (资质) with its period; expired, it no longer counts."""
+    """A provider's qualification (资质) with its period; expired, or retired (revoked, withdrawn:
+    ``retired_on`` with ``retired_reason``; the row stays in the register), it no longer counts."""
 
     provider = models.ForeignKey(
         ServiceProvider, verbose_name=_("provider"), on_delete=models.CASCADE, related_name="qualifications"
@@ -121,6 +135,8 @@ class Qualification(AuditedModel):
     number = models.CharField(_("certificate number"), max_length=64)
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"))
+    retired_on = models.DateField(_("retired on"), null=True, blank=True)
+    retired_reason = models.CharField(_("reason retired"), max_length=500, blank=True)
 
     scope_rule = _provider_scope("provider__")
 
@@ -134,20 +150,29 @@ class Qualification(AuditedModel):
                 name="smallbiz_qualification_period",
                 violation_error_message=_("A qualification ends after it starts."),
             ),
+            _retirement_rule("smallbiz_qualification_retired"),
         ]
 
     def __str__(self) -> str:
         return f"{self.name} {self.number}"
 
+    @property
+    def retired(self) -> bool:
+        return self.retired_on is not None
+
     def valid_on(self, day: date) -> bool:
-        return self.valid_from <= day <= self.valid_until
+        """In force on ``day``: inside its period and not yet retired (retired from ``retired_on`` on)."""
+        return self.valid_from <= day <= self.valid_until and (self.retired_on is None or day < self.retired_on)
 
 
 class ServiceArea(AuditedModel):
-    """A region (district or street) a provider serves."""
+    """A region (district or street) a provider serves. A removed area keeps its row with the day
+    and the reason (``retired_on``, ``retired_reason``); a region is served once at a time."""
 
     provider = models.ForeignKey(ServiceProvider, verbose_name=_("provider"), on_delete=models.CASCADE, related_name="areas")
     region = models.ForeignKey("core.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
+    retired_on = models.DateField(_("removed on"), null=True, blank=True)
+    retired_reason = models.CharField(_("reason removed"), max_length=500, blank=True)
 
     scope_rule = _provider_scope("provider__")
 
@@ -155,22 +180,38 @@ class ServiceArea(AuditedModel):
         ordering = ["provider", "region__code"]
         verbose_name = _("service area")
         verbose_name_plural = _("service areas")
-        constraints = [models.UniqueConstraint(fields=["provider", "region"], name="smallbiz_area_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "region"],
+                condition=Q(retired_on__isnull=True),
+                name="smallbiz_area_unique",
+                violation_error_message=_("The provider already serves this region."),
+            ),
+            _retirement_rule("smallbiz_area_retired"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.provider} · {self.region}"
+
+    @property
+    def retired(self) -> bool:
+        return self.retired_on is not None
 
 
 class ProviderEngineer(AuditedModel):
     """A member of a provider's staff; ``registered`` with the registration number of a registered
     safety engineer (注册安全工程师, 注册安全工程师职业资格制度规定). A person works full time for one
-    provider at most (database constraint)."""
+    provider at most (database constraint). An engineer who left (``retired_on``, with the reason)
+    keeps the row (their visits point at it) but no longer counts toward the provider's minimum
+    (domain-rules §7c), gets no new visits and no longer reaches the provider's enterprises."""
 
     provider = models.ForeignKey(ServiceProvider, verbose_name=_("provider"), on_delete=models.CASCADE, related_name="engineers")
     person = models.ForeignKey("core.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="+")
     registered = models.BooleanField(_("registered safety engineer"), default=True)
     registration_number = models.CharField(_("registration number"), max_length=64, blank=True)
     full_time = models.BooleanField(_("full time"), default=True)
+    retired_on = models.DateField(_("left on"), null=True, blank=True)
+    retired_reason = models.CharField(_("reason for leaving"), max_length=500, blank=True)
 
     scope_rule = _provider_scope("provider__")
 
@@ -179,17 +220,29 @@ class ProviderEngineer(AuditedModel):
         verbose_name = _("provider engineer")
         verbose_name_plural = _("provider engineers")
         constraints = [
+            # Only the engineers still in service: a person who left may work full time elsewhere,
+            # or come back to the same provider (a new row; the old one keeps its history).
             models.UniqueConstraint(
                 fields=["person"],
-                condition=Q(full_time=True),
+                condition=Q(full_time=True, retired_on__isnull=True),
                 name="smallbiz_engineer_full_time_once",
                 violation_error_message=_("This person already works full time for a provider."),
             ),
-            models.UniqueConstraint(fields=["provider", "person"], name="smallbiz_engineer_unique"),
+            models.UniqueConstraint(
+                fields=["provider", "person"],
+                condition=Q(retired_on__isnull=True),
+                name="smallbiz_engineer_unique",
+                violation_error_message=_("This person is already on the provider's staff."),
+            ),
+            _retirement_rule("smallbiz_engineer_retired"),
         ]
 
     def __str__(self) -> str:
         return str(self.person)
+
+    @property
+    def retired(self) -> bool:
+        return self.retired_on is not None
 
 
 class Contract(AuditedModel):

@@ -19,6 +19,7 @@ from safecity.core.scoping import NOTHING, Principal, register_assignment, regis
 from safecity.hazards.models import HiddenHazard
 from safecity.smallbiz.choices import ContractState
 from safecity.smallbiz.models import (
+    IN_SERVICE,
     Contract,
     ContractEnterprise,
     ProviderEngineer,
@@ -31,7 +32,9 @@ from safecity.smallbiz.models import (
 
 
 def engineer_providers(principal: Principal) -> Any:
-    return ProviderEngineer.objects.filter(person_id=principal.person_id).values("provider_id")
+    # An engineer who left the provider (``retired_on``) no longer reaches its enterprises, even
+    # while their login keeps the service-engineer role.
+    return ProviderEngineer.objects.filter(IN_SERVICE, person_id=principal.person_id).values("provider_id")
 
 
 def _contracts(principal: Principal) -> Any:

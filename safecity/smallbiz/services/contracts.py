@@ -20,7 +20,15 @@ from django.utils.translation import gettext as _
 from safecity.core.choices import OrganisationKind, RegionLevel
 from safecity.core.models import Organisation, Region
 from safecity.smallbiz.choices import BuyerKind, ContractAction, ContractState
-from safecity.smallbiz.models import Contract, ContractEnterprise, ProviderEngineer, ServiceProvider, SmallEnterprise, Visit
+from safecity.smallbiz.models import (
+    IN_SERVICE,
+    Contract,
+    ContractEnterprise,
+    ProviderEngineer,
+    ServiceProvider,
+    SmallEnterprise,
+    Visit,
+)
 from safecity.smallbiz.services.common import SmallbizError, is_platform, require_change, require_roles, require_target
 from safecity.smallbiz.services.planning import contract_visits_plan
 from safecity.smallbiz.services.registry import provider_check_eligible
@@ -159,7 +167,9 @@ def contract_schedule_generate(*, actor: Any, contract: Contract) -> list[Visit]
     if contract.visits.exists():
         raise SmallbizError(_("This contract's visits are already scheduled."), code="duplicate")
     engineers = list(
-        ProviderEngineer.objects.filter(provider_id=contract.provider_id, registered=True, full_time=True).order_by("pk")
+        ProviderEngineer.objects.filter(IN_SERVICE, provider_id=contract.provider_id, registered=True, full_time=True).order_by(
+            "pk"
+        )
     )
     if not engineers:
         raise SmallbizError(_("The provider has no full-time registered safety engineer to do the visits."), code="guard")
