@@ -168,13 +168,25 @@ class Visit:
     start_minute: int
 
 
+ParamValue = int | str
+
+
 @dataclass(frozen=True)
 class Explanation:
-    """Why no schedule exists, in plain words, with the provider and the period where it applies."""
+    """Why no schedule exists, in plain words, with the provider and the period where it applies.
+
+    ``message`` is English (the bench and the logs read it); ``code`` and ``params`` say the same
+    for a caller that words it in the user's language: ``code`` names the sentence
+    (``diagnose.EXPLANATION_CODES``; empty for a message with no code) and ``params`` holds its
+    plain values (numbers, names, ISO dates; a period as ``<name>_start`` and ``<name>_end``, never
+    an English label), exactly the names ``diagnose.EXPLANATION_PARAMS`` gives for the code.
+    """
 
     message: str
     provider_id: int | None = None
     period: int | None = None
+    code: str = ""
+    params: dict[str, ParamValue] = field(default_factory=dict, hash=False)
 
     def __str__(self) -> str:
         return self.message

@@ -32,6 +32,10 @@ visits keep the even schedule (engineer by village) and the report gives the sch
 in words; visits of an engineer who no longer counts go to the engineer dealt their village.
 The report compares the plan's travel with the naive dealing (villages dealt round the engineers,
 each engineer's visits of a window in village order, ``VISITS_PER_DAY`` a day).
+
+**Words.** The scheduler's reasons come with a code and plain params (``scheduling.diagnose``); the
+report words them in the user's language (:func:`explanation_text`), periods as their first and
+last day.
 """
 
 from __future__ import annotations
@@ -47,11 +51,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from safecity.core.calendar import WorkingCalendar, working_calendar
 from safecity.core.scoping import principal_for
 from safecity.smallbiz.choices import ContractState, VisitState
-from safecity.smallbiz.models import REGULATOR_ROLES, STREET_ROLES, Contract, ProviderEngineer, Visit
+from safecity.smallbiz.models import IN_SERVICE, REGULATOR_ROLES, STREET_ROLES, Contract, ProviderEngineer, Visit
 from safecity.smallbiz.scheduling import data as sched
 from safecity.smallbiz.scheduling.solve import route_travel, visit_schedule_solve
 from safecity.smallbiz.scheduling.validate import validate_solution
@@ -80,6 +85,76 @@ class PlanReport:
     naive_engineer_days: int = 0
     seconds: float = 0.0
     explanations: tuple[str, ...] = ()
+
+
+# One sentence per code of ``scheduling.diagnose.EXPLANATION_CODES``, with the code's params; a
+# period ``<name>_start``/``<name>_end`` is the placeholder ``%(<name>)s`` ("first day to last day").
+EXPLANATION_WORDS: dict[str, str] = {
+    "travel_matrix_size": gettext_noop("The travel-time matrix must be %(villages)d by %(villages)d minutes."),
+    "visit_longer_than_day": gettext_noop(
+        "A visit takes %(visit_minutes)d minutes but an engineer's day has only %(day_minutes)d."
+    ),
+    "office_unknown_village": gettext_noop("The office of %(provider)s is in an unknown village."),
+    "engineer_unknown_provider": gettext_noop("%(engineer)s works for an unknown provider."),
+    "engineer_unknown_village": gettext_noop("%(engineer)s is based in an unknown village."),
+    "enterprise_unknown_provider": gettext_noop("%(enterprise)s has no known service provider."),
+    "enterprise_unknown_village": gettext_noop("%(enterprise)s is in an unknown village."),
+    "requirement_unknown_enterprise": gettext_noop(
+        "A visit requirement names enterprise %(enterprise_id)d, which is not in the district."
+    ),
+    "too_many_visits": gettext_noop(
+        "%(enterprise)s needs %(visits)d visits a year, more than the %(periods)d planning periods (one visit each)."
+    ),
+    "no_working_day": gettext_noop("The period %(period)s has no working day, but %(enterprise)s needs a visit in it."),
+    "spacing_after_last_visit": gettext_noop(
+        "%(enterprise)s was last visited on %(last_visit_on)s; the next visit cannot be %(gap)d days later within %(period)s."
+    ),
+    "spacing_window": gettext_noop(
+        "Visits in %(first)s and %(period)s cannot be %(gap)d days apart: the first working day of one and the "
+        "last of the other are only %(days)d days apart (%(enterprise)s and others)."
+    ),
+    "no_engineer": gettext_noop("%(provider)s has no safety engineer, but %(due)d visits are due in %(period)s."),
+    "lacks_capacity": gettext_noop(
+        "%(provider)s lacks capacity in %(period)s: %(due)d visits are due, but its %(engineers)d engineer(s) have "
+        "%(days)d working days in the period between them, at most %(per_day)d visits a day, so %(have)d visits at "
+        "most (short by %(short)d)."
+    ),
+    "placement_late": gettext_noop(
+        "%(provider)s cannot fit every visit into %(period)s: %(unplaced)d visit(s) find no engineer-day; %(late)d "
+        "of its enterprises cannot be visited before their previous visit plus %(gap)d days (the last of them on "
+        "%(latest_on)s), and too few engineer-days are free after that."
+    ),
+    "placement_no_days": gettext_noop(
+        "%(provider)s cannot fit every visit into %(period)s: %(unplaced)d visit(s) find no engineer-day; its "
+        "engineers' free days are too few."
+    ),
+    "model_infeasible": gettext_noop(
+        "%(provider)s has no schedule for the %(visits)d visits due in %(period)s: its engineers' working days "
+        "cannot hold them once travel between the villages is counted."
+    ),
+    "model_no_solution": gettext_noop(
+        "%(provider)s has no schedule for the %(visits)d visits due in %(period)s: the solver found no schedule "
+        "within its time limit."
+    ),
+}
+
+
+def explanation_text(explanation: sched.Explanation) -> str:
+    """A scheduler explanation in the active language, from its code and params; its English
+    message when the code has no sentence here (or its params do not fit the sentence), so a new
+    reason shows in English rather than not at all."""
+    template = EXPLANATION_WORDS.get(explanation.code)
+    if template is None:
+        return explanation.message
+    values: dict[str, Any] = dict(explanation.params)
+    for key, start in explanation.params.items():
+        name = key.removesuffix("_start")
+        if name != key and f"{name}_end" in explanation.params:
+            values[name] = _("%(start)s to %(end)s") % {"start": start, "end": explanation.params[f"{name}_end"]}
+    try:
+        return _(template) % values
+    except (KeyError, TypeError, ValueError):
+        return explanation.message
 
 
 def contract_plan_allowed(user: Any) -> bool:
@@ -307,7 +382,7 @@ def contract_visits_plan(
         raise SmallbizError(_("Only the visits of a contract in force are planned."), code="transition_not_allowed")
     from_day = from_day or today()
     engineers = list(
-        ProviderEngineer.objects.filter(provider_id=contract.provider_id, registered=True, full_time=True)
+        ProviderEngineer.objects.filter(IN_SERVICE, provider_id=contract.provider_id, registered=True, full_time=True)
         .select_related("person")
         .order_by("pk")
     )
@@ -358,7 +433,7 @@ def contract_visits_plan(
         solution = visit_schedule_solve(problem, time_limit_s=share, workers=1, seed=contract.pk)
         if not solution.feasible:
             failed = True
-            explanations.extend(str(e) for e in solution.explanations)
+            explanations.extend(explanation_text(e) for e in solution.explanations)
             continue
         broken = validate_solution(problem, solution)
         if broken:

@@ -158,3 +158,18 @@ def test_replanning_after_an_engineer_leaves_moves_their_visits_to_others(biz: A
     assert future.count() == 64
     assert not future.filter(engineer_id=busiest).exists()
     assert not future.filter(planned_on__isnull=True).exists()
+
+
+def test_an_engineer_recorded_as_left_gets_no_visit_on_replanning(biz: Any) -> None:
+    from safecity.smallbiz.services.registry import engineer_retire
+
+    served = [biz.enterprise("甲村厂", biz.village_a1) for _ in range(6)]
+    _place(served, (31.90, 119.90))
+    start, end = _next_year()
+    contract = biz.contract(served, start=start, end=end)
+    busiest = Counter(Visit.objects.filter(contract=contract).values_list("engineer_id", flat=True)).most_common(1)[0][0]
+    left = engineer_retire(actor=biz.city.superuser, engineer=ProviderEngineer.objects.get(pk=busiest), reason="离职")
+    assert left.open_visits > 0
+    planning.contract_visits_plan(actor=biz.street_official, contract=contract, time_limit_s=3)
+    future = Visit.objects.filter(contract=contract, state="scheduled")
+    assert future.exists() and not future.filter(engineer_id=busiest).exists()
