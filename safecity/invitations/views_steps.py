@@ -82,15 +82,7 @@ def invitation_new(request: HttpRequest) -> HttpResponseBase:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            invitation = svc.invitation_create(
-                actor=request.user,
-                enterprise=data["enterprise"],
-                authority=data["authority"],
-                topic=data["topic"],
-                preferred_from=data["preferred_from"],
-                preferred_to=data["preferred_to"],
-                concerns=data["concerns"],
-            )
+            invitation = svc.invitation_create(actor=request.user, enterprise=data["enterprise"], **_invite_values(data))
         except ValidationError as error:
             show_service_errors(form, error)
         else:
@@ -99,6 +91,11 @@ def invitation_new(request: HttpRequest) -> HttpResponseBase:
     return render(
         request, "invitations/invitation_form.html", {"form": form, "legal_basis": legal_basis_entries(), "phone": True}
     )
+
+
+def _invite_values(data: dict[str, Any]) -> dict[str, Any]:
+    """What an invitation asks, as the invite forms cleaned it."""
+    return {k: data[k] for k in ("authority", "topic", "preferred_from", "preferred_to", "concerns")}
 
 
 def _association_invite(request: HttpRequest, associations: Any) -> HttpResponseBase:
@@ -112,11 +109,7 @@ def _association_invite(request: HttpRequest, associations: Any) -> HttpResponse
                 actor=request.user,
                 association=data["association"],
                 enterprises=list(data["enterprises"]),
-                authority=data["authority"],
-                topic=data["topic"],
-                preferred_from=data["preferred_from"],
-                preferred_to=data["preferred_to"],
-                concerns=data["concerns"],
+                **_invite_values(data),
             )
         except ValidationError as error:
             show_service_errors(form, error)
