@@ -532,7 +532,7 @@ class SmallbizVisitSerializer(serializers.ModelSerializer):
         model = Visit
         fields = [
             "id", "contract", "contract_number", "enterprise", "enterprise_name", "village", "engineer", "engineer_name",
-            "sequence", "due_on", "state", "done_at", "on_time", "latitude", "longitude", "checklist", "note",
+            "sequence", "due_on", "planned_on", "state", "done_at", "on_time", "latitude", "longitude", "checklist", "note",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -565,10 +565,25 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewS
         params = self.request.query_params
         status_value = params.get("status", "")
         return selectors.visit_list(
-            user=self.request.user, filters={"region": region_param(self.request), "status": status_value}
+            user=self.request.user,
+            filters={
+                "region": region_param(self.request),
+                "status": status_value,
+                "planned": params.get("planned", ""),
+                "mine": params.get("mine", "") in ("1", "true"),
+                "sort": params.get("sort", ""),
+            },
         )
 
-    @extend_schema(parameters=[REGION, OpenApiParameter("status", str, enum=["due", "overdue", *VisitState.values])])
+    @extend_schema(
+        parameters=[
+            REGION,
+            OpenApiParameter("status", str, enum=["due", "overdue", *VisitState.values]),
+            OpenApiParameter("planned", str, enum=["today", "week"], description="planned for today or this week"),
+            OpenApiParameter("mine", bool, description="only the visits given to the caller as the engineer"),
+            OpenApiParameter("sort", str, enum=sorted(selectors.VISIT_SORTS), description="the order of the rows"),
+        ]
+    )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
 

@@ -9,8 +9,9 @@ micro enterprises, two safety service providers and the town's group purchase.
 - Two providers registered with 新北区, six full-time registered safety engineers each; the
   second's qualification ends in 30 days (it shows "expiring soon" and will lose new work).
 - The town's group purchase from the first provider for 120 enterprises, 4 visits a year from
-  2023-01-01 to the end of the current year (70 % paid by the town): past visits mostly done on
-  time, some late, a few overdue; some findings became hidden hazards, most of the older ones
+  2023-01-01 to the end of the current year (70 % paid by the town), planned by CP-SAT: past visits
+  mostly done on their planned visit day, some a few days later, some late, a few overdue; the
+  visits planned before today but not yet due mostly done, the rest still to do; some findings became hidden hazards, most of the older ones
   fixed on the spot and accepted by the district, this year's still open.
 - Accounts: ``village.supervisor`` (VILLAGE_SUPERVISOR of the first village's committee) and
   ``service.engineer`` (SERVICE_ENGINEER of the first provider, who does that village's visits).
@@ -19,6 +20,7 @@ micro enterprises, two safety service providers and the town's group purchase.
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -181,34 +183,101 @@ def _provider(rng: random.Random, admin: Any, name: str, district: Region, until
     return provider
 
 
+def _working_day_after(day: date, days: int) -> date:
+    """``days`` working days (Mon-Fri) after ``day``: when an engineer who slipped comes instead."""
+    while days > 0:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            days -= 1
+    return day
+
+
+@dataclass(frozen=True)
+class _Draw:
+    """The random numbers one visit draws, all of them whichever way it goes."""
+
+    roll: float
+    late: int
+    early: int
+    slip: int
+    hour: int
+    finding: bool
+    latitude: float
+    longitude: float
+    description: str
+
+    @classmethod
+    def of(cls, stream: random.Random) -> _Draw:
+        return cls(
+            roll=stream.random(),
+            late=stream.randint(3, 25),
+            early=stream.randint(0, 20),
+            slip=stream.randint(1, 3),
+            hour=stream.randint(9, 16),
+            finding=stream.random() < 0.06,
+            latitude=stream.uniform(-0.03, 0.03),
+            longitude=stream.uniform(-0.03, 0.03),
+            description=stream.choice(FINDINGS),
+        )
+
+
+def _sign_day(visit: Visit, draw: _Draw, contract: Any, today: date) -> date | None:
+    """The day the demo signs ``visit`` on, or None (nobody came yet).
+
+    Most on their planned visit day (the CP-SAT plan), some a few working days later but still by
+    the due date, some late (after the due date), a few left undone (overdue once the due date has
+    passed). A visit without a planned day (no plan was found) is signed up to 20 days before its
+    due date, as the even schedule would have it."""
+    roll = draw.roll
+    not_due_yet = visit.due_on > today
+    if roll < 0.04:
+        return None  # nobody came: overdue (or, not yet due, still to do)
+    if roll < 0.18:
+        if not_due_yet:
+            return None  # slipped, still within its window: it shows as due
+        return min(visit.due_on + timedelta(days=draw.late), today, contract.ends_on)
+    if visit.planned_on is None:
+        return max(visit.due_on - timedelta(days=draw.early), contract.starts_on)
+    if roll < 0.90:
+        return visit.planned_on
+    # A few working days after the planned day, never after the due date nor after yesterday.
+    later = _working_day_after(visit.planned_on, draw.slip)
+    return visit.planned_on if later > visit.due_on or later >= today else later
+
+
 def _sign_history(rng: random.Random, admin: Any, contract: Any, today: date) -> list[Any]:
-    """Sign the visits due so far: most on time, some late, a few left overdue; some with findings."""
+    """Sign the visits due so far and those planned before today: most on their planned day,
+    some late, a few left overdue; some with findings.
+
+    Every visit draws the same random numbers whichever branch it takes, and the visits planned
+    before today but not yet due draw from a stream of their own: which visits are late, overdue or
+    have findings does not depend on the plan the solver found in its time limit."""
     checklists: dict[str, list[dict[str, Any]]] = {}
     found = []
-    past = Visit.objects.filter(contract=contract, due_on__lte=today).select_related("enterprise").order_by("due_on", "pk")
-    for visit in past:
-        roll = rng.random()
-        if roll < 0.04:
-            continue  # overdue: nobody came
-        if roll < 0.18:
-            day = min(visit.due_on + timedelta(days=rng.randint(3, 25)), today, contract.ends_on)
-        else:
-            day = max(visit.due_on - timedelta(days=rng.randint(0, 20)), contract.starts_on)
+    scheduled = Visit.objects.filter(contract=contract).select_related("enterprise").order_by("due_on", "pk")
+    current = random.Random(rng.random())
+    due = [(v, rng) for v in scheduled.filter(due_on__lte=today)]
+    planned = [(v, current) for v in scheduled.filter(due_on__gt=today, planned_on__lt=today)]
+    for visit, stream in due + planned:
+        draw = _Draw.of(stream)
+        day = _sign_day(visit, draw, contract, today)
+        if day is None:
+            continue
         trade = visit.enterprise.trade
         if trade not in checklists:
             checklists[trade] = visit_checklist(visit.enterprise)[:8]
-        finding = rng.random() < 0.06
+        finding = draw.finding
         items = [
             {"item": c["item"], "content": c["content"], "ok": not (finding and k == 0)} for k, c in enumerate(checklists[trade])
         ]
         visits.visit_sign(
             actor=None,
             visit=visit,
-            latitude=f"{CENTRE[0] + rng.uniform(-0.03, 0.03):.6f}",
-            longitude=f"{CENTRE[1] + rng.uniform(-0.03, 0.03):.6f}",
+            latitude=f"{CENTRE[0] + draw.latitude:.6f}",
+            longitude=f"{CENTRE[1] + draw.longitude:.6f}",
             checklist=items,
-            done_at=_at(day, rng.randint(9, 16)),
-            findings=[{"description": rng.choice(FINDINGS)}] if finding else [],
+            done_at=_at(day, draw.hour),
+            findings=[{"description": draw.description}] if finding else [],
         )
         if finding:
             found.append(visit)

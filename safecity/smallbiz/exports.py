@@ -31,6 +31,7 @@ def visit_columns() -> list[Column]:
         (_("Safety service provider"), lambda v: v.contract.provider.organisation.name),
         (_("Engineer"), lambda v: v.engineer.person.name if v.engineer else ""),
         (_("Visit number"), lambda v: v.sequence),
+        (_("Planned visit day"), lambda v: v.planned_on.isoformat() if v.planned_on else ""),
         (_("Due on"), lambda v: v.due_on.isoformat()),
         (_("State"), lambda v: v.get_state_display()),
         (_("Done at"), lambda v: _when(v.done_at)),

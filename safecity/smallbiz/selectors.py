@@ -8,16 +8,17 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Avg, Count, F, Q, QuerySet
+from django.db.models import Avg, Count, F, Min, Q, QuerySet
 from django.db.models.functions import TruncDate
 
 from safecity.core.models import Region
-from safecity.core.scoping import scoped
+from safecity.core.scoping import principal_for, scoped
 from safecity.hazards.choices import OPEN_STATES
 from safecity.hazards.models import HiddenHazard
 from safecity.smallbiz.choices import VisitState
 from safecity.smallbiz.models import (
     Contract,
+    ContractEnterprise,
     ProviderEngineer,
     Qualification,
     ServiceProvider,
@@ -25,6 +26,8 @@ from safecity.smallbiz.models import (
     SupervisionRound,
     Visit,
     VisitFinding,
+    VisitPhoto,
+    VisitScore,
 )
 from safecity.smallbiz.services.common import today
 
@@ -55,7 +58,27 @@ def contract_list(*, user: Any, filters: dict[str, Any] | None = None) -> QueryS
     return queryset.annotate(enterprise_count=Count("members", distinct=True)).order_by("-starts_on", "number")
 
 
+# The visit list's quick filters on the planned day (``?planned=``) and its orders (``?sort=``).
+PLANNED_WHEN = ("today", "week")
+VISIT_SORTS = {
+    "due": ("due_on", "id"),
+    "-due": ("-due_on", "-id"),
+    # A visit not planned (no CP-SAT plan) comes last either way: it has no day to sort by.
+    "planned": (F("planned_on").asc(nulls_last=True), "due_on", "id"),
+    "-planned": (F("planned_on").desc(nulls_last=True), "-due_on", "-id"),
+}
+
+
+def week_of(day: date) -> tuple[date, date]:
+    """The calendar week (Monday to Sunday) holding ``day``: an engineer's "this week"."""
+    monday = day - timedelta(days=day.weekday())
+    return monday, monday + timedelta(days=6)
+
+
 def visit_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Visit]:
+    """The visits within reach, filtered by region, contract, status (due in 30 days, overdue, a
+    state), planned day (``planned``: today or this week), the user's own visits as the engineer
+    (``mine``), and ordered by ``sort`` (:data:`VISIT_SORTS`; the due date by default)."""
     queryset = scoped(Visit, user).select_related(
         "contract", "enterprise__organisation__region", "engineer__person", "contract__provider__organisation"
     )
@@ -72,7 +95,108 @@ def visit_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[
         queryset = queryset.filter(state=VisitState.SCHEDULED, due_on__lt=day)
     elif status in VisitState.values:
         queryset = queryset.filter(state=status)
+    planned = filters.get("planned")
+    if planned == "today":
+        queryset = queryset.filter(planned_on=day)
+    elif planned == "week":
+        queryset = queryset.filter(planned_on__range=week_of(day))
+    if filters.get("mine"):
+        # The engineer's own visits: those the plan (or the even schedule) gives to their person.
+        queryset = queryset.filter(engineer__person_id=principal_for(user).person_id)
+    if sort := VISIT_SORTS.get(filters.get("sort") or ""):
+        queryset = queryset.order_by(*sort)
     return queryset
+
+
+def visit_get(*, user: Any, pk: int) -> Visit | None:
+    """One visit within reach (None: out of reach or no such visit, the page answers 404)."""
+    return visit_list(user=user).filter(pk=pk).first()
+
+
+def visit_photo_list(*, user: Any, visit: Visit) -> QuerySet[VisitPhoto]:
+    return scoped(VisitPhoto, user).filter(visit=visit)
+
+
+def visit_score_list(*, user: Any, visit: Visit) -> QuerySet[VisitScore]:
+    return scoped(VisitScore, user).filter(visit=visit)
+
+
+def visit_scored_sides(*, visit: Visit) -> set[str]:
+    """The sides that already scored ``visit`` (each scores once, whoever may see the scores)."""
+    return set(VisitScore.objects.filter(visit=visit).values_list("by", flat=True))
+
+
+def region_by_code(*, user: Any, code: str) -> Region | None:
+    """A region within reach by its division code (the lists' ``?region=``)."""
+    code = (code or "").strip()[:12]
+    return scoped(Region, user).filter(code=code).first() if code else None
+
+
+def home_region(*, user: Any) -> Region | None:
+    """The region of the user's first jurisdiction (a supervisor lands on their village)."""
+    paths = principal_for(user).region_paths
+    if not paths:
+        return None
+    code = paths[0].rstrip("/").rsplit("/", 1)[-1]
+    return scoped(Region, user).filter(code=code).first()
+
+
+def contract_get(*, user: Any, pk: int) -> Contract | None:
+    """One contract within reach (None: the page answers 404)."""
+    return contract_list(user=user).filter(pk=pk).first()
+
+
+def contract_member_list(*, user: Any, contract: Contract) -> QuerySet[ContractEnterprise]:
+    """The enterprises a contract serves that the user may see, by village then name."""
+    return (
+        scoped(ContractEnterprise, user)
+        .filter(contract=contract)
+        .select_related("enterprise__organisation__region")
+        .order_by("enterprise__organisation__region__code", "enterprise__organisation__name")
+    )
+
+
+def contract_schedule(*, user: Any, contract: Contract) -> list[dict[str, Any]]:
+    """The contract's visits within reach, counted by engineer and village: done, due, overdue,
+    and the next planned visit day still to come (the CP-SAT plan; "—" when not planned)."""
+    day = today()
+    scheduled = Q(state=VisitState.SCHEDULED)
+    rows = (
+        visit_list(user=user, filters={"contract": contract})
+        .order_by()
+        .values("engineer__person__name", "enterprise__organisation__region__name", "enterprise__organisation__region__code")
+        .annotate(
+            total=Count("pk"),
+            done=Count("pk", filter=Q(state=VisitState.DONE)),
+            due=Count("pk", filter=scheduled & Q(due_on__gte=day)),
+            overdue=Count("pk", filter=scheduled & Q(due_on__lt=day)),
+            next_planned=Min("planned_on", filter=scheduled & Q(planned_on__gte=day)),
+        )
+        .order_by("engineer__person__name", "enterprise__organisation__region__code")
+    )
+    return [
+        {
+            "engineer": r["engineer__person__name"] or "—",
+            "village": r["enterprise__organisation__region__name"],
+            "code": r["enterprise__organisation__region__code"],
+            "total": r["total"],
+            "done": r["done"],
+            "due": r["due"],
+            "overdue": r["overdue"],
+            "next_planned": r["next_planned"],
+        }
+        for r in rows
+    ]
+
+
+def contract_upcoming_visits(*, user: Any, contract: Contract, limit: int = 50) -> list[Visit]:
+    """The contract's visits still to do that the user may see, by planned day (then due date):
+    what the provider's engineers do next. Overdue ones first: they are the most pressing."""
+    day = today()
+    queryset = visit_list(user=user, filters={"contract": contract}).filter(state=VisitState.SCHEDULED)
+    overdue = list(queryset.filter(due_on__lt=day).order_by("due_on", "id")[:limit])
+    upcoming = queryset.filter(due_on__gte=day).order_by(*VISIT_SORTS["planned"])
+    return overdue + list(upcoming[: max(limit - len(overdue), 0)])
 
 
 def finding_list(*, user: Any, visit: Visit | None = None) -> QuerySet[VisitFinding]:
@@ -190,8 +314,9 @@ def street_ranking(*, user: Any, region: Region | None = None) -> list[dict[str,
 
 
 def village_overview(*, user: Any, village: Region) -> dict[str, Any]:
-    """What a village committee watches: its enterprises, the visits due (next 30 days) and overdue,
-    and the open hidden hazards of its enterprises (all scoped to the user)."""
+    """What a village committee watches: its enterprises, the visits due (next 30 days, by planned
+    visit day) and overdue (by due date), and the open hidden hazards of its enterprises (all
+    scoped to the user)."""
     enterprises = enterprise_list(user=user, filters={"region": village})
     hazards = (
         scoped(HiddenHazard, user)
@@ -205,8 +330,8 @@ def village_overview(*, user: Any, village: Region) -> dict[str, Any]:
     return {
         "village": village,
         "enterprises": enterprises,
-        "due": visit_list(user=user, filters={"region": village, "status": "due"}),
-        "overdue": visit_list(user=user, filters={"region": village, "status": "overdue"}),
+        "due": visit_list(user=user, filters={"region": village, "status": "due", "sort": "planned"}),
+        "overdue": visit_list(user=user, filters={"region": village, "status": "overdue", "sort": "due"}),
         "hazards": hazards,
         "rounds": supervision_round_list(user=user).filter(village=village),
     }

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from safecity.core.guards import guard
 from safecity.core.models import Region
 from safecity.core.paging import page_of, querystring
-from safecity.core.scoping import principal_for, roles_for, scoped
+from safecity.core.scoping import principal_for, roles_for
 from safecity.smallbiz import selectors
 from safecity.smallbiz.choices import ScoreBy, VisitState
 from safecity.smallbiz.exports import visits_export
@@ -54,8 +54,7 @@ imports = _holds(REGULATOR_ROLES | STREET_ROLES)
 
 
 def _region(request: HttpRequest) -> Region | None:
-    code = (request.GET.get("region") or "").strip()[:12]
-    return scoped(Region, request.user).filter(code=code).first() if code else None
+    return selectors.region_by_code(user=request.user, code=request.GET.get("region") or "")
 
 
 @guard(sees)
@@ -105,22 +104,47 @@ def enterprise_import(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _choice(request: HttpRequest, name: str, allowed: Any) -> str:
+    value = request.GET.get(name, "")
+    return value if value in allowed else ""
+
+
 @guard(_holds(REGULATOR_ROLES | LOCAL_ROLES | ENGINEER_ROLES))
 def visit_list(request: HttpRequest) -> HttpResponseBase:
-    """The visits within reach (due, overdue, done...); the same rows as an Excel file."""
+    """The visits within reach (due, overdue, done...; planned today or this week; an engineer's
+    own), sortable by due date or planned visit day; the same rows as an Excel file."""
     status = request.GET.get("status", "")
-    queryset = selectors.visit_list(user=request.user, filters={"region": _region(request), "status": status})
+    planned = _choice(request, "planned", selectors.PLANNED_WHEN)
+    sort = _choice(request, "sort", selectors.VISIT_SORTS)
+    engineer = _holds(ENGINEER_ROLES)(request.user)
+    mine = engineer and request.GET.get("mine") == "1"
+    queryset = selectors.visit_list(
+        user=request.user,
+        filters={"region": _region(request), "status": status, "planned": planned, "mine": mine, "sort": sort},
+    )
     if request.GET.get("export") == "xlsx":
         return visits_export(queryset=queryset)
+    # The column headers sort; a second click on the same header reverses the order.
+    base = querystring(request, drop=("page", "cursor", "sort", "export"))
+    sort_links = {key: f"{base}{'&' if base else ''}sort={'-' if sort == key else ''}{key}" for key in ("due", "planned")}
     return render(
         request,
         "smallbiz/visit_list.html",
-        {"page": page_of(request, queryset), "querystring": querystring(request), "status": status},
+        {
+            "page": page_of(request, queryset),
+            "querystring": querystring(request),
+            "status": status,
+            "planned": planned,
+            "mine": mine,
+            "sort": sort,
+            "sort_links": sort_links,
+            "engineer": engineer,
+        },
     )
 
 
 def _visit(request: HttpRequest, pk: int) -> Visit:
-    visit = selectors.visit_list(user=request.user).filter(pk=pk).first()
+    visit = selectors.visit_get(user=request.user, pk=pk)
     if visit is None:
         raise Http404
     return visit
@@ -131,7 +155,7 @@ def _score_sides(user: Any, visit: Visit) -> list[str]:
     if visit.state != VisitState.DONE:
         return []
     roles = roles_for(user, visit)
-    done = set(visit.scores.values_list("by", flat=True))
+    done = selectors.visit_scored_sides(visit=visit)
     sides = {ScoreBy.ENTERPRISE: ENTERPRISE_ROLES, ScoreBy.STREET: STREET_ROLES}
     return [side for side, holders in sides.items() if roles & holders and side not in done]
 
@@ -158,8 +182,8 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "visit": visit,
             "findings": selectors.finding_list(user=request.user, visit=visit),
-            "photos": visit.photos.all(),
-            "scores": visit.scores.all(),
+            "photos": selectors.visit_photo_list(user=request.user, visit=visit),
+            "scores": selectors.visit_score_list(user=request.user, visit=visit),
             "score_form": form if sides else None,
             "may_sign": visit.state == VisitState.SCHEDULED and bool(roles_for(request.user, visit) & ENGINEER_ROLES),
         },
@@ -198,19 +222,11 @@ def visit_sign(request: HttpRequest, pk: int) -> HttpResponseBase:
     return render(request, "smallbiz/visit_sign.html", {"visit": visit, "form": form}, status=400 if form.errors else 200)
 
 
-def _home_region(user: Any) -> Region | None:
-    paths = principal_for(user).region_paths
-    if not paths:
-        return None
-    code = paths[0].rstrip("/").rsplit("/", 1)[-1]
-    return Region.objects.filter(code=code).first()
-
-
 @guard(supervises)
 def supervision(request: HttpRequest) -> HttpResponseBase:
     """A village's supervision page (its enterprises, visits due and overdue, open hidden hazards,
     rounds), or, above a village, the villages under the region with their counts."""
-    region = _region(request) or _home_region(request.user)
+    region = _region(request) or selectors.home_region(user=request.user)
     if region is None:
         return render(request, "smallbiz/supervision.html", {"region": None, "villages": []})
     if region.level != "village":

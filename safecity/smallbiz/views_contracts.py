@@ -9,7 +9,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -18,12 +17,12 @@ from django.views.decorators.http import require_POST
 
 from safecity.core.guards import guard
 from safecity.core.paging import page_of, querystring
-from safecity.core.scoping import roles_for, scoped
+from safecity.core.scoping import roles_for
 from safecity.smallbiz import selectors
-from safecity.smallbiz.choices import ContractAction, ContractState, VisitState
+from safecity.smallbiz.choices import ContractAction, ContractState
 from safecity.smallbiz.forms import add_service_errors
 from safecity.smallbiz.forms_admin import ContractForm
-from safecity.smallbiz.models import ENGINEER_ROLES, LOCAL_ROLES, REGULATOR_ROLES, STREET_ROLES, Contract, ContractEnterprise
+from safecity.smallbiz.models import ENGINEER_ROLES, LOCAL_ROLES, REGULATOR_ROLES, STREET_ROLES, Contract
 from safecity.smallbiz.services import contracts as contract_services
 from safecity.smallbiz.services.common import today
 from safecity.smallbiz.transitions import contract_transition
@@ -52,7 +51,7 @@ def contract_list(request: HttpRequest) -> HttpResponse:
 
 
 def _contract(request: HttpRequest, pk: int) -> Contract:
-    contract = selectors.contract_list(user=request.user).filter(pk=pk).first()
+    contract = selectors.contract_get(user=request.user, pk=pk)
     if contract is None:
         raise Http404
     return contract
@@ -70,51 +69,20 @@ def _actions(user: Any, contract: Contract) -> list[dict[str, Any]]:
     return out
 
 
-def _schedule(user: Any, contract: Contract) -> list[dict[str, Any]]:
-    """The contract's visits within reach, counted by engineer and village: done, due, overdue."""
-    day = today()
-    rows = (
-        selectors.visit_list(user=user, filters={"contract": contract})
-        .order_by()
-        .values("engineer__person__name", "enterprise__organisation__region__name", "enterprise__organisation__region__code")
-        .annotate(
-            total=Count("pk"),
-            done=Count("pk", filter=Q(state=VisitState.DONE)),
-            due=Count("pk", filter=Q(state=VisitState.SCHEDULED, due_on__gte=day)),
-            overdue=Count("pk", filter=Q(state=VisitState.SCHEDULED, due_on__lt=day)),
-        )
-        .order_by("engineer__person__name", "enterprise__organisation__region__code")
-    )
-    return [
-        {
-            "engineer": r["engineer__person__name"] or "—",
-            "village": r["enterprise__organisation__region__name"],
-            "code": r["enterprise__organisation__region__code"],
-            "total": r["total"],
-            "done": r["done"],
-            "due": r["due"],
-            "overdue": r["overdue"],
-        }
-        for r in rows
-    ]
-
-
 @guard(sees_contracts)
 def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A contract: its package, price and shares, the visit schedule by engineer and village (with
+    the next planned visit day), the visits to do next by planned day, the enterprises served."""
     contract = _contract(request, pk)
-    members = (
-        scoped(ContractEnterprise, request.user)
-        .filter(contract=contract)
-        .select_related("enterprise__organisation__region")
-        .order_by("enterprise__organisation__region__code", "enterprise__organisation__name")
-    )
     return render(
         request,
         "smallbiz/contract_detail.html",
         {
             "contract": contract,
-            "members": members,
-            "schedule": _schedule(request.user, contract),
+            "members": selectors.contract_member_list(user=request.user, contract=contract),
+            "schedule": selectors.contract_schedule(user=request.user, contract=contract),
+            "upcoming": selectors.contract_upcoming_visits(user=request.user, contract=contract),
+            "today": today(),
             "actions": _actions(request.user, contract),
         },
     )

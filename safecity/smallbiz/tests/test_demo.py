@@ -42,6 +42,11 @@ def test_the_luoxi_demo(db: Any) -> None:
     assert done.filter(done_at__year=2023).exists() and done.filter(done_at__year=today.year).exists()
     late = [v for v in done if v.on_time is False]
     assert late and len(late) < done.count() / 3
+    # signed on (or around) the planned visit day, never on a day still to come
+    planned = [v for v in done if v.planned_on is not None]
+    on_the_day = [v for v in planned if timezone.localtime(v.done_at).date() == v.planned_on]
+    assert planned and len(on_the_day) > len(planned) * 2 / 3
+    assert not done.filter(done_at__date__gt=today).exists()
     assert Visit.objects.filter(contract=contract, state="scheduled", due_on__lt=today).exists()  # overdue
     assert Visit.objects.filter(contract=contract, state="scheduled", due_on__gte=today).exists()  # due
     states = set(VisitFinding.objects.values_list("hazard__state", flat=True))

@@ -192,7 +192,9 @@ def _short_handed(biz: Any, settings: Any) -> tuple[Any, list[SmallEnterprise], 
 def test_an_infeasible_plan_is_explained_in_chinese_through_the_api(client: Any, biz: Any, settings: Any) -> None:
     contract, many, start, end, days = _short_handed(biz, settings)
     client.force_login(biz.street_official)
-    answer = client.post(f"/api/smallbiz/contracts/{contract.pk}/plan/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    # The request switches the thread's language; the block puts the test's back afterwards.
+    with translation.override(translation.get_language()):
+        answer = client.post(f"/api/smallbiz/contracts/{contract.pk}/plan/", HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert answer.status_code == 200, answer.content
     body = answer.json()
     assert body["status"] == "infeasible" and body["explanations"], body
