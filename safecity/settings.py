@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "safecity.restaurants",
     "safecity.smallbiz",
     "safecity.invitations",
+    "safecity.hall",
+    "safecity.citizenreports",
 ]
 
 MIDDLEWARE = [
@@ -303,6 +305,11 @@ SPECTACULAR_SETTINGS = {
         "InvitationItemResultEnum": "safecity.invitations.choices.ItemResult",
         "NoPenaltyConditionStatusEnum": "safecity.invitations.choices.ConditionStatus",
         # end invitations
+        # citizenreports (issue 17 part 3): this block is the citizenreports app's
+        "CitizenReportStateEnum": "safecity.citizenreports.choices.ReportState",
+        "CitizenReportActionEnum": "safecity.citizenreports.choices.ReportAction",
+        # end citizenreports
+        "HallPeriodEnum": "safecity.hall.choices.Period",
     },
 }
 

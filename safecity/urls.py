@@ -51,6 +51,8 @@ urlpatterns = [
     path("api/restaurants/", include("safecity.restaurants.api_urls")),
     path("api/smallbiz/", include("safecity.smallbiz.api_urls")),
     path("api/invitations/", include("safecity.invitations.api_urls")),
+    path("api/hall/", include("safecity.hall.api_urls")),
+    path("api/citizen-reports/", include("safecity.citizenreports.api_urls")),
     path("api/", include("safecity.core.api.urls")),
     path("library/", include("safecity.library.urls")),
     path("riskdict/", include("safecity.riskdict.urls")),
@@ -67,6 +69,8 @@ urlpatterns = [
     path("restaurants/", include("safecity.restaurants.urls")),
     path("smallbiz/", include("safecity.smallbiz.urls")),
     path("invitations/", include("safecity.invitations.urls")),
+    path("hall/", include("safecity.hall.urls")),
+    path("citizen-reports/", include("safecity.citizenreports.urls")),
     path("", include("safecity.core.urls")),
 ]
 

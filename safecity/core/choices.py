@@ -55,6 +55,8 @@ class Role(models.TextChoices):
     STREET_OFFICIAL = "street_official", _("Street / town official")
     VILLAGE_SUPERVISOR = "village_supervisor", _("Village safety supervisor")
     SERVICE_ENGINEER = "service_engineer", _("Safety service engineer")
+    # Issue 17: the public-safety experience hall's staff manage its sessions and bookings.
+    HALL_STAFF = "hall_staff", _("Experience hall staff")
 
 
 class AuditAction(models.TextChoices):

@@ -46,6 +46,8 @@ ROLE_REACH: dict[str, Reach] = {
     # A safety service provider's engineer reaches the enterprises their provider's contracts
     # serve (registered by the smallbiz app), like an expert reaches the panel's enterprises.
     Role.SERVICE_ENGINEER: Reach.ASSIGNMENT,
+    # The experience hall's staff reach their hall's sessions and bookings.
+    Role.HALL_STAFF: Reach.ORGANISATION,
 }
 
 # Roles that may use the Django admin (for the reference data they are allowed to change).

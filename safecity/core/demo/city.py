@@ -427,6 +427,7 @@ DEMO_LOGINS = [
     ("transport.inspector", "交通运输综合行政执法支队 inspector: invitation-style inspections (invitations.transport)"),
     ("transport.manager", "transport company manager (invited inspections, a finding referred; invitations.transport)"),
     ("transport.association", "常州市道路运输协会 (trade association inviting for its member companies; invitations.transport)"),
+    ("hall.staff", "常州市公共安全体验馆 staff: sessions, bookings, check-in (hall.bookings)"),
     ("dept.housing", "市住建局 department officer (key projects, innovation)"),
     ("judge.zhang", "innovation judge (from 市住建局)"),
     ("visitor", "public visitor"),

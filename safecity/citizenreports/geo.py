@@ -1,0 +1,63 @@
+"""Which district of Changzhou a point lies in (issue 17 §1: a report must lie in the city).
+
+The project had no map of district boundaries: the region maps place points, never test them
+(``core/static/core/region_map.js``). This module keeps the six districts' outlines in
+``data/districts.geojson`` (GeoJSON, longitude first, RFC 7946) and tests a point with the one
+point-in-polygon test the project has (:class:`safecity.telemetry.rules.geometry.Zone`, a pure
+even-odd test with a bounding-box shortcut).
+
+The outlines are simplified (a few dozen vertices in all, drawn to about a kilometre or two, with
+shared edges so the districts tile without gaps): good for placing a report in the district that
+triages it, not for a cadastral boundary. Replacing them with the surveying bureau's outlines is a
+change of the data file alone. The economic development zone (320491) has no outline of its own:
+its streets keep Wujin's statistics codes, so its points fall to 武进区, as its records do.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from safecity.telemetry.rules.geometry import Zone
+
+DATA = Path(__file__).resolve().parent / "data" / "districts.geojson"
+# The districts whose people triage reports (GB/T 2260): 天宁 钟楼 新北 武进 金坛 溧阳.
+CITY_DISTRICTS = ("320402", "320404", "320411", "320412", "320413", "320481")
+
+
+@dataclass(frozen=True)
+class DistrictOutline:
+    code: str
+    name: str
+    zone: Zone
+
+
+@lru_cache(maxsize=1)
+def outlines() -> tuple[DistrictOutline, ...]:
+    data = json.loads(DATA.read_text(encoding="utf-8"))
+    found = []
+    for feature in data["features"]:
+        rings = feature["geometry"]["coordinates"]
+        exterior = tuple((float(x), float(y)) for x, y in rings[0])
+        holes = tuple(tuple((float(x), float(y)) for x, y in ring) for ring in rings[1:])
+        props = feature["properties"]
+        found.append(DistrictOutline(code=props["code"], name=props["name"], zone=Zone(exterior=exterior, holes=holes)))
+    return tuple(found)
+
+
+def district_code_at(latitude: float | Decimal, longitude: float | Decimal) -> str | None:
+    """The GB/T 2260 code of the district containing the point, None outside the city."""
+    lat, lon = float(latitude), float(longitude)
+    for outline in outlines():
+        if outline.zone.contains(lon, lat):
+            return outline.code
+    return None
+
+
+def outlines_geojson() -> dict[str, Any]:
+    """The outlines for the maps (the report page draws the city so a citizen sees where it ends)."""
+    return json.loads(DATA.read_text(encoding="utf-8"))

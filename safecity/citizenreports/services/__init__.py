@@ -1,0 +1,2 @@
+"""Every write of the citizens' reports (``submit.py``: the public report; ``triage.py``: the
+district's triage steps)."""

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from django.urls import path
+
+import safecity.core.ids  # noqa: F401  (registers the <id:...> converter)
+from safecity.hall import views, views_public
+
+app_name = "hall"
+
+urlpatterns = [
+    path("", views.session_list, name="sessions"),
+    path("sessions/new/", views.session_new, name="session-new"),
+    path("sessions/generate/", views.sessions_generate, name="sessions-generate"),
+    path("sessions/<id:pk>/", views.session_detail, name="session"),
+    path("sessions/<id:pk>/cancel/", views.session_cancel, name="session-cancel"),
+    path("bookings/", views.booking_list, name="bookings"),
+    path("bookings/<id:pk>/", views.booking_detail, name="booking"),
+    path("check-in/", views.check_in, name="check-in"),
+    # public, no sign-in
+    path("book/", views_public.book_sessions, name="book"),
+    path("book/<id:pk>/", views_public.book_details, name="book-details"),
+    path("book/verify/<str:token>/", views_public.book_verify, name="book-verify"),
+    path("book/done/", views_public.book_done, name="book-done"),
+    path("my-booking/", views_public.my_booking, name="my-booking"),
+]
