@@ -19,6 +19,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -28,13 +29,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from safecity.citizenreports import selectors
+from safecity.citizenreports import rules, selectors
 from safecity.citizenreports.filtersets import ReportFilterSet
 from safecity.citizenreports.models import CitizenReport, ReportEvent
 from safecity.citizenreports.services import triage
 from safecity.citizenreports.services.common import CitizenReportError
 from safecity.citizenreports.services.submit import report_submit
-from safecity.citizenreports.views_public import client_address
+from safecity.citizenreports.views_public import client_address, too_large_words
 from safecity.core.api.errors import conflict_caller
 from safecity.core.api.fields import IdRelatedField
 from safecity.core.ids import id_or_none
@@ -48,6 +49,11 @@ call = conflict_caller(CitizenReportError, {"transition_not_allowed"})
 class RateLimited(exceptions.APIException):
     status_code = status.HTTP_429_TOO_MANY_REQUESTS
     default_code = "rate_limited"
+
+
+class TooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "too_large"
 
 
 class ReportSerializer(serializers.ModelSerializer):
@@ -119,13 +125,24 @@ class DismissInput(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, help_text="the citizen reads it")
 
 
+class ScopedIdField(IdRelatedField):
+    """An id of a row the caller reaches, checked against the scoped queryset the view builds per
+    request (``context["<field>_queryset"]``; none at all without it): an id out of reach and one
+    that does not exist get the same answer, so nothing tells them apart."""
+
+    default_error_messages = {"does_not_exist": _("Nothing with this id is within your reach.")}
+
+    def get_queryset(self) -> Any:
+        return self.context.get(f"{self.field_name}_queryset", self.queryset)
+
+
 class MergeInput(serializers.Serializer):
-    hazard = IdRelatedField(queryset=HiddenHazard.objects.all(), help_text="a known hidden hazard within reach")
+    hazard = ScopedIdField(queryset=HiddenHazard.objects.none(), help_text="a known hidden hazard within reach")
 
 
 class HazardInput(serializers.Serializer):
-    organisation = IdRelatedField(
-        queryset=Organisation.objects.select_related("region"), help_text="the enterprise or place responsible"
+    organisation = ScopedIdField(
+        queryset=Organisation.objects.none(), help_text="an enterprise or place of the report's district, within reach"
     )
     hazard_type = serializers.ChoiceField(choices=HazardType.choices, default=HazardType.OTHER)
     level = serializers.ChoiceField(choices=HazardLevel.choices, default=HazardLevel.GENERAL)
@@ -180,7 +197,9 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def merge(self, request: Request, pk: str | None = None) -> Response:
         """Merge the report with a known hidden hazard."""
         report = self._triager(request)
-        body = MergeInput(data=request.data)
+        body = MergeInput(
+            data=request.data, context={"hazard_queryset": selectors.hazards_of_district(user=request.user, report=report)}
+        )
         body.is_valid(raise_exception=True)
         call(triage.report_merge, actor=request.user, report=report, **body.validated_data)
         return self._detail(request, report.pk)
@@ -190,7 +209,8 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def hazard(self, request: Request, pk: str | None = None) -> Response:
         """Record the report as a new hidden hazard of the enterprise or place responsible."""
         report = self._triager(request)
-        body = HazardInput(data=request.data)
+        organisations = selectors.organisations_of_district(user=request.user, report=report)
+        body = HazardInput(data=request.data, context={"organisation_queryset": organisations})
         body.is_valid(raise_exception=True)
         call(triage.report_to_hazard, actor=request.user, report=report, **body.validated_data)
         return self._detail(request, report.pk)
@@ -229,6 +249,9 @@ class SubmitView(APIView):
 
     @extend_schema(request=SubmitInput, responses={201: ReceiptOutput}, auth=[])
     def post(self, request: Request) -> Response:
+        # From the declared length, before DRF parses (and buffers) the body.
+        if rules.request_too_large(request._request.META):
+            raise TooLarge(detail=too_large_words())
         body = SubmitInput(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data

@@ -8,7 +8,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from safecity.citizenreports import rules
+from safecity.core.models import Organisation
 from safecity.hazards.choices import HazardLevel, HazardType
+from safecity.hazards.models import HiddenHazard
 
 
 class MultiplePhotoInput(forms.ClearableFileInput):
@@ -75,18 +77,38 @@ class DismissForm(forms.Form):
     )
 
 
-class MergeForm(forms.Form):
-    hazard = forms.TypedChoiceField(label=_("Known hidden hazard"), coerce=int)
+def _suggest(field: forms.Field, queryset: Any, suggestions: Any, label: Any) -> None:
+    """A choice validated against the whole ``queryset`` (every row of the district within reach),
+    offered from ``suggestions`` only (the near ones, or the search's matches): a long district
+    does not make a page of thousands of options, and no row of the district is out of choice."""
+    assert isinstance(field, forms.ModelChoiceField)
+    field.queryset = queryset
+    field.widget.choices = [("", "---------"), *((row.pk, label(row)) for row in suggestions)]  # type: ignore[attr-defined]
 
-    def __init__(self, *args: Any, hazards: Any = (), **kwargs: Any) -> None:
+
+class MergeForm(forms.Form):
+    hazard = forms.ModelChoiceField(
+        label=_("Known hidden hazard"),
+        queryset=HiddenHazard.objects.none(),
+        error_messages={"invalid_choice": _("This hidden hazard is not within your reach.")},
+    )
+
+    def __init__(self, *args: Any, queryset: Any, hazards: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["hazard"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [(h.pk, f"{h.organisation.name} · {h.description[:40]} · {h.get_state_display()}") for h in hazards]
+        _suggest(
+            self.fields["hazard"],
+            queryset,
+            hazards,
+            lambda h: f"{h.code or h.pk} · {h.organisation.name} · {h.description[:40]} · {h.get_state_display()}",
+        )
 
 
 class HazardForm(forms.Form):
-    organisation = forms.TypedChoiceField(label=_("Enterprise or place responsible"), coerce=int)
+    organisation = forms.ModelChoiceField(
+        label=_("Enterprise or place responsible"),
+        queryset=Organisation.objects.none(),
+        error_messages={"invalid_choice": _("Choose an enterprise or place of the report's district.")},
+    )
     hazard_type = forms.TypedChoiceField(label=_("Type"), choices=HazardType.choices, coerce=int, initial=HazardType.OTHER)
     level = forms.TypedChoiceField(label=_("Level"), choices=HazardLevel.choices, coerce=int, initial=HazardLevel.GENERAL)
     description = forms.CharField(label=_("Description of the hidden hazard"), widget=forms.Textarea(attrs={"rows": 3}))
@@ -94,8 +116,16 @@ class HazardForm(forms.Form):
         label=_("Rectify by"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
-    def __init__(self, *args: Any, organisations: Any = (), **kwargs: Any) -> None:
+    def __init__(self, *args: Any, queryset: Any, organisations: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["organisation"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [(o.pk, f"{o.name} · {o.region.name}") for o in organisations]
+        _suggest(self.fields["organisation"], queryset, organisations, lambda o: f"{o.name} · {o.region.name}")
+
+
+class TriageSearchForm(forms.Form):
+    """Find any organisation or hidden hazard of the district by a part of its name, credit code
+    or number, when it is not among the suggestions."""
+
+    org_q = forms.CharField(label=_("Find an enterprise or place (name or credit code)"), max_length=100, required=False)
+    hazard_q = forms.CharField(
+        label=_("Find a hidden hazard (number, description or enterprise)"), max_length=100, required=False
+    )

@@ -1,4 +1,4 @@
-"""Which district of Changzhou a point lies in (issue 17 §1: a report must lie in the city).
+"""Which district of the city a point lies in (issue 17 §1: a report must lie in the city).
 
 The project had no map of district boundaries: the region maps place points, never test them
 (``core/static/core/region_map.js``). This module keeps the six districts' outlines in
@@ -11,6 +11,10 @@ shared edges so the districts tile without gaps): good for placing a report in t
 triages it, not for a cadastral boundary. Replacing them with the surveying bureau's outlines is a
 change of the data file alone. The economic development zone (320491) has no outline of its own:
 its streets keep Wujin's statistics codes, so its points fall to 武进区, as its records do.
+
+The city is ``settings.SAFECITY_CITY_REGION_CODE`` and its districts are the platform's regions
+under it (``core.Region``): an outline whose code is not a district of the city places nothing.
+Everything is read from the local file and the database: no map service is called.
 """
 
 from __future__ import annotations
@@ -22,11 +26,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from safecity.core.choices import RegionLevel
+from safecity.core.models import Region
 from safecity.telemetry.rules.geometry import Zone
 
 DATA = Path(__file__).resolve().parent / "data" / "districts.geojson"
-# The districts whose people triage reports (GB/T 2260): 天宁 钟楼 新北 武进 金坛 溧阳.
-CITY_DISTRICTS = ("320402", "320404", "320411", "320412", "320413", "320481")
 
 
 @dataclass(frozen=True)
@@ -61,3 +69,28 @@ def district_code_at(latitude: float | Decimal, longitude: float | Decimal) -> s
 def outlines_geojson() -> dict[str, Any]:
     """The outlines for the maps (the report page draws the city so a citizen sees where it ends)."""
     return json.loads(DATA.read_text(encoding="utf-8"))
+
+
+def city_region() -> Region | None:
+    """The city the platform serves (``SAFECITY_CITY_REGION_CODE``), None before it is set up."""
+    return Region.objects.filter(code=settings.SAFECITY_CITY_REGION_CODE).first()
+
+
+def city_name() -> str:
+    city = city_region()
+    return city.name if city is not None else _("the city")
+
+
+def city_districts() -> QuerySet[Region]:
+    """The districts whose people triage reports: the regions of level district under the city."""
+    city = city_region()
+    if city is None:
+        return Region.objects.none()
+    return Region.objects.filter(path__startswith=city.path, level=RegionLevel.DISTRICT).order_by("code")
+
+
+def district_at(latitude: float | Decimal, longitude: float | Decimal) -> Region | None:
+    """The district of the city containing the point, None outside it (or outside any district the
+    platform knows)."""
+    code = district_code_at(latitude, longitude)
+    return city_districts().filter(code=code).first() if code else None

@@ -176,3 +176,24 @@ class ReportEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id} · {self.get_action_display()}"
+
+
+class SubmitAttempt(models.Model):
+    """How many reports one address tried to send in one hour (sent, refused or limited alike): the
+    rate limit's counter. One row per address digest and hour, incremented atomically
+    (``services.submit.attempt_count``) so concurrent requests and several web workers share one
+    allowance. The address is kept only as the report's keyed digest."""
+
+    address_digest = models.CharField(_("sender digest"), max_length=64)
+    hour = models.DateTimeField(_("hour"))
+    count = models.PositiveIntegerField(_("attempts"), default=0)
+
+    class Meta:
+        verbose_name = _("report attempts of an hour")
+        verbose_name_plural = _("report attempts of an hour")
+        constraints = [
+            models.UniqueConstraint(fields=["address_digest", "hour"], name="citizenreports_attempt_digest_hour"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.address_digest[:8]} · {self.hour:%Y-%m-%d %H}:00 · {self.count}"

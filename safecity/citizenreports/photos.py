@@ -64,6 +64,8 @@ def photo_clean(file: IO[bytes], *, name: str = "") -> CleanPhoto:
     side = rules.photo_max_side()
     image.thumbnail((side, side))
     out = io.BytesIO()
-    # No exif=, icc_profile= or comment: the new file carries the pixels only.
-    image.save(out, format="JPEG", quality=85, optimize=True)
+    # Pillow carries a JPEG's or GIF's comment (and other ``info`` entries) into the new file unless
+    # told otherwise: a comment may name the phone or its owner. The pixels only.
+    image.info = {}
+    image.save(out, format="JPEG", quality=85, optimize=True, comment=b"")
     return CleanPhoto(content=out.getvalue(), width=image.width, height=image.height)

@@ -9,6 +9,12 @@ the rule. Read with ``getattr`` so a deployment sets only what it changes.
 - ``SAFECITY_CITIZENREPORT_RATE_PER_HOUR`` / ``_PER_DAY``: reports accepted from one address
   (default 5 an hour, 20 a day).
 - ``SAFECITY_CITIZENREPORT_DESCRIPTION_MAX``: characters of a description (default 2000).
+- ``SAFECITY_CITIZENREPORT_HOTLINE``: the number the refusals point to (default 12345, the
+  government service hotline).
+
+A request whose body is larger than ``request_max_bytes`` (every photo at its largest, plus
+``REQUEST_MARGIN_BYTES`` for the text fields and the multipart framing) is refused before it is
+read.
 """
 
 from __future__ import annotations
@@ -46,3 +52,24 @@ def rate_per_day() -> int:
 
 def description_max() -> int:
     return _int("SAFECITY_CITIZENREPORT_DESCRIPTION_MAX", 2000)
+
+
+def hotline() -> str:
+    return str(getattr(settings, "SAFECITY_CITIZENREPORT_HOTLINE", "12345"))
+
+
+REQUEST_MARGIN_BYTES = 256 * 1024
+
+
+def request_max_bytes() -> int:
+    return max_photos() * photo_max_bytes() + REQUEST_MARGIN_BYTES
+
+
+def request_too_large(meta: dict[str, object]) -> bool:
+    """Whether a request's declared body (``CONTENT_LENGTH``) is over :func:`request_max_bytes`:
+    read from the headers, before the body is."""
+    try:
+        length = int(str(meta.get("CONTENT_LENGTH") or 0))
+    except ValueError:
+        return True
+    return length > request_max_bytes()

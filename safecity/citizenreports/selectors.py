@@ -10,13 +10,13 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from safecity.citizenreports.choices import ReportState
 from safecity.citizenreports.models import VIEW_ROLES, CitizenReport, ReportEvent, ReportPhoto, receipt_normalise
-from safecity.citizenreports.transitions import TRIAGE_ROLES
+from safecity.citizenreports.transitions import TRIAGE_ROLES, triage_reach
 from safecity.core.ids import id_or_none
 from safecity.core.models import Organisation
 from safecity.core.scoping import CHANGE, principal_for, roles_for, scoped
@@ -47,15 +47,20 @@ def report_get(*, user: Any, pk: Any) -> CitizenReport:
 
 
 def may_triage(user: Any, report: CitizenReport) -> bool:
-    return report.state == ReportState.RECEIVED and bool(roles_for(user, report) & TRIAGE_ROLES)
+    """A received report the user reaches with a triage role, and a triage grant at its district
+    or below (never a city-wide grant, never a superuser): in effect, the district's own people."""
+    return report.state == ReportState.RECEIVED and triage_reach(user, report) and bool(roles_for(user, report) & TRIAGE_ROLES)
 
 
 def phone_visible(user: Any, report: CitizenReport) -> bool:
-    """The reporter's phone: only for those who may triage this report (its district's officials
-    and inspectors), whatever its state; not for city-wide readers, not in lists or exports."""
-    if not report.reporter_phone:
+    """The reporter's phone: while the report waits, for those who may triage it (a triage grant
+    at its district or below); once triaged, for the official who triaged it only. Never for
+    city-wide readers or superusers, never in lists or exports."""
+    if not report.reporter_phone or not triage_reach(user, report):
         return False
-    return bool(roles_for(user, report) & TRIAGE_ROLES) and scoped(CitizenReport, user, CHANGE).filter(pk=report.pk).exists()
+    if report.state != ReportState.RECEIVED:
+        return report.triaged_by_id is not None and report.triaged_by_id == getattr(user, "pk", None)
+    return scoped(CitizenReport, user, CHANGE).filter(pk=report.pk).exists()
 
 
 def report_photos(*, user: Any, report: CitizenReport) -> QuerySet[ReportPhoto]:
@@ -80,14 +85,30 @@ def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 6371 * math.hypot(x, y)
 
 
+def organisations_of_district(*, user: Any, report: CitizenReport) -> QuerySet[Organisation]:
+    """Every active organisation of the report's district the user reaches: what a triage may
+    choose as the hazard's enterprise or place (the near ones are only suggestions)."""
+    return (
+        scoped(Organisation, user).filter(region__path__startswith=report.district.path, is_active=True).select_related("region")
+    )
+
+
+def organisations_search(*, user: Any, report: CitizenReport, q: str, limit: int = 40) -> list[Organisation]:
+    """Up to ``limit`` organisations of the district whose name or credit code holds ``q``."""
+    q = (q or "").strip()[:100]
+    if not q:
+        return []
+    rows = organisations_of_district(user=user, report=report).filter(Q(name__icontains=q) | Q(credit_code__icontains=q))
+    return list(rows.order_by("name", "id")[:limit])
+
+
 def organisations_near(*, user: Any, report: CitizenReport, limit: int = 40) -> list[Organisation]:
     """The organisations of the report's district the user reaches, nearest first (those without
-    coordinates last, by name): the candidates for the hazard's enterprise or place."""
+    coordinates last, by name): suggestions for the hazard's enterprise or place."""
     rows = list(
-        scoped(Organisation, user)
-        .filter(region__path__startswith=report.district.path, is_active=True)
-        .select_related("region")
-        .only("id", "name", "kind", "latitude", "longitude", "region__name", "region__path")
+        organisations_of_district(user=user, report=report).only(
+            "id", "name", "kind", "latitude", "longitude", "region__name", "region__path"
+        )
     )
     lat, lon = float(report.latitude), float(report.longitude)
 
@@ -100,16 +121,32 @@ def organisations_near(*, user: Any, report: CitizenReport, limit: int = 40) -> 
     return rows[:limit]
 
 
-def hazards_near(*, user: Any, report: CitizenReport, limit: int = 40) -> QuerySet[HiddenHazard]:
-    """The hidden hazards of the report's district the user reaches and that are not withdrawn,
-    open ones first, newest first: the candidates to merge the report with."""
+def hazards_of_district(*, user: Any, report: CitizenReport) -> QuerySet[HiddenHazard]:
+    """Every hidden hazard of the report's district the user reaches and that is not withdrawn:
+    what a report may be merged with."""
     return (
         scoped(HiddenHazard, user)
         .filter(organisation__region__path__startswith=report.district.path)
         .exclude(state=HazardState.WITHDRAWN)
         .select_related("organisation")
-        .order_by("-discovered_at", "-id")[:limit]
     )
+
+
+def hazards_search(*, user: Any, report: CitizenReport, q: str, limit: int = 40) -> list[HiddenHazard]:
+    """Up to ``limit`` hidden hazards of the district whose code, description or organisation's
+    name holds ``q``, newest first."""
+    q = (q or "").strip()[:100]
+    if not q:
+        return []
+    rows = hazards_of_district(user=user, report=report).filter(
+        Q(code__icontains=q) | Q(description__icontains=q) | Q(organisation__name__icontains=q)
+    )
+    return list(rows.order_by("-discovered_at", "-id")[:limit])
+
+
+def hazards_near(*, user: Any, report: CitizenReport, limit: int = 40) -> QuerySet[HiddenHazard]:
+    """The newest hidden hazards of the district within reach: suggestions to merge with."""
+    return hazards_of_district(user=user, report=report).order_by("-discovered_at", "-id")[:limit]
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ recorded as a new hidden hazard; the outcome is final (a new report is a new rep
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from safecity.citizenreports.choices import ReportAction as A
 from safecity.citizenreports.choices import ReportState as S
@@ -33,3 +34,16 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
 
 def transition_for(action: str, state: str) -> Transition | None:
     return TRANSITIONS.get((action, state))
+
+
+def triage_reach(user: Any, report: Any) -> bool:
+    """Whether ``user`` holds a triage grant (district official, inspector) at the report's
+    district or below. A grant of an ancestor region (the city, the province) does not count, nor
+    does being a superuser: the city reads and counts, the district triages (issue 17 §2), and the
+    reporter's phone goes no further than the district that calls the citizen back."""
+    from safecity.core.scoping import principal_for
+
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    district_path = report.district.path
+    return any(grant.role in TRIAGE_ROLES and grant.region_path.startswith(district_path) for grant in principal_for(user).grants)

@@ -15,38 +15,38 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from safecity.citizenreports import selectors
 from safecity.citizenreports.filtersets import ReportFilterSet
-from safecity.citizenreports.forms import DismissForm, HazardForm, MergeForm
+from safecity.citizenreports.forms import DismissForm, HazardForm, MergeForm, TriageSearchForm
 from safecity.citizenreports.geo import outlines_geojson
 from safecity.citizenreports.models import CitizenReport
 from safecity.citizenreports.services import triage
 from safecity.core.exports import export_response
 from safecity.core.forms import show_service_errors
 from safecity.core.guards import guard
-from safecity.core.models import Organisation
 from safecity.core.paging import page_of, querystring
-from safecity.hazards.models import HiddenHazard
 
 
 def _when(value: Any) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
-# The Excel of the queue: the rows the page shows, words not codes, never the reporter's phone.
+# The Excel of the queue: the rows the page shows, words not codes, in the reader's language. Never
+# the reporter's phone, nor the receipt code: whoever holds the code reads the report's status, so
+# it stays with the citizen (a file passed around must not let others follow their report).
 COLUMNS: list[tuple[Any, Any]] = [
-    ("回执编号", lambda r: r.receipt_display),
-    ("所在区", lambda r: r.district.name),
-    ("具体位置", lambda r: r.place),
-    ("纬度", lambda r: str(r.latitude)),
-    ("经度", lambda r: str(r.longitude)),
-    ("举报内容", lambda r: r.description),
-    ("状态", lambda r: str(r.get_state_display())),
-    ("举报时间", lambda r: _when(r.submitted_at)),
-    ("处理时间", lambda r: _when(r.triaged_at)),
-    ("不予受理理由", lambda r: r.dismiss_reason),
+    (gettext_lazy("District"), lambda r: r.district.name),
+    (gettext_lazy("Where exactly"), lambda r: r.place),
+    (gettext_lazy("Latitude"), lambda r: str(r.latitude)),
+    (gettext_lazy("Longitude"), lambda r: str(r.longitude)),
+    (gettext_lazy("What the citizen saw"), lambda r: r.description),
+    (gettext_lazy("State"), lambda r: str(r.get_state_display())),
+    (gettext_lazy("Reported at"), lambda r: _when(r.submitted_at)),
+    (gettext_lazy("Triaged at"), lambda r: _when(r.triaged_at)),
+    (gettext_lazy("Why dismissed"), lambda r: r.dismiss_reason),
 ]
 
 
@@ -85,12 +85,13 @@ def _detail(request: HttpRequest, report: CitizenReport, *, forms: dict[str, Any
         "outlines": outlines_geojson(),
     }
     if may_triage:
-        hazards = selectors.hazards_near(user=user, report=report)
-        organisations = selectors.organisations_near(user=user, report=report)
+        search = TriageSearchForm(request.GET)
+        terms = search.cleaned_data if search.is_valid() else {}
+        context["search_form"] = search
         context["dismiss_form"] = forms.get("dismiss") or DismissForm()
-        context["merge_form"] = forms.get("merge") or MergeForm(hazards=hazards)
-        context["hazard_form"] = forms.get("hazard") or HazardForm(
-            organisations=organisations, initial={"description": report.description}
+        context["merge_form"] = forms.get("merge") or _merge_form(request, report, None, q=terms.get("hazard_q", ""))
+        context["hazard_form"] = forms.get("hazard") or _hazard_form(
+            request, report, None, q=terms.get("org_q", ""), initial={"description": report.description}
         )
     return render(request, "citizenreports/report_detail.html", context, status=status)
 
@@ -127,42 +128,56 @@ def report_dismiss(request: HttpRequest, pk: int) -> HttpResponseBase:
     return _step(request, pk, "dismiss", DismissForm(request.POST), run)
 
 
+def _merge_form(request: HttpRequest, report: CitizenReport, data: Any, *, q: str = "") -> MergeForm:
+    """The merge form: any hidden hazard of the district within reach may be chosen; the newest
+    (or the search's matches) are offered."""
+    user = request.user
+    hazards = selectors.hazards_search(user=user, report=report, q=q) if q else selectors.hazards_near(user=user, report=report)
+    return MergeForm(data, queryset=selectors.hazards_of_district(user=user, report=report), hazards=hazards)
+
+
+def _hazard_form(request: HttpRequest, report: CitizenReport, data: Any, *, q: str = "", **kwargs: Any) -> HazardForm:
+    """The hazard form: any organisation of the district within reach may be chosen; the nearest
+    (or the search's matches) are offered."""
+    user = request.user
+    organisations = (
+        selectors.organisations_search(user=user, report=report, q=q)
+        if q
+        else selectors.organisations_near(user=user, report=report)
+    )
+    return HazardForm(
+        data, queryset=selectors.organisations_of_district(user=user, report=report), organisations=organisations, **kwargs
+    )
+
+
 @require_POST
 @guard(selectors.sees_reports)
 def report_merge(request: HttpRequest, pk: int) -> HttpResponseBase:
     report = selectors.report_get(user=request.user, pk=pk)
-    hazards = selectors.hazards_near(user=request.user, report=report)
 
     def run(report: CitizenReport, data: dict[str, Any]) -> Any:
-        hazard = HiddenHazard.objects.filter(pk=data["hazard"]).first()
-        if hazard is None:
-            raise ValidationError({"hazard": _("This hidden hazard is not within your reach.")})
-        return triage.report_merge(actor=request.user, report=report, hazard=hazard)
+        return triage.report_merge(actor=request.user, report=report, hazard=data["hazard"])
 
-    return _step(request, pk, "merge", MergeForm(request.POST, hazards=hazards), run)
+    return _step(request, pk, "merge", _merge_form(request, report, request.POST), run)
 
 
 @require_POST
 @guard(selectors.sees_reports)
 def report_hazard(request: HttpRequest, pk: int) -> HttpResponseBase:
     report = selectors.report_get(user=request.user, pk=pk)
-    organisations = selectors.organisations_near(user=request.user, report=report)
 
     def run(report: CitizenReport, data: dict[str, Any]) -> Any:
-        organisation = Organisation.objects.select_related("region").filter(pk=data["organisation"]).first()
-        if organisation is None:
-            raise ValidationError({"organisation": _("Choose the enterprise or place responsible.")})
         return triage.report_to_hazard(
             actor=request.user,
             report=report,
-            organisation=organisation,
+            organisation=data["organisation"],
             hazard_type=data["hazard_type"],
             level=data["level"],
             description=data["description"],
             deadline=data["deadline"],
         )
 
-    return _step(request, pk, "hazard", HazardForm(request.POST, organisations=organisations), run)
+    return _step(request, pk, "hazard", _hazard_form(request, report, request.POST), run)
 
 
 @guard(selectors.sees_reports)

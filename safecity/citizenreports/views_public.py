@@ -4,14 +4,18 @@ public status comes from ``selectors.public_status`` (words only: no names, no n
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from safecity.citizenreports import rules, selectors
 from safecity.citizenreports.forms import ReceiptLookupForm, ReportForm
-from safecity.citizenreports.geo import outlines_geojson
+from safecity.citizenreports.geo import city_name, outlines_geojson
 from safecity.citizenreports.services.common import CitizenReportError
 from safecity.citizenreports.services.submit import report_submit
 from safecity.core.forms import show_service_errors
@@ -22,10 +26,27 @@ def client_address(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+@csrf_exempt  # checked below, once the size is known to be sane (csrf_protect)
 @require_http_methods(["GET", "POST"])
 def report_new(request: HttpRequest) -> HttpResponseBase:
     """Report a hazard: the map (tap it, or use the phone's location), what was seen, photos, and
-    optionally a phone number. On success, the receipt page."""
+    optionally a phone number. On success, the receipt page.
+
+    A body larger than every photo at its largest is refused (413) from its declared length,
+    before anything reads it. The CSRF check reads the form's token from the body (so the whole
+    multipart upload), which is why it runs after the size check rather than in the middleware."""
+    if request.method == "POST" and rules.request_too_large(request.META):
+        return render(
+            request,
+            "citizenreports/report_form.html",
+            {**_form_context(ReportForm()), "refusal": too_large_words()},
+            status=413,
+        )
+    return _report_new(request)
+
+
+@csrf_protect
+def _report_new(request: HttpRequest) -> HttpResponseBase:
     form = ReportForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -48,12 +69,18 @@ def report_new(request: HttpRequest) -> HttpResponseBase:
             return redirect("citizenreports:receipt", code=report.receipt_code)
     elif request.method == "POST":
         status = 400
-    return render(
-        request,
-        "citizenreports/report_form.html",
-        {"form": form, "outlines": outlines_geojson(), "max_photos": rules.max_photos()},
-        status=status,
-    )
+    return render(request, "citizenreports/report_form.html", _form_context(form), status=status)
+
+
+def _form_context(form: ReportForm) -> dict[str, Any]:
+    return {"form": form, "outlines": outlines_geojson(), "max_photos": rules.max_photos(), "city": city_name()}
+
+
+def too_large_words() -> str:
+    return _("The report is too large to receive: send at most %(count)d photos of at most %(mb)s MB each.") % {
+        "count": rules.max_photos(),
+        "mb": round(rules.photo_max_bytes() / (1024 * 1024), 1),
+    }
 
 
 def receipt(request: HttpRequest, code: str) -> HttpResponse:

@@ -89,15 +89,18 @@ def _send_email(delivery: Delivery) -> None:
 
 
 def _send_sms(delivery: Delivery) -> None:
+    _post_text(delivery.address, delivery.notification.message)
+
+
+def _post_text(phone: str, text: str) -> None:
     url = settings.SAFECITY_SMS_GATEWAY_URL
     if not url:
         raise RuntimeError(_("No SMS gateway is configured (SAFECITY_SMS_GATEWAY_URL)."))
     if not url.startswith(("http://", "https://")):
         raise RuntimeError(_("The SMS gateway's address must start with http:// or https://."))
-    text = delivery.notification.message[:300]
     request = urllib.request.Request(  # noqa: S310 (scheme checked above)
         url,
-        data=json.dumps({"to": delivery.address, "text": text}, ensure_ascii=False).encode(),
+        data=json.dumps({"to": phone, "text": text[:300]}, ensure_ascii=False).encode(),
         headers={"Content-Type": "application/json"},
         method="POST",
     )
@@ -107,6 +110,17 @@ def _send_sms(delivery: Delivery) -> None:
     with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 (scheme checked above)
         if not 200 <= response.status < 300:
             raise RuntimeError(f"HTTP {response.status}")
+
+
+def send_text(phone: str, text: str) -> str:
+    """Send one text message to a phone number that has no account (a visiting group's contact)
+    through the configured gateway, now: the error in words, or "" when the gateway took it. The
+    caller keeps the message and retries (the deliveries of notifications are retried here)."""
+    try:
+        _post_text(phone, text)
+    except (OSError, RuntimeError, urllib.error.URLError, ValueError) as exc:
+        return str(exc) or exc.__class__.__name__
+    return ""
 
 
 def _attempt(delivery: Delivery) -> str:

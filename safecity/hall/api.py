@@ -24,6 +24,7 @@ from safecity.core.api.errors import conflict_caller
 from safecity.core.api.fields import IdRelatedField
 from safecity.core.ids import id_or_none
 from safecity.core.models import Organisation
+from safecity.core.scoping import scoped
 from safecity.hall import selectors
 from safecity.hall.choices import BookingState, Period
 from safecity.hall.models import Booking, HallSession
@@ -88,8 +89,23 @@ class HallSessionDetailSerializer(HallSessionSerializer):
         return []  # filled by the view, from the scoped selector
 
 
-class HallSessionInput(serializers.Serializer):
-    hall = IdRelatedField(queryset=Organisation.objects.all())
+class _HallInput(serializers.Serializer):
+    """An input naming a hall: only an organisation the caller reaches can be named (the queryset is
+    scoped per request), so an id out of reach answers the same "does not exist" as a missing one
+    and its name never shows in an error."""
+
+    hall = IdRelatedField(queryset=Organisation.objects.none())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        field = self.fields["hall"]
+        assert isinstance(field, IdRelatedField)
+        field.queryset = scoped(Organisation, user) if user is not None else Organisation.objects.none()
+
+
+class HallSessionInput(_HallInput):
     day = serializers.DateField()
     period = serializers.ChoiceField(choices=Period.choices, help_text="morning or afternoon")
     capacity = serializers.IntegerField(min_value=1, max_value=1000, required=False, allow_null=True, default=None)
@@ -97,8 +113,7 @@ class HallSessionInput(serializers.Serializer):
     exhibits = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
 
 
-class HallGenerateInput(serializers.Serializer):
-    hall = IdRelatedField(queryset=Organisation.objects.all())
+class HallGenerateInput(_HallInput):
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     month = serializers.IntegerField(min_value=1, max_value=12)
     capacity = serializers.IntegerField(min_value=1, max_value=1000, required=False, allow_null=True, default=None)
@@ -110,8 +125,7 @@ class HallReasonInput(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
-class HallCheckInInput(serializers.Serializer):
-    hall = IdRelatedField(queryset=Organisation.objects.all())
+class HallCheckInInput(_HallInput):
     code = serializers.CharField(max_length=12, help_text="the group's booking code")
     arrived = serializers.IntegerField(min_value=0, max_value=500, help_text="heads counted on arrival")
     guardians = serializers.IntegerField(
@@ -172,7 +186,7 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def create(self, request: Request) -> Response:
         """Open one session (a working day, a morning or an afternoon)."""
         _staff(request)
-        body = HallSessionInput(data=request.data)
+        body = HallSessionInput(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         session = call(session_svc.session_create, actor=request.user, **body.validated_data)
         return self._detail(request, session.pk, 201)
@@ -182,7 +196,7 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def generate(self, request: Request) -> Response:
         """A morning and an afternoon session on every working day of the month (from today on)."""
         _staff(request)
-        body = HallGenerateInput(data=request.data)
+        body = HallGenerateInput(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         made = call(session_svc.sessions_generate_month, actor=request.user, **body.validated_data)
         rows = selectors.session_list(user=request.user).filter(pk__in=[s.pk for s in made])
@@ -240,7 +254,7 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def check_in(self, request: Request) -> Response:
         """Check a group in by its booking code on the day: heads counted, a school class's guardians."""
         _staff(request)
-        body = HallCheckInInput(data=request.data)
+        body = HallCheckInInput(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         booking = call(booking_svc.booking_check_in, actor=request.user, **body.validated_data)
         return Response(HallBookingSerializer(booking).data)

@@ -149,11 +149,11 @@ class PhoneVerification(models.Model):
     ``token`` (the public page's address), not by its id."""
 
     token = models.CharField(max_length=64, unique=True)
-    phone = models.CharField(_("contact phone"), max_length=20)
+    phone = models.CharField(_("contact phone"), max_length=20, db_index=True)
     code_hash = models.CharField(max_length=128)
     details = models.JSONField(default=dict)
     attempts = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
 
@@ -170,11 +170,21 @@ class PhoneVerification(models.Model):
 
 
 class TextMessage(models.Model):
-    """A text message the hall sent (the development backend's outbox, read by tests and the demo)."""
+    """A text message the hall sent: the development backend's outbox (read by tests and the demo),
+    or a message for the SMS gateway with its state (pending, sent, failed and retried).
+    Deleted after ``SAFECITY_HALL_KEEP_DAYS`` (personal data: a phone and a code)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting to be sent")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
 
     phone = models.CharField(_("phone"), max_length=20)
     text = models.TextField(_("text"))
-    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True, db_index=True)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.SENT)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.CharField(_("error"), max_length=300, blank=True)
 
     scope_rule = ScopeRule(change_roles=frozenset())
 
@@ -184,7 +194,10 @@ class TextMessage(models.Model):
         verbose_name_plural = _("text messages")
 
     def __str__(self) -> str:
-        return self.phone
+        from safecity.hall.sms import mask
+
+        # Masked: the string is what lists and the audit trail show.
+        return mask(self.phone)
 
 
 class RequestCount(models.Model):

@@ -9,6 +9,10 @@
 - ``SAFECITY_HALL_CODE_ATTEMPTS``, ``SAFECITY_HALL_CODE_MINUTES``: a verification code allows 5
   tries within 10 minutes.
 - ``SAFECITY_HALL_RATE_LIMIT``: public booking and verification requests per IP and hour.
+- ``SAFECITY_HALL_CODES_PER_MINUTE`` / ``_PER_HOUR``: verification codes sent to one phone (1, 5).
+- ``SAFECITY_HALL_ACTIVE_PER_PHONE``: upcoming booked or waiting bookings of one phone (3); one
+  phone has at most one such booking per session.
+- ``SAFECITY_HALL_KEEP_DAYS``: days the phone verifications and text messages are kept (30).
 """
 
 from __future__ import annotations
@@ -54,6 +58,22 @@ def code_minutes() -> int:
 
 def rate_limit() -> int:
     return _int("SAFECITY_HALL_RATE_LIMIT", 30)
+
+
+def codes_per_minute() -> int:
+    return _int("SAFECITY_HALL_CODES_PER_MINUTE", 1)
+
+
+def codes_per_hour() -> int:
+    return _int("SAFECITY_HALL_CODES_PER_HOUR", 5)
+
+
+def active_per_phone() -> int:
+    return _int("SAFECITY_HALL_ACTIVE_PER_PHONE", 3)
+
+
+def keep_days() -> int:
+    return _int("SAFECITY_HALL_KEEP_DAYS", 30)
 
 
 def _times(name: str, default: str) -> tuple[time, time]:

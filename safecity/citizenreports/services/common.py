@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from safecity.citizenreports.choices import ReportAction
 from safecity.citizenreports.models import CitizenReport, ReportEvent
-from safecity.citizenreports.transitions import Transition, transition_for
+from safecity.citizenreports.transitions import Transition, transition_for, triage_reach
 from safecity.core.actors import actor_label
 from safecity.core.scoping import roles_for
 
@@ -42,7 +42,9 @@ def begin(actor: Any, report: CitizenReport, action: str) -> tuple[CitizenReport
             _("This report has already been triaged: “%(state)s”.") % {"state": locked.get_state_display()},
             code="transition_not_allowed",
         )
-    if not (roles_for(actor, locked) & transition.roles):
+    # A triage grant at the report's district or below: a city-wide grant (or a superuser) reaches
+    # the report to read it, never to triage it.
+    if not (roles_for(actor, locked) & transition.roles) or not triage_reach(actor, locked):
         raise PermissionDenied
     return locked, transition, locked.state
 

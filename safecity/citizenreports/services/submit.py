@@ -8,9 +8,10 @@ Rules, all checked before anything is written, all refused in words:
 - at most ``SAFECITY_CITIZENREPORT_MAX_PHOTOS`` photos, each at most
   ``SAFECITY_CITIZENREPORT_PHOTO_MAX_BYTES``, each a real image (decoded, re-encoded without EXIF);
 - an optional phone for feedback: a mainland mobile or landline number;
-- at most ``SAFECITY_CITIZENREPORT_RATE_PER_HOUR`` / ``_PER_DAY`` reports from one address.
+- at most ``SAFECITY_CITIZENREPORT_RATE_PER_HOUR`` / ``_PER_DAY`` attempts from one address (counted
+  whether or not the report is then accepted).
 
-The photos are cleaned in memory first; the rows and files are written in one transaction, and a
+The cheap fields are checked first, the photos decoded and cleaned in memory only then; the rows and files are written in one transaction, and a
 failure after a file was stored removes the files stored (no orphan photo on the disk).
 """
 
@@ -27,14 +28,15 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from safecity.citizenreports import rules
 from safecity.citizenreports.choices import ReportAction, ReportState
-from safecity.citizenreports.geo import district_code_at
-from safecity.citizenreports.models import CitizenReport, ReportPhoto, receipt_code_new
+from safecity.citizenreports.geo import city_name, district_at
+from safecity.citizenreports.models import CitizenReport, ReportPhoto, SubmitAttempt, receipt_code_new
 from safecity.citizenreports.photos import CleanPhoto, photo_clean
 from safecity.citizenreports.services.common import CitizenReportError, now_or, record
 from safecity.core.models import Region
@@ -63,16 +65,42 @@ def _point(value: Any) -> Decimal | None:
     return number if number.is_finite() else None
 
 
+def attempt_count(digest: str, *, at: datetime) -> tuple[int, int]:
+    """Count one more attempt of ``digest`` in the hour of ``at`` and answer (attempts this hour,
+    attempts in the last 24 hours), this one included. Its own transaction (a savepoint inside a
+    caller's): the count stays when the report is then refused. The increment is one
+    ``UPDATE … SET count = count + 1`` (atomic on PostgreSQL and SQLite); the first attempt of an
+    hour creates the row, and a concurrent first attempt that lost the race to create it counts by
+    the update instead."""
+    hour = at.replace(minute=0, second=0, microsecond=0)
+    rows = SubmitAttempt.objects.filter(address_digest=digest, hour=hour)
+    with transaction.atomic():
+        if not rows.update(count=F("count") + 1):
+            try:
+                with transaction.atomic():
+                    SubmitAttempt.objects.create(address_digest=digest, hour=hour, count=1)
+            except IntegrityError:
+                rows.update(count=F("count") + 1)
+            # Rows older than a day no longer count: drop them when an hour starts.
+            SubmitAttempt.objects.filter(hour__lt=at - timedelta(days=2)).delete()
+        this_hour = rows.values_list("count", flat=True).first() or 0
+        today = SubmitAttempt.objects.filter(address_digest=digest, hour__gt=at - timedelta(days=1)).aggregate(n=Sum("count"))[
+            "n"
+        ]
+    return int(this_hour), int(today or 0)
+
+
 def rate_limit_check(digest: str, *, at: datetime) -> None:
-    """Refuse a report when its address sent too many in the last hour or day (429)."""
+    """Count this attempt of the address and refuse it (429) when the address tried more than
+    ``rate_per_hour`` times this hour or ``rate_per_day`` times in the last 24 hours: attempts, not
+    saved reports, so a stream of refused or oversized reports is limited too."""
     if not digest:
         return
-    recent = CitizenReport.objects.filter(address_digest=digest, submitted_at__gt=at - timedelta(days=1))
-    if recent.count() >= rules.rate_per_day() or recent.filter(submitted_at__gt=at - timedelta(hours=1)).count() >= (
-        rules.rate_per_hour()
-    ):
+    this_hour, today = attempt_count(digest, at=at)
+    if this_hour > rules.rate_per_hour() or today > rules.rate_per_day():
         raise CitizenReportError(
-            _("Too many reports were sent from your connection. Please try again later, or call 12345."),
+            _("Too many reports were sent from your connection. Please try again later, or call %(hotline)s.")
+            % {"hotline": rules.hotline()},
             code="rate_limited",
         )
 
@@ -102,7 +130,6 @@ def _photos_clean(photos: Sequence[Any], errors: dict[str, list[str]]) -> list[C
     return cleaned
 
 
-@transaction.atomic
 def report_submit(
     *,
     latitude: Any,
@@ -117,7 +144,12 @@ def report_submit(
 ) -> CitizenReport:
     """Record a citizen's report (no account: there is no actor). ``address``: the sender's IP
     address, for the rate limit (None for the platform's own imports and the demo); ``at`` and
-    ``code_source``: the demo's past and its deterministic receipts only."""
+    ``code_source``: the demo's past and its deterministic receipts only.
+
+    Order: the attempt is counted (and refused over the limit), then the cheap fields are checked,
+    and only a report whose point, description and phone are right has its photos decoded: a
+    refused request never costs an image decode. The rows and files are written in one
+    transaction."""
     when = now_or(at)
     digest = address_digest(address)
     rate_limit_check(digest, at=when)
@@ -127,10 +159,11 @@ def report_submit(
     if lat is None or lon is None:
         errors["location"] = [_("Choose where the hazard is: tap the map or use your location.")]
     else:
-        code = district_code_at(lat, lon)
-        district = Region.objects.filter(code=code).first() if code else None
+        district = district_at(lat, lon)
         if district is None:
-            errors["location"] = [_("This place is outside Changzhou: only hazards within the city can be reported here.")]
+            errors["location"] = [
+                _("This place is outside %(city)s: only hazards within the city can be reported here.") % {"city": city_name()}
+            ]
     description = (description or "").strip()
     if not description:
         errors["description"] = [_("Describe what you saw.")]
@@ -139,10 +172,40 @@ def report_submit(
     phone = phone_normalise(phone)
     if phone and not PHONE.match(phone):
         errors["phone"] = [_("Enter a mobile number (11 digits) or a landline with its area code.")]
+    if errors:
+        raise CitizenReportError(errors)
     cleaned = _photos_clean(photos, errors)
     if errors:
         raise CitizenReportError(errors)
     assert district is not None and lat is not None and lon is not None
+    with transaction.atomic():
+        return _report_write(
+            district=district,
+            lat=lat,
+            lon=lon,
+            place=place,
+            description=description,
+            phone=phone,
+            when=when,
+            digest=digest,
+            cleaned=cleaned,
+            code_source=code_source,
+        )
+
+
+def _report_write(
+    *,
+    district: Region,
+    lat: Decimal,
+    lon: Decimal,
+    place: str,
+    description: str,
+    phone: str,
+    when: datetime,
+    digest: str,
+    cleaned: Sequence[CleanPhoto],
+    code_source: Callable[[], str],
+) -> CitizenReport:
     report = CitizenReport(
         receipt_code=_unique_code(code_source),
         district=district,

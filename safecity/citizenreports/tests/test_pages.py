@@ -63,9 +63,10 @@ def test_a_refused_report_says_why_and_writes_nothing(cr: CR) -> None:
     assert page.status_code == 400
     html = page.content.decode()
     assert "Choose where the hazard is" in html and "Describe what you saw." in html
-    assert "“invoice.jpg” is not a photo" in html
+    not_a_photo = citizen.post("/citizen-reports/", form(photos=[not_an_image()]))
+    assert "“invoice.jpg” is not a photo" in not_a_photo.content.decode()
     outside = citizen.post("/citizen-reports/", form(point=NANJING))
-    assert "outside Changzhou" in outside.content.decode()
+    assert "outside 常州市" in outside.content.decode()
     assert not CitizenReport.objects.exists() and not ReportPhoto.objects.exists()
     assert stored_files(cr.media) == []
 

@@ -72,7 +72,7 @@ def test_a_report_without_a_location_is_refused(cr: CR) -> None:
 
 def test_a_location_outside_the_city_is_refused(cr: CR) -> None:
     errors = refused(cr, point=NANJING)
-    assert "outside Changzhou" in errors["location"][0]
+    assert "outside 常州市" in errors["location"][0]
 
 
 def test_an_empty_description_is_refused(cr: CR) -> None:
@@ -104,8 +104,8 @@ def test_a_phone_that_is_not_a_phone_is_refused(cr: CR) -> None:
 
 
 def test_several_problems_are_said_at_once(cr: CR) -> None:
-    errors = refused(cr, point=NANJING, description="", photos=[not_an_image()])
-    assert set(errors) == {"location", "description", "photos"}
+    errors = refused(cr, point=NANJING, description="", phone="12")
+    assert set(errors) == {"location", "description", "phone"}
 
 
 def test_a_failure_while_storing_photos_leaves_no_file(cr: CR, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -127,7 +127,7 @@ def test_a_failure_while_storing_photos_leaves_no_file(cr: CR, monkeypatch: pyte
 
 def test_the_rate_limit_per_address(cr: CR, settings: Any) -> None:
     settings.SAFECITY_CITIZENREPORT_RATE_PER_HOUR = 2
-    settings.SAFECITY_CITIZENREPORT_RATE_PER_DAY = 3
+    settings.SAFECITY_CITIZENREPORT_RATE_PER_DAY = 4  # attempts: the refused third counts too
     for _ in range(2):
         cr.submit(address="203.0.113.5", photos=[])
     with pytest.raises(CitizenReportError) as caught:

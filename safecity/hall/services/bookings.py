@@ -27,7 +27,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,6 +40,7 @@ from safecity.hall.services.common import HallError, moment, today
 
 PHONE = re.compile(r"^1[3-9]\d{9}$")
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out on the phone
+CODE_TRIES = 5
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,46 @@ def _check(session: HallSession, details: GroupDetails, day: date) -> None:
         raise HallError({"people": _("The session holds %(n)d people at most.") % {"n": session.capacity}}, code="full")
 
 
+def _check_phone(session: HallSession, phone: str, day: date) -> None:
+    """One phone: one booked or waiting booking per session, and a few upcoming ones in all
+    (``SAFECITY_HALL_ACTIVE_PER_PHONE``), so one number cannot hold the hall's sessions."""
+    active = Booking.objects.filter(
+        contact_phone=phone, state__in=[BookingState.BOOKED, BookingState.WAITING], session__date__gte=day
+    )
+    if active.filter(session=session).exists():
+        raise HallError(
+            {"contact_phone": _("This phone already has a booking for this session; cancel it first to book again.")},
+            code="conflict",
+        )
+    if active.count() >= rules.active_per_phone():
+        raise HallError(
+            {
+                "contact_phone": _(
+                    "This phone already has %(n)d upcoming bookings, the most one phone may hold; "
+                    "please wait until one has taken place, or cancel one."
+                )
+                % {"n": rules.active_per_phone()}
+            },
+            code="conflict",
+        )
+
+
+def _check_codes_sent(phone: str) -> None:
+    """Verification codes sent to one phone: a few a minute and an hour, so the page cannot be used
+    to flood someone's phone (``SAFECITY_HALL_CODES_PER_MINUTE`` / ``_PER_HOUR``)."""
+    now = timezone.now()
+    sent = PhoneVerification.objects.filter(phone=phone)
+    if sent.filter(created_at__gt=now - timedelta(minutes=1)).count() >= rules.codes_per_minute():
+        raise HallError({"contact_phone": _("A code was just sent to this phone; please wait a minute before asking again.")})
+    if sent.filter(created_at__gt=now - timedelta(hours=1)).count() >= rules.codes_per_hour():
+        raise HallError(
+            {
+                "contact_phone": _("%(n)d codes were sent to this phone within the hour; please try again later.")
+                % {"n": rules.codes_per_hour()}
+            }
+        )
+
+
 def _code_hash(token: str, code: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), f"{token}:{code}".encode(), hashlib.sha256).hexdigest()
 
@@ -115,8 +156,18 @@ def booking_request(*, session: HallSession, details: GroupDetails, on: date | N
     day = on or today()
     details = GroupDetails(**{**details.as_json(), "contact_phone": details.contact_phone.strip()})
     _check(session, details, day)
+    if not sms.available():
+        raise HallError(
+            _(
+                "Text messages cannot be sent now, so the phone cannot be confirmed; please book by phone with the hall (%(phone)s)."
+            )
+            % {"phone": session.hall.contact_phone or session.hall.name},
+            code="conflict",
+        )
+    _check_phone(session, details.contact_phone, day)
     if not details.wait_if_full and booked_people(session) + details.people > session.capacity:
         raise HallError(_full_message(session), code="full")
+    _check_codes_sent(details.contact_phone)
     code = f"{secrets.randbelow(10**6):06d}"
     token = secrets.token_urlsafe(24)
     verification = PhoneVerification.objects.create(
@@ -181,7 +232,7 @@ def _new_code(rng: random.Random | None) -> str:
             code = "".join(secrets.choice(CODE_ALPHABET) for _n in range(8))
         if not Booking.objects.filter(code=code).exists():
             return code
-    raise RuntimeError("no free booking code")  # pragma: no cover
+    raise HallError(_("No booking code could be given just now; please try again."), code="conflict")
 
 
 @transaction.atomic
@@ -194,6 +245,7 @@ def booking_create(
     day = on or today()
     locked = HallSession.objects.select_for_update().select_related("hall").get(pk=session.pk)
     _check(locked, details, day)
+    _check_phone(locked, details.contact_phone.strip(), day)
     fits = booked_people(locked) + details.people <= locked.capacity
     if not fits and not details.wait_if_full:
         raise HallError(_full_message(locked), code="full")
@@ -210,7 +262,18 @@ def booking_create(
         booked_at=moment(on, 9),
     )
     booking.full_clean()
-    booking.save()
+    for _attempt in range(CODE_TRIES):
+        try:
+            # A savepoint: a code taken by a simultaneous booking between the check and the insert
+            # is drawn again instead of failing the transaction.
+            with transaction.atomic():
+                booking.save()
+            break
+        except IntegrityError:
+            booking.pk = None
+            booking.code = _new_code(rng)
+    else:
+        raise HallError(_("No booking code could be given just now; please try again."), code="conflict")
     if fits:
         text = _("%(hall)s: %(group)s is booked for %(day)s %(time)s, %(n)d people. Booking code %(code)s.")
     else:

@@ -10,7 +10,7 @@ import calendar as month_calendar
 from datetime import date
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from safecity.core.calendar import working_calendar
@@ -74,8 +74,24 @@ def session_create(
     session.full_clean()
     if actor is not None:
         require_target(actor, session)
-    session.save()
+    _save(session)
     return session
+
+
+def _save(session: HallSession) -> None:
+    """Store a new session; a simultaneous request that opened the same period first (the database's
+    one-open-session constraint) is refused in words, not with a server error."""
+    try:
+        with transaction.atomic():
+            session.save()
+    except IntegrityError as error:
+        raise HallError(
+            {
+                "day": _("The hall already has a session on %(day)s in the %(period)s (opened just now).")
+                % {"day": session.date.isoformat(), "period": session.get_period_display()}
+            },
+            code="conflict",
+        ) from error
 
 
 @transaction.atomic
@@ -115,7 +131,7 @@ def sessions_generate_month(
             made.append(session)
     for session in made:
         session.full_clean(validate_constraints=False)
-        session.save()
+        _save(session)
     return made
 
 
