@@ -26,6 +26,7 @@ from safecity.core.api.errors import conflict_caller
 from safecity.core.api.fields import IdField, IdRelatedField
 from safecity.core.ids import id_or_none
 from safecity.core.models import Organisation, Person
+from safecity.core.scoping import scoped
 from safecity.deepchecks.models import Expert
 from safecity.hazards.choices import HazardLevel, HazardType
 from safecity.invitations import selectors
@@ -162,6 +163,15 @@ class InviteInput(serializers.Serializer):
     )  # fmt: skip
 
 
+def _within_reach(serializer: serializers.Serializer, name: str) -> None:
+    """Limit the organisation id field ``name`` to the organisations the caller sees (core's
+    scoping), so an association out of reach answers as one that does not exist and the service
+    never names it."""
+    request = serializer.context.get("request")
+    reach = scoped(Organisation, request.user) if request is not None else Organisation.objects.none()
+    serializer.fields[name].queryset = reach  # type: ignore[attr-defined]
+
+
 class MembersInviteInput(serializers.Serializer):
     association = IdRelatedField(queryset=Organisation.objects.all(), help_text="the trade association that invites")
     enterprises = serializers.ListField(
@@ -173,6 +183,10 @@ class MembersInviteInput(serializers.Serializer):
     preferred_from = serializers.DateField()
     preferred_to = serializers.DateField()
     concerns = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _within_reach(self, "association")
 
 
 class AssociationMemberSerializer(serializers.ModelSerializer):
@@ -190,6 +204,10 @@ class AssociationMemberSerializer(serializers.ModelSerializer):
 class MemberAddInput(serializers.Serializer):
     association = IdRelatedField(queryset=Organisation.objects.all())
     credit_code = serializers.CharField(max_length=18, help_text="the enterprise's unified social credit code")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _within_reach(self, "association")
 
 
 class ScheduleInput(serializers.Serializer):
@@ -299,7 +317,7 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             from django.core.exceptions import PermissionDenied
 
             raise PermissionDenied
-        body = MembersInviteInput(data=request.data)
+        body = MembersInviteInput(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         made = call(svc.invitations_create_for_members, actor=request.user, **body.validated_data)
         rows = self.get_queryset().filter(pk__in=[i.pk for i in made]).order_by("pk")
@@ -419,7 +437,7 @@ class AssociationMemberViewSet(
 
     @extend_schema(request=MemberAddInput, responses={201: AssociationMemberSerializer})
     def create(self, request: Request) -> Response:
-        body = MemberAddInput(data=request.data)
+        body = MemberAddInput(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         member = call(svc.association_member_add, actor=request.user, **body.validated_data)
         return Response(AssociationMemberSerializer(member).data, status=201)
