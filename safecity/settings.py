@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "safecity.invitations",
     "safecity.hall",
     "safecity.citizenreports",
+    "safecity.parks",
 ]
 
 MIDDLEWARE = [
@@ -310,6 +311,12 @@ SPECTACULAR_SETTINGS = {
         "CitizenReportActionEnum": "safecity.citizenreports.choices.ReportAction",
         # end citizenreports
         "HallPeriodEnum": "safecity.hall.choices.Period",
+        # parks (issue 17 part 1): this block is the parks app's
+        "ParkShapeKindEnum": "safecity.parks.choices.ShapeKind",
+        "ParkTrainingKindEnum": "safecity.parks.choices.TrainingKind",
+        "ParkFindingKindEnum": "safecity.parks.choices.ParkFindingKind",
+        "ParkAgreementStateEnum": "safecity.parks.choices.AgreementState",
+        # end parks
     },
 }
 
@@ -447,3 +454,6 @@ SAFECITY_SMALLBIZ_GENERAL_CATEGORIES = env_str("SAFECITY_SMALLBIZ_GENERAL_CATEGO
 SAFECITY_SMALLBIZ_VISITS_PER_DAY = env_int("SAFECITY_SMALLBIZ_VISITS_PER_DAY", 6)
 SAFECITY_SMALLBIZ_TRAVEL_KMH = env_int("SAFECITY_SMALLBIZ_TRAVEL_KMH", 30)
 SAFECITY_SMALLBIZ_PLAN_SECONDS = env_int("SAFECITY_SMALLBIZ_PLAN_SECONDS", 20)
+# Factory within a factory (issue 17 part 1): a tenant's safety-management agreement ending within
+# this many days is shown as expiring soon (Safety Production Law art. 49 asks for one in force).
+SAFECITY_PARKS_AGREEMENT_WARN_DAYS = env_int("SAFECITY_PARKS_AGREEMENT_WARN_DAYS", 30)

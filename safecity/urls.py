@@ -53,6 +53,7 @@ urlpatterns = [
     path("api/invitations/", include("safecity.invitations.api_urls")),
     path("api/hall/", include("safecity.hall.api_urls")),
     path("api/citizen-reports/", include("safecity.citizenreports.api_urls")),
+    path("api/parks/", include("safecity.parks.api_urls")),
     path("api/", include("safecity.core.api.urls")),
     path("library/", include("safecity.library.urls")),
     path("riskdict/", include("safecity.riskdict.urls")),
@@ -71,6 +72,7 @@ urlpatterns = [
     path("invitations/", include("safecity.invitations.urls")),
     path("hall/", include("safecity.hall.urls")),
     path("citizen-reports/", include("safecity.citizenreports.urls")),
+    path("parks/", include("safecity.parks.urls")),
     path("", include("safecity.core.urls")),
 ]
 

@@ -96,7 +96,15 @@ def hazard_report(*, actor: Any, organisation: Organisation, **fields: Any) -> H
 
 @transaction.atomic
 def hazard_report_by_platform(
-    *, organisation: Organisation, description: str, hazard_type: int, source: int, discovered_at: Any, comment: str
+    *,
+    organisation: Organisation,
+    description: str,
+    hazard_type: int,
+    source: int,
+    discovered_at: Any,
+    comment: str,
+    level: int = HazardLevel.GENERAL,
+    cause: str = "",
 ) -> HiddenHazard:
     """Record a hidden hazard that the platform itself found (a monitoring rule: a forklift with
     three overspeed alarms in a week, a device offline for a day), to be confirmed by the
@@ -107,11 +115,12 @@ def hazard_report_by_platform(
         organisation=organisation,
         discovered_by=None,
         state=HazardState.TO_CONFIRM,
-        level=HazardLevel.GENERAL,
+        level=level,
         management_type=ManagementType.BY_DEADLINE,
         hazard_type=hazard_type,
         source=source,
         description=description[:500],
+        cause=cause,
         discovered_at=discovered_at,
     )
     hazard.full_clean(exclude=["code"])
