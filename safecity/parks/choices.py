@@ -49,7 +49,7 @@ class ParkFindingKind(models.TextChoices):
 
 # The legal basis of each condition, in the words of the rule (stored on the hidden hazard as its
 # cause, so the enterprise and the district read why it is a hazard).
-FINDING_BASIS: dict[str, str] = {
+FINDING_BASIS: dict[str, str] = {  # keyed by the kind codes
     ParkFindingKind.AGREEMENT_MISSING: "《中华人民共和国安全生产法》第四十九条：生产经营项目、场所出租给其他单位的，"
     "生产经营单位应当与承租单位签订专门的安全生产管理协议，或者在租赁合同中约定各自的安全生产管理职责。",
     ParkFindingKind.AGREEMENT_EXPIRED: "《中华人民共和国安全生产法》第四十九条：出租单位应当与承租单位签订专门的安全生产"

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from safecity.core.models import Organisation
 from safecity.parks.choices import ShapeKind, TrainingKind
 from safecity.parks.models import Building, Park, Tenant
 from safecity.parks.rules import checklist
@@ -23,14 +24,14 @@ class ParkForm(forms.ModelForm):
 
 
 class ParkNewForm(ParkForm):
-    landlord = forms.ModelChoiceField(label=_("Landlord"), queryset=None)  # type: ignore[arg-type]
+    landlord: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Landlord"), queryset=Organisation.objects.none())
 
     class Meta(ParkForm.Meta):
         fields = ["landlord", *ParkForm.Meta.fields]
 
     def __init__(self, *args: Any, landlords: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["landlord"].queryset = landlords
+        self.fields["landlord"].queryset = landlords  # type: ignore[attr-defined]
 
 
 class SitePlanForm(forms.Form):
@@ -50,7 +51,7 @@ class ShapeForm(forms.Form):
 
     def __init__(self, *args: Any, tenants: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["tenant"].queryset = tenants
+        self.fields["tenant"].queryset = tenants  # type: ignore[attr-defined]
 
     def clean_points(self) -> list[list[float]]:
         points = []
@@ -94,7 +95,7 @@ class TenantForm(forms.ModelForm):
 
     def __init__(self, *args: Any, park: Park, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["building"].queryset = Building.objects.filter(park=park)
+        self.fields["building"].queryset = Building.objects.filter(park=park)  # type: ignore[attr-defined]
 
     def validate_unique(self) -> None:
         # The service checks the number within the park and says so in words.
@@ -195,5 +196,5 @@ class TenantSearchForm(forms.Form):
         from safecity.parks.choices import AgreementState
 
         super().__init__(*args, **kwargs)
-        self.fields["park"].queryset = parks
-        self.fields["agreement"].choices = [("", _("Any")), *AgreementState.choices]
+        self.fields["park"].queryset = parks  # type: ignore[attr-defined]
+        self.fields["agreement"].choices = [("", _("Any")), *AgreementState.choices]  # type: ignore[attr-defined]

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -71,7 +72,7 @@ def three_in_one(*, production: bool, storage: bool, living: bool) -> bool:
 @dataclass(frozen=True)
 class ChecklistItem:
     code: str
-    text: str
+    text: Any
     hazard_type: int
 
 

@@ -53,7 +53,8 @@ def park_list(*, user: Any) -> QuerySet[Park]:
 
 
 def park_get(*, user: Any, pk: Any) -> Park:
-    park = park_list(user=user).filter(pk=id_or_none(pk)).first() if id_or_none(pk) is not None else None
+    key = id_or_none(pk)
+    park = park_list(user=user).filter(pk=key).first() if key is not None else None
     if park is None:
         raise Http404
     return park
@@ -89,7 +90,8 @@ def agreements(*, user: Any, tenant: Tenant) -> QuerySet[SafetyAgreement]:
 
 
 def agreement_get(*, user: Any, pk: Any) -> SafetyAgreement:
-    agreement = scoped(SafetyAgreement, user).select_related("tenant__park").filter(pk=id_or_none(pk)).first()
+    key = id_or_none(pk)
+    agreement = scoped(SafetyAgreement, user).select_related("tenant__park").filter(pk=key).first() if key is not None else None
     if agreement is None:
         raise Http404
     return agreement
@@ -105,7 +107,8 @@ def inspections(*, user: Any, tenant: Tenant | None = None, park: Park | None = 
 
 
 def inspection_get(*, user: Any, pk: Any) -> TenantInspection:
-    inspection = inspections(user=user).filter(pk=id_or_none(pk)).first()
+    key = id_or_none(pk)
+    inspection = inspections(user=user).filter(pk=key).first() if key is not None else None
     if inspection is None:
         raise Http404
     return inspection

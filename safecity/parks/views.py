@@ -30,7 +30,7 @@ from safecity.parks.choices import AgreementState, ShapeKind
 from safecity.parks.forms import BuildingForm, ParkForm, ParkNewForm, ShapeForm, SitePlanForm, TrainingForm
 from safecity.parks.models import Park
 
-SHAPE_COLOURS = {
+SHAPE_COLOURS: dict[str, str] = {
     ShapeKind.TENANT_AREA: "#0b5cad",
     ShapeKind.ESCAPE_ROUTE: "#2e7d32",
     ShapeKind.PEDESTRIAN_WAY: "#ef6c00",
@@ -153,7 +153,7 @@ def plan_data(user: Any, park: Park) -> dict[str, Any]:
                 "id": s.pk,
                 "kind": s.kind,
                 "kind_label": str(s.get_kind_display()),
-                "label": s.label or (s.tenant.full_number if s.tenant_id else ""),
+                "label": s.label or (s.tenant.full_number if s.tenant is not None else ""),
                 "points": s.points,
                 "colour": SHAPE_COLOURS.get(s.kind, "#0b5cad"),
             }
@@ -259,7 +259,8 @@ def site_plan(request: HttpRequest, pk: int) -> HttpResponseBase:
 @guard(selectors.sees_parks)
 def shape_delete(request: HttpRequest, pk: int, shape_id: int) -> HttpResponseBase:
     park = _managed(request, pk)
-    shape = selectors.shapes(user=request.user, park=park).filter(pk=id_or_none(shape_id)).first()
+    key = id_or_none(shape_id)
+    shape = selectors.shapes(user=request.user, park=park).filter(pk=key).first() if key is not None else None
     if shape is None:
         raise Http404
     services.shape_delete(actor=request.user, shape=shape)

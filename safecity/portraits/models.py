@@ -56,6 +56,10 @@ def evidence_url(kind: str, object_id: int, organisation_id: int) -> str | None:
             return reverse("hazards:hazard-list") + f"?organisation={object_id}"
         if kind == "finding":
             return reverse("deepchecks:finding-detail", args=[object_id])
+        if kind == "park_tenant":
+            # A tenant of a factory-within-a-factory park (its three-in-one use), by its URL name:
+            # the portraits import no app above them.
+            return reverse("parks:tenant", args=[object_id])
     except NoReverseMatch:
         return None
     return None

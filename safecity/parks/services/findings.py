@@ -113,7 +113,7 @@ def _description(park: Park, tenant: Tenant | None, kind: str) -> str:
             "park": park.name
         }
     assert tenant is not None
-    words = {
+    words: dict[str, str] = {
         ParkFindingKind.AGREEMENT_MISSING: _("%(park)s: no safety-management agreement with tenant %(number)s %(tenant)s."),
         ParkFindingKind.AGREEMENT_EXPIRED: _(
             "%(park)s: the safety-management agreement with tenant %(number)s %(tenant)s has expired."

@@ -115,11 +115,11 @@ def _plan_image(data: bytes, page: int) -> tuple[bytes, int, int]:
             image.load()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError, Warning):
         raise ParksError({"site_plan": _("A site plan is an image (PNG, JPEG) or a page of a PDF.")}) from None
-    image = image.convert("RGB")
-    image.thumbnail((SITE_PLAN_MAX_SIDE, SITE_PLAN_MAX_SIDE))
+    plan = image.convert("RGB")
+    plan.thumbnail((SITE_PLAN_MAX_SIDE, SITE_PLAN_MAX_SIDE))
     out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
-    return out.getvalue(), image.width, image.height
+    plan.save(out, format="PNG", optimize=True)
+    return out.getvalue(), plan.width, plan.height
 
 
 @transaction.atomic

@@ -229,7 +229,7 @@ def tenants_workbook(tenants: list[Tenant]) -> bytes:
                 t.organisation.name,
                 t.organisation.credit_code,
                 t.business_scope,
-                t.building.name if t.building_id else "",
+                t.building.name if t.building is not None else "",
                 float(t.area_m2) if t.area_m2 is not None else "",
                 t.workers,
                 t.dangerous_processes,
