@@ -39,8 +39,9 @@ def agreement_state(periods: Iterable[Period], today: date, *, warn_days: int = 
         return AgreementState.MISSING
     in_force = [p for p in periods if p.valid_from <= today <= p.valid_until]
     if not in_force:
-        # An agreement signed for a later start does not cover today: the tenant is without one.
-        return AgreementState.EXPIRED
+        # An agreement signed for a later start does not cover today: the tenant is without one,
+        # expired if one covered it before, missing if none ever did.
+        return AgreementState.EXPIRED if any(p.valid_until < today for p in periods) else AgreementState.MISSING
     furthest = max(p.valid_until for p in in_force)
     # A following agreement starting the day after the current one ends continues the cover.
     for p in sorted(periods, key=lambda p: p.valid_from):

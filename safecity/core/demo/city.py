@@ -428,6 +428,8 @@ DEMO_LOGINS = [
     ("transport.manager", "transport company manager (invited inspections, a finding referred; invitations.transport)"),
     ("transport.association", "常州市道路运输协会 (trade association inviting for its member companies; invitations.transport)"),
     ("hall.staff", "常州市公共安全体验馆 staff: sessions, bookings, check-in (hall.bookings)"),
+    ("park.landlord", "常州湖塘纺织集团 landlord: 厂中厂 park, tenants, agreements, inspections (parks.campaign)"),
+    ("park.tenant", "tenant HT-A-01 of 湖塘纺织工业园: its record, agreements, inspections (parks.campaign)"),
     ("dept.housing", "市住建局 department officer (key projects, innovation)"),
     ("judge.zhang", "innovation judge (from 市住建局)"),
     ("visitor", "public visitor"),

@@ -16,8 +16,8 @@ re-run raises nothing twice (one standing finding per park, tenant and kind, kep
 constraint and the park row's lock), and a condition that ends (an agreement signed, the tenant
 inspected or gone) clears its finding. The hidden hazard follows its lifecycle to acceptance.
 
-Who: the platform (the daily job ``parks.findings_sweep``), and the register's services after a
-write that changes a condition.
+Who: the platform (the daily job ``parks.findings_sweep`` raises and clears), and the register's
+services after a write that may end a condition (they only clear).
 """
 
 from __future__ import annotations
@@ -162,7 +162,7 @@ class SweepResult:
     parks: int = 0
 
 
-def _sweep_park(park_id: int, day: date, result: SweepResult) -> None:
+def _sweep_park(park_id: int, day: date, result: SweepResult, raise_new: bool) -> None:
     with transaction.atomic():
         park = Park.objects.select_for_update().select_related("landlord__region").filter(pk=park_id).first()
         if park is None:
@@ -180,6 +180,9 @@ def _sweep_park(park_id: int, day: date, result: SweepResult) -> None:
                 finding.cleared_on = day
                 finding.save(update_fields=["cleared_on", "updated_at"])
                 result.cleared += 1
+        if not raise_new:
+            result.parks += 1
+            return
         by_id = {t.pk: t for t in tenants}
         for tenant_id, kind in sorted(wanted - set(standing), key=lambda k: (k[0] or 0, k[1])):
             _raise(park, by_id.get(tenant_id) if tenant_id else None, kind, day)
@@ -187,15 +190,20 @@ def _sweep_park(park_id: int, day: date, result: SweepResult) -> None:
         result.parks += 1
 
 
-def findings_sweep(*, parks: Iterable[int] | None = None, today: date | None = None) -> SweepResult:
+def findings_sweep(*, parks: Iterable[int] | None = None, today: date | None = None, raise_new: bool = True) -> SweepResult:
     """Raise the hidden hazards of the conditions standing on ``today`` and clear the findings whose
     condition ended, park by park (each park in its own transaction, its row locked, so two runs
-    never raise one condition twice)."""
+    never raise one condition twice).
+
+    ``raise_new=False`` only clears: what the register's writes run, so a condition that a write
+    ends (an agreement signed, the tenant inspected or gone) stops standing at once, while a new
+    condition is raised by the daily job only. A landlord entering its tenants and then their
+    agreements one by one is not handed a hidden hazard for each tenant it has not reached yet."""
     day = today or timezone.localdate()
     ids = list(parks) if parks is not None else list(Park.objects.order_by("pk").values_list("pk", flat=True))
     result = SweepResult()
     for park_id in ids:
-        _sweep_park(park_id, day, result)
+        _sweep_park(park_id, day, result, raise_new)
     return result
 
 

@@ -80,7 +80,7 @@ def agreement_record(
     agreement.save()
     from safecity.parks.services.findings import findings_sweep
 
-    findings_sweep(parks=[tenant.park_id], today=today())
+    findings_sweep(parks=[tenant.park_id], today=today(), raise_new=False)
     return agreement
 
 
@@ -125,7 +125,8 @@ def inspection_record(
     inspection = TenantInspection.objects.create(
         tenant=tenant, inspected_on=inspected_on, inspector=actor, inspector_name=name, results=answers, note=note.strip()
     )
-    at = timezone.make_aware(datetime.combine(inspected_on, time(10)))
+    # The day's inspection, timed in the morning (never later than now, for today's).
+    at = min(timezone.make_aware(datetime.combine(inspected_on, time(10))), timezone.now())
     items = {item.code: item for item in checklist()}
     with translation.override(settings.LANGUAGE_CODE):
         for code, answer in answers.items():
@@ -145,7 +146,7 @@ def inspection_record(
             InspectionFinding.objects.create(inspection=inspection, item=code, note=answer["note"], hazard=hazard)
     from safecity.parks.services.findings import findings_sweep
 
-    findings_sweep(parks=[tenant.park_id], today=today())
+    findings_sweep(parks=[tenant.park_id], today=today(), raise_new=False)
     return inspection
 
 

@@ -69,6 +69,10 @@ def park_update(*, actor: Any, park: Park, **changes: Any) -> Park:
         if key in PARK_FIELDS:
             setattr(park, key, value)
     _clean_save(park)
+    from safecity.parks.services.findings import findings_sweep
+
+    # A period set ends "coordinates none"; the daily job raises what a change starts.
+    findings_sweep(parks=[park.pk], today=today(), raise_new=False)
     return park
 
 
@@ -135,6 +139,7 @@ def site_plan_upload(*, actor: Any, park: Park, file: IO[bytes], page: int = 1) 
         raise ParksError({"page": _("Pages are counted from 1.")})
     png, width, height = _plan_image(data, page)
     old_width, old_height = park.site_plan_width, park.site_plan_height
+    old_name = park.site_plan.name if park.site_plan else ""
     park.site_plan.save("plan.png", ContentFile(png), save=False)
     park.site_plan_width, park.site_plan_height = width, height
     park.save()
@@ -143,6 +148,10 @@ def site_plan_upload(*, actor: Any, park: Park, file: IO[bytes], page: int = 1) 
         for shape in SiteShape.objects.filter(park=park):
             shape.points = [[round(x * sx, 1), round(y * sy, 1)] for x, y in shape.points]
             shape.save(update_fields=["points", "updated_at"])
+    if old_name and old_name != park.site_plan.name:
+        # The replaced drawing goes once the new one is committed (kept if the write rolls back).
+        storage = park.site_plan.storage
+        transaction.on_commit(lambda: storage.delete(old_name))
     return park
 
 
@@ -187,6 +196,7 @@ def _points(kind: str, raw: Any, park: Park) -> list[list[float]]:
 def shape_add(*, actor: Any, park: Park, kind: str, points: Any, label: str = "", tenant: Tenant | None = None) -> SiteShape:
     """Draw a shape on the park's site plan (which must be uploaded first); a tenant's area names
     its tenant, of this park and still in it."""
+    park = Park.objects.select_for_update().get(pk=park.pk)
     require_park(actor, park)
     if not park.site_plan:
         raise ParksError({"site_plan": _("Upload the site plan before drawing on it.")})
@@ -302,24 +312,34 @@ def tenant_update(*, actor: Any, tenant: Tenant, **changes: Any) -> Tenant:
         if key in changes:
             setattr(tenant, key, changes[key])
     _clean_save(tenant)
+    from safecity.parks.services.findings import findings_sweep
+
+    # Corrected uses end a three-in-one finding at once; the daily job raises what a change starts.
+    findings_sweep(parks=[tenant.park_id], today=today(), raise_new=False)
     return tenant
 
 
 @transaction.atomic
 def tenant_leave(*, actor: Any, tenant: Tenant, left_on: date | None = None, reason: str = "") -> Tenant:
-    """Record that a tenant left the park. Its record, agreements and inspections stay; its area on
-    the plan is freed; the findings about it stop standing (``findings_sweep``)."""
+    """Record that a tenant has left the park (today or on an earlier day, never a later one). Its
+    record, agreements and inspections stay; its area on the plan is freed; the findings about it
+    stop standing."""
     tenant = Tenant.objects.select_for_update().select_related("park").get(pk=tenant.pk)
     require_park(actor, tenant.park)
     if tenant.left_on is not None:
         raise ParksError(_("This tenant has already left the park."), code="left")
+    if left_on is not None and left_on > today():
+        # Until it has gone the tenant is in the park: it keeps its number, its notice and its duties.
+        raise ParksError({"left_on": _("A tenant's leaving is recorded once it has left.")})
+    if left_on is not None and left_on < tenant.entered_on:
+        raise ParksError({"left_on": _("A tenant leaves on or after the day it moved in.")})
     tenant.left_on = left_on or today()
     tenant.left_reason = reason[:200]
     _clean_save(tenant)
     SiteShape.objects.filter(tenant=tenant).delete()
     from safecity.parks.services.findings import findings_sweep
 
-    findings_sweep(parks=[tenant.park_id], today=max(tenant.left_on, today()))
+    findings_sweep(parks=[tenant.park_id], today=today(), raise_new=False)
     return tenant
 
 

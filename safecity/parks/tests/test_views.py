@@ -49,7 +49,13 @@ def park(city: Any, personas: Any) -> Park:
     client = login(personas.district_a)
     response = client.post(
         reverse("parks:park_new"),
-        {"landlord": city.enterprise_a.pk, "name": "三井工业园", "inspection_interval_days": 30, "latitude": "31.85", "longitude": "119.97"},
+        {
+            "landlord": city.enterprise_a.pk,
+            "name": "三井工业园",
+            "inspection_interval_days": 30,
+            "latitude": "31.85",
+            "longitude": "119.97",
+        },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     return Park.objects.get(name="三井工业园")
@@ -64,7 +70,8 @@ def test_landlord_runs_its_park_end_to_end(city: Any, personas: Any, park: Park)
     park.refresh_from_db()
     assert (park.site_plan_width, park.site_plan_height) == (400, 300)
     response = landlord.post(
-        reverse("parks:site_plan", args=[park.pk]), {"step": "shape", "kind": "escape_route", "points": "10, 10\n200, 10", "label": "东门"}
+        reverse("parks:site_plan", args=[park.pk]),
+        {"step": "shape", "kind": "escape_route", "points": "10, 10\n200, 10", "label": "东门"},
     )
     assert response.status_code == 302
     assert SiteShape.objects.filter(park=park, kind="escape_route").count() == 1
@@ -94,7 +101,13 @@ def test_landlord_runs_its_park_end_to_end(city: Any, personas: Any, park: Park)
     # an invalid credit code
     response = landlord.post(
         reverse("parks:tenant_new", args=[park.pk]),
-        {"credit_code": "91320411XXXXXXXX00", "name": "坏代码", "unified_number": "A-02", "entered_on": today.isoformat(), "workers": 1},
+        {
+            "credit_code": "91320411XXXXXXXX00",
+            "name": "坏代码",
+            "unified_number": "A-02",
+            "entered_on": today.isoformat(),
+            "workers": 1,
+        },
     )
     assert response.status_code == 400
     # the agreement
@@ -155,7 +168,9 @@ def test_campaign_counts_and_scoping(city: Any, personas: Any, park: Park) -> No
     from safecity.parks import services
 
     today = timezone.localdate()
-    services.tenant_register(actor=None, park=park, credit_code=code(3), name="无协议的厂", unified_number="B-01", entered_on=today)
+    services.tenant_register(
+        actor=None, park=park, credit_code=code(3), name="无协议的厂", unified_number="B-01", entered_on=today
+    )
     services.findings_sweep(today=today)
     official = login(personas.district_a)
     page = official.get(reverse("parks:campaign"))
