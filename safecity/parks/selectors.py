@@ -49,6 +49,8 @@ def park_list(*, user: Any) -> QuerySet[Park]:
         scoped(Park, user)
         .select_related("landlord__region")
         .annotate(tenants_in=Count("tenants", filter=Q(tenants__left_on__isnull=True), distinct=True))
+        # An aggregate drops the model's ordering (GROUP BY): a page needs a stable order.
+        .order_by("landlord__region__code", "name", "id")
     )
 
 
@@ -78,7 +80,12 @@ def tenant_get(*, user: Any, pk: Any) -> Tenant:
 
 
 def buildings(*, user: Any, park: Park) -> QuerySet[Building]:
-    return scoped(Building, user).filter(park=park).annotate(tenants_in=Count("tenants", filter=Q(tenants__left_on__isnull=True)))
+    return (
+        scoped(Building, user)
+        .filter(park=park)
+        .annotate(tenants_in=Count("tenants", filter=Q(tenants__left_on__isnull=True)))
+        .order_by("name", "id")
+    )
 
 
 def shapes(*, user: Any, park: Park) -> QuerySet[SiteShape]:
@@ -119,11 +126,12 @@ def inspection_findings(*, user: Any, inspection: TenantInspection) -> QuerySet[
     return scoped(InspectionFinding, user).filter(inspection=inspection).select_related("hazard")
 
 
-def trainings(*, user: Any, park: Park) -> QuerySet[Training]:
-    return (
-        scoped(Training, user)
-        .filter(park=park)
-        .annotate(tenants_attending=Count("attendance"), people=Sum("attendance__attendees"))
+def trainings(*, user: Any, park: Park | None = None) -> QuerySet[Training]:
+    queryset = scoped(Training, user)
+    if park is not None:
+        queryset = queryset.filter(park=park)
+    return queryset.annotate(tenants_attending=Count("attendance"), people=Sum("attendance__attendees")).order_by(
+        "-held_on", "-id"
     )
 
 
