@@ -148,6 +148,15 @@ def findings(*, user: Any, park: Park | None = None, standing: bool = True) -> Q
     return queryset
 
 
+def hazards_visible(*, user: Any, hazard_ids: Any) -> set[int]:
+    """Of these hidden hazards, those the user may open (a landlord reads the ones at its own
+    enterprise, not a tenant's three-in-one): the pages link only those."""
+    from safecity.hazards.models import HiddenHazard
+
+    ids = {i for i in hazard_ids if i is not None}
+    return set(scoped(HiddenHazard, user).filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+
+
 def statuses(tenants: list[Tenant], day: date | None = None) -> dict[int, TenantStatus]:
     return tenant_statuses(tenants, day or today())
 

@@ -169,6 +169,7 @@ def park_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
     tenants = list(selectors.tenant_list(user=user).filter(park=park, left_on__isnull=True).order_by("unified_number"))
     status = selectors.statuses(tenants)
     left = selectors.tenant_list(user=user).filter(park=park, left_on__isnull=False).order_by("-left_on")
+    findings = list(selectors.findings(user=user, park=park))
     return render(
         request,
         "parks/park_detail.html",
@@ -178,7 +179,8 @@ def park_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
             "tenants": [(t, status[t.pk]) for t in tenants],
             "left": left,
             "buildings": selectors.buildings(user=user, park=park),
-            "findings": selectors.findings(user=user, park=park),
+            "findings": findings,
+            "linked": selectors.hazards_visible(user=user, hazard_ids=[f.hazard_id for f in findings]),
             "trainings": selectors.trainings(user=user, park=park)[:10],
             "plan": json.dumps(plan_data(user, park)) if park.site_plan else "",
             "legend": [(ShapeKind(k).label, c) for k, c in SHAPE_COLOURS.items()],
@@ -325,6 +327,8 @@ def finding_list(request: HttpRequest) -> HttpResponseBase:
     """The register's findings: the hidden hazards it raised by itself, standing or (``?all=1``) all."""
     every = request.GET.get("all") == "1"
     rows = selectors.findings(user=request.user, standing=not every).order_by("-raised_on", "-id")
+    page = page_of(request, rows)
+    linked = selectors.hazards_visible(user=request.user, hazard_ids=[f.hazard_id for f in page.object_list])
     return render(
-        request, "parks/finding_list.html", {"page": page_of(request, rows), "every": every, "querystring": querystring(request)}
+        request, "parks/finding_list.html", {"page": page, "linked": linked, "every": every, "querystring": querystring(request)}
     )

@@ -102,6 +102,7 @@ def tenant_list(request: HttpRequest) -> HttpResponseBase:
 def tenant_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
     user = request.user
     tenant = selectors.tenant_get(user=user, pk=pk)
+    findings = list(selectors.findings(user=user, standing=False).filter(tenant=tenant))
     return render(
         request,
         "parks/tenant_detail.html",
@@ -112,7 +113,8 @@ def tenant_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
             "agreements": selectors.agreements(user=user, tenant=tenant),
             "inspections": selectors.inspections(user=user, tenant=tenant)[:20],
             "attendance": selectors.training_attendance(user=user, tenant=tenant)[:20],
-            "findings": selectors.findings(user=user, standing=False).filter(tenant=tenant),
+            "findings": findings,
+            "linked": selectors.hazards_visible(user=user, hazard_ids=[f.hazard_id for f in findings]),
             "notice_url": request.build_absolute_uri(reverse("parks:notice", args=[tenant.notice_token])),
             "states": AgreementState,
         },
@@ -309,12 +311,14 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
     inspection = selectors.inspection_get(user=request.user, pk=pk)
     items = checklist()
     rows = [(item, (inspection.results or {}).get(item.code, {})) for item in items]
+    findings = list(selectors.inspection_findings(user=request.user, inspection=inspection))
     return render(
         request,
         "parks/inspection_detail.html",
         {
             "inspection": inspection,
             "rows": rows,
-            "findings": selectors.inspection_findings(user=request.user, inspection=inspection),
+            "findings": findings,
+            "linked": selectors.hazards_visible(user=request.user, hazard_ids=[f.hazard_id for f in findings]),
         },
     )

@@ -182,6 +182,13 @@ def test_campaign_counts_and_scoping(city: Any, personas: Any, park: Park) -> No
     assert export.status_code == 200
     findings = official.get(reverse("parks:findings")).content.decode()
     assert "无协议的厂" in findings
+    from safecity.parks.models import ParkFinding
+
+    raised = ParkFinding.objects.get(tenant__unified_number="B-01", kind="agreement_missing")
+    # the hidden hazard is the landlord's: its page is linked for the district and the landlord
+    assert reverse("hazards:hazard-detail", args=[raised.hazard_id]) in findings
+    landlord_page = login(personas.enterprise_user).get(reverse("parks:park", args=[park.pk])).content.decode()
+    assert reverse("hazards:hazard-detail", args=[raised.hazard_id]) in landlord_page
     # another district sees nothing of it
     other = login(personas.district_b)
     assert "三井工业园" not in other.get(reverse("parks:campaign")).content.decode()
