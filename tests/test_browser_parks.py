@@ -64,6 +64,8 @@ def test_landlord_draws_a_tenant_area_on_the_site_plan(live_server: Any, city: A
     page.wait_for_selector("[data-testid=site-plan] .leaflet-overlay-pane path")
     page.select_option("select[name=kind]", "tenant_area")
     page.select_option("select[name=tenant]", str(tenant.pk))
+    # A label is the landlord's words, shown as words: never read as HTML on the plan.
+    page.fill("input[name=label]", "<i>A-07</i>")
     page.click("[data-testid=shape-form] button[type=submit]")
     page.wait_for_selector("[data-testid=shape-table] tbody tr td:has-text('Tenant area')")
     shape = SiteShape.objects.get(park=park)
@@ -71,7 +73,8 @@ def test_landlord_draws_a_tenant_area_on_the_site_plan(live_server: Any, city: A
     assert all(0 <= x <= 600 and 0 <= y <= 400 for x, y in shape.points)
     page.goto(f"{base}/parks/{park.pk}/")
     page.wait_for_selector("[data-testid=site-plan] .leaflet-overlay-pane path")
-    assert "A-07" in page.inner_text("[data-testid=site-plan]")
+    assert "<i>A-07</i>" in page.inner_text("[data-testid=site-plan]")
+    assert page.locator("[data-testid=site-plan] .plan-label i").count() == 0
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / "parks-site-plan.png"), full_page=True)

@@ -1,6 +1,8 @@
 // SafeCity front-end glue: draws the cockpit's charts and maps from data the server computed.
 (function () {
   "use strict";
+  // A tooltip's words as a text node: Leaflet puts a string tooltip in as HTML, and names are people's own words.
+  function text(s) { var n = document.createElement("span"); n.textContent = s; return n; }
   function drawCharts(root) {
     if (!window.echarts) return;
     root.querySelectorAll("[data-chart='bar']").forEach(function (el) {
@@ -33,7 +35,7 @@
       data.points.forEach(function (p) {
         var colour = p[5] || "#0b5cad";
         var marker = L.circleMarker([p[3], p[4]], { radius: p[5] ? 6 : 4, weight: 1, color: colour, fillColor: colour, fillOpacity: 0.8 });
-        marker.bindTooltip(p[1] + (p[6] ? " · " + p[6] : ""));
+        marker.bindTooltip(text(p[1] + (p[6] ? " · " + p[6] : "")));
         marker.on("click", function () { window.location = (el.dataset.link || "/organisations/") + p[0] + "/"; });
         marker.addTo(map);
         bounds.push([p[3], p[4]]);

@@ -3,6 +3,8 @@
 // hidden latitude/longitude fields). The server checks the point again: this only helps choose it.
 (function () {
   "use strict";
+  // A tooltip's words as a text node: Leaflet puts a string tooltip in as HTML, and names are people's own words.
+  function text(s) { var n = document.createElement("span"); n.textContent = s; return n; }
   var CHANGZHOU = [31.6, 119.65];
 
   function inside(ring, lon, lat) {
@@ -53,7 +55,7 @@
       map.setView(CHANGZHOU, 9);  // a view before any layer: Leaflet projects a layer when it is added
       var layer = L.geoJSON(data, {
         style: function () { return { color: "#1b75bb", weight: 1.5, fillColor: "#1b75bb", fillOpacity: 0.06 }; },
-        onEachFeature: function (f, l) { l.bindTooltip(f.properties.name, { permanent: false }); }
+        onEachFeature: function (f, l) { l.bindTooltip(text(f.properties.name), { permanent: false }); }
       }).addTo(map);
       var bounds = layer.getBounds();
       if (bounds.isValid()) map.fitBounds(bounds, { padding: [8, 8] });

@@ -51,7 +51,7 @@
       // GeoJSON is longitude first (RFC 7946 §3.1.1), Leaflet latitude first.
       var latlng = [f.geometry.coordinates[1], f.geometry.coordinates[0]];
       var marker = L.circleMarker(latlng, options.marker(p));
-      marker.bindTooltip(options.tooltip(p));
+      marker.bindTooltip(line("span", options.tooltip(p)));
       marker.bindPopup(options.popup(p));
       marker.addTo(map);
       bounds.push(latlng);

@@ -3,6 +3,8 @@
 // words come from the page's json_script block (no inline script: CSP); text is set as text.
 (function () {
   "use strict";
+  // A tooltip's words as a text node: Leaflet puts a string tooltip in as HTML, and names are people's own words.
+  function text(s) { var n = document.createElement("span"); n.textContent = s; return n; }
   var ZONE_COLOURS = { indoor: "#0b5cad", outdoor: "#2e7d32", pedestrian: "#ef6c00", forbidden: "#c62828" };
 
   function el(tag, text) {
@@ -27,7 +29,7 @@
       var colour = ZONE_COLOURS[z.kind] || "#0b5cad";
       var limit = z.limit === null ? words.no_entry : words.limit + " " + z.limit + " km/h";
       L.polygon(z.points, { color: colour, weight: 2, fillOpacity: z.kind === "forbidden" ? 0.35 : 0.15 })
-        .bindTooltip(z.name + " · " + z.kind_display + " · " + limit).addTo(map);
+        .bindTooltip(text(z.name + " · " + z.kind_display + " · " + limit)).addTo(map);
     });
     var points = data.points;
     var fit = L.latLngBounds(data.bounds);
@@ -42,7 +44,7 @@
       head.appendChild(link); box.appendChild(head);
       box.appendChild(el("p", a.time + " · " + a.detail));
       L.circleMarker([a.lat, a.lon], { radius: 7, color: "#fff", weight: 2, fillColor: a.colour, fillOpacity: 0.95, className: "alarm-marker" })
-        .bindPopup(box).bindTooltip(a.time + " " + a.title).addTo(map);
+        .bindPopup(box).bindTooltip(text(a.time + " " + a.title)).addTo(map);
     });
     map.fitBounds(fit, { padding: [8, 8] });
     if (!points.length) return;

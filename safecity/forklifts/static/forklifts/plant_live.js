@@ -4,6 +4,8 @@
 // text, never as HTML.
 (function () {
   "use strict";
+  // A tooltip's words as a text node: Leaflet puts a string tooltip in as HTML, and names are people's own words.
+  function text(s) { var n = document.createElement("span"); n.textContent = s; return n; }
   var ZONE_COLOURS = { indoor: "#0b5cad", outdoor: "#2e7d32", pedestrian: "#ef6c00", forbidden: "#c62828" };
   var POLL_MS = 5000;
 
@@ -21,7 +23,7 @@
       var colour = ZONE_COLOURS[z.kind] || "#0b5cad";
       var limit = z.limit === null ? data.words.no_entry : data.words.limit + " " + z.limit + " km/h";
       L.polygon(z.points, { color: colour, weight: 2, fillOpacity: z.kind === "forbidden" ? 0.35 : 0.15 })
-        .bindTooltip(z.name + " · " + z.kind_display + " · " + limit)
+        .bindTooltip(text(z.name + " · " + z.kind_display + " · " + limit))
         .addTo(map);
     });
     map.fitBounds(data.bounds);

@@ -2,6 +2,8 @@
 // the platform works offline). Data from the server in data-plant-map (no inline script: CSP).
 (function () {
   "use strict";
+  // A tooltip's words as a text node: Leaflet puts a string tooltip in as HTML, and names are people's own words.
+  function text(s) { var n = document.createElement("span"); n.textContent = s; return n; }
   var COLOURS = { indoor: "#0b5cad", outdoor: "#2e7d32", pedestrian: "#ef6c00", forbidden: "#c62828" };
   function draw(el) {
     if (!window.L || el.dataset.drawn) return;
@@ -13,7 +15,7 @@
       var colour = COLOURS[z.kind] || "#0b5cad";
       var polygon = L.polygon(z.points, { color: colour, weight: 2, fillOpacity: z.kind === "forbidden" ? 0.35 : 0.15 });
       var limit = z.limit === null ? el.dataset.noEntry : el.dataset.limitLabel + " " + z.limit + " km/h";
-      polygon.bindTooltip(z.name + " · " + z.kind_display + " · " + limit);
+      polygon.bindTooltip(text(z.name + " · " + z.kind_display + " · " + limit));
       polygon.addTo(map);
     });
     map.fitBounds(data.bounds);

@@ -5,6 +5,8 @@
 // form's textarea, which stays editable) and the shape so far is drawn dashed.
 (function () {
   "use strict";
+  // A tooltip's words as a text node: Leaflet puts a string tooltip in as HTML, and names are people's own words.
+  function text(s) { var n = document.createElement("span"); n.textContent = s; return n; }
   function toLatLng(height, p) { return [height - p[1], p[0]]; }
   function draw(el) {
     if (!window.L || el.dataset.drawn) return;
@@ -19,7 +21,7 @@
       if (s.kind === "tenant_area") layer = L.polygon(pts, { color: s.colour, weight: 2, fillOpacity: 0.2 });
       else if (s.kind === "assembly_point") layer = L.circleMarker(pts[0], { radius: 9, color: s.colour, fillOpacity: 0.8 });
       else layer = L.polyline(pts, { color: s.colour, weight: 4, dashArray: s.kind === "escape_route" ? null : "8 6" });
-      layer.bindTooltip((s.label ? s.label + " · " : "") + s.kind_label, { permanent: s.kind === "tenant_area", direction: "center", className: "plan-label" });
+      layer.bindTooltip(text((s.label ? s.label + " · " : "") + s.kind_label), { permanent: s.kind === "tenant_area", direction: "center", className: "plan-label" });
       layer.addTo(map);
     });
     map.fitBounds(bounds);
