@@ -49,3 +49,23 @@ class OrganisationForm(forms.ModelForm):
     def clean_credit_code(self) -> str | None:
         value = (self.cleaned_data.get("credit_code") or "").strip().upper()
         return value or None
+
+
+def form_submit(request: Any, form: forms.BaseForm, run: Any, *, success: Any, to: Any) -> Any:
+    """The step every write page takes on POST: a valid form runs its one service (``run`` with the
+    cleaned data); a refusal is shown on the form (:func:`show_service_errors`), a success is said
+    and redirected to ``to(result)`` (``success`` is the words, or ``success(result)`` gives them).
+    Returns the redirect, or None to render the form again
+    (with status 400 when it has errors)."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = run(form.cleaned_data)
+    except ValidationError as error:
+        show_service_errors(form, error)
+        return None
+    messages.success(request, success(result) if callable(success) else success)
+    return redirect(to(result))

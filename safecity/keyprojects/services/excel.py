@@ -12,7 +12,7 @@ import io
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from safecity.core.exports import workbook_bytes
-from safecity.core.imports import CELL_TEXT_LIMIT, cell_length_error, cell_text, field_text_limit
+from safecity.core.imports import CELL_TEXT_LIMIT, cell_date, cell_length_error, cell_text, field_text_limit
 from safecity.core.models import Organisation, Region
 from safecity.core.scoping import CHANGE, require
 from safecity.keyprojects.models import KeyProject, Milestone, SubSystem, YearPlan
@@ -83,16 +83,7 @@ def _limits() -> dict[str, int]:
     }
 
 
-def _date(value: Any) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = _text(value).replace("/", "-").replace(".", "-")
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return None
+_date = cell_date
 
 
 def _int(value: Any) -> int | None:

@@ -8,8 +8,6 @@ a category of the published risk dictionary, the size and risk level words of th
 
 from __future__ import annotations
 
-import io
-from dataclasses import dataclass
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
@@ -19,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from safecity.core.choices import RegionLevel
 from safecity.core.exports import workbook_bytes, xlsx_append
-from safecity.core.imports import cell_length_error, cell_text
+from safecity.core.imports import RowError, SheetRefused, cell_length_error, cell_text, sheet_rows
 from safecity.core.models import Organisation, Region
 from safecity.core.validators import validate_credit_code
 from safecity.hazards.choices import RiskLevel
@@ -50,16 +48,6 @@ RISK_WORDS = {RiskLevel.MAJOR: "重大", RiskLevel.SIGNIFICANT: "较大", RiskLe
 RISK_COLOURS = {"红": RiskLevel.MAJOR, "橙": RiskLevel.SIGNIFICANT, "黄": RiskLevel.GENERAL, "蓝": RiskLevel.LOW}
 
 
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    problem: str
-
-    def __str__(self) -> str:
-        return _("Row %(row)d, %(column)s: %(problem)s") % {"row": self.row, "column": self.column, "problem": self.problem}
-
-
 class EnterpriseImportError(SmallbizError):
     """The sheet was refused: ``errors`` is the table of every problem found; nothing was written."""
 
@@ -69,32 +57,11 @@ class EnterpriseImportError(SmallbizError):
 
 
 def _read(file: IO[bytes] | bytes) -> list[tuple[int, dict[str, str]]]:
-    data = file if isinstance(file, bytes) else file.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise EnterpriseImportError([RowError(0, "", _("The file is larger than 5 MB."))])
-    from openpyxl import load_workbook
-
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - any unreadable upload gets the same answer
-        raise EnterpriseImportError([RowError(0, "", _("This is not an Excel (.xlsx) file."))]) from None
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = [cell_text(v) for v in next(rows, ())]
-    keys = {text: key for key, text in COLUMNS}
-    positions = {keys[text]: i for i, text in enumerate(header) if text in keys}
-    missing = [HEADER[k] for k in REQUIRED if k not in positions]
-    if missing:
-        raise EnterpriseImportError([RowError(1, m, _("This column is missing from the header row.")) for m in missing])
-    out = []
-    for number, values in enumerate(rows, start=2):
-        cells = {k: cell_text(values[i]) if i < len(values) else "" for k, i in positions.items()}
-        if any(cells.values()):
-            out.append((number, cells))
-        if len(out) > MAX_ROWS:
-            raise EnterpriseImportError([RowError(number, "", _("At most 5000 rows are imported at a time."))])
-    workbook.close()
-    return out
+        rows = sheet_rows(file, columns=COLUMNS, required=REQUIRED, max_rows=MAX_ROWS, max_bytes=MAX_BYTES)
+    except SheetRefused as refused:
+        raise EnterpriseImportError(refused.errors) from None
+    return [(number, {k: cell_text(v) for k, v in cells.items()}) for number, cells in rows]
 
 
 def _villages(street: Region) -> dict[str, Region]:
