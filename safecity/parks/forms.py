@@ -14,6 +14,8 @@ from safecity.parks.models import Building, Park, Tenant
 from safecity.parks.rules import checklist
 
 DATE = forms.DateInput(attrs={"type": "date"})
+# The tenant list's filter for tenants without an agreement in force (missing or expired).
+WITHOUT_VALID = "without"
 
 
 class ParkForm(forms.ModelForm):
@@ -75,6 +77,7 @@ class BuildingForm(forms.ModelForm):
 
 TENANT_FIELDS = [
     "unified_number",
+    "entered_on",
     "business_scope",
     "building",
     "area_m2",
@@ -91,7 +94,7 @@ class TenantForm(forms.ModelForm):
     class Meta:
         model = Tenant
         fields = TENANT_FIELDS
-        widgets = {"safety_notice": forms.Textarea(attrs={"rows": 4})}
+        widgets = {"safety_notice": forms.Textarea(attrs={"rows": 4}), "entered_on": DATE}
 
     def __init__(self, *args: Any, park: Park, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -175,7 +178,7 @@ class TrainingForm(forms.Form):
         self.tenants = tenants
         for tenant in tenants:
             self.fields[f"attendees_{tenant.pk}"] = forms.IntegerField(
-                label=f"{tenant.full_number} {tenant.organisation.name}", min_value=0, required=False
+                label=f"{tenant.full_number} {tenant.organisation.name}", min_value=0, max_value=100_000, required=False
             )
 
     def attendance(self) -> dict[int, int]:
@@ -197,4 +200,4 @@ class TenantSearchForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["park"].queryset = parks  # type: ignore[attr-defined]
-        self.fields["agreement"].choices = [("", _("Any")), *AgreementState.choices]  # type: ignore[attr-defined]
+        self.fields["agreement"].choices = [("", _("Any")), (WITHOUT_VALID, _("Missing or expired")), *AgreementState.choices]  # type: ignore[attr-defined]

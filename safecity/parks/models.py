@@ -20,6 +20,7 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -84,8 +85,22 @@ class Park(AuditedModel):
     landlord = models.ForeignKey("core.Organisation", verbose_name=_("landlord"), on_delete=models.PROTECT, related_name="parks")
     name = models.CharField(_("name"), max_length=120)
     address = models.CharField(_("address"), max_length=200, blank=True)
-    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
     number_prefix = models.CharField(
         _("unified number prefix"), max_length=12, blank=True, help_text=_("Put before each tenant's number, e.g. WJ-XH-.")
     )
@@ -157,7 +172,7 @@ class Tenant(AuditedModel):
         Building, verbose_name=_("building"), on_delete=models.PROTECT, null=True, blank=True, related_name="tenants"
     )
     area_m2 = models.DecimalField(_("leased area (m²)"), max_digits=10, decimal_places=1, null=True, blank=True)
-    workers = models.PositiveIntegerField(_("workers"), default=0)
+    workers = models.PositiveIntegerField(_("workers"), default=0, validators=[MaxValueValidator(1_000_000)])
     dangerous_processes = models.CharField(_("dangerous processes"), max_length=300, blank=True)
     uses_production = models.BooleanField(_("used for production"), default=True)
     uses_storage = models.BooleanField(_("used for storage"), default=False)

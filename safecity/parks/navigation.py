@@ -4,11 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from safecity.core.navigation import NavItem, NavSection, register_section
 from safecity.core.scoping import Principal
-from safecity.parks.models import OFFICIAL_ROLES, VIEW_ROLES
-
-
-def _officials(principal: Principal) -> bool:
-    return principal.is_superuser or bool(principal.roles & OFFICIAL_ROLES)
+from safecity.parks.models import VIEW_ROLES
 
 
 def _sees(principal: Principal) -> bool:
@@ -23,7 +19,7 @@ register_section(
         items=(
             NavItem(_("Parks and campaign"), "parks:campaign", _sees),
             NavItem(_("Tenants"), "parks:tenant_list", _sees),
-            NavItem(_("Register findings"), "parks:findings", _officials),
+            NavItem(_("Register findings"), "parks:findings", _sees),
         ),
     )
 )

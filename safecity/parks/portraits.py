@@ -24,13 +24,14 @@ def three_in_one_tenants(organisation_ids: list[int] | None, ref: datetime) -> I
     queryset = queryset.filter(uses_living=True).filter(Q(uses_production=True) | Q(uses_storage=True))
     if organisation_ids is not None:
         queryset = queryset.filter(organisation_id__in=organisation_ids)
-    for pk, organisation_id, park_name, number in queryset.values_list("pk", "organisation_id", "park__name", "unified_number"):
+    rows = queryset.values_list("pk", "organisation_id", "park__name", "park__number_prefix", "unified_number")
+    for pk, organisation_id, park_name, prefix, number in rows:
         yield PremisesFact(
             organisation_id=organisation_id,
             present=True,
             evidence_kind="park_tenant",
             evidence_id=pk,
-            label=f"{park_name} {number}",
+            label=f"{park_name} {prefix}{number}",
         )
 
 

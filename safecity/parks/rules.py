@@ -45,7 +45,7 @@ def agreement_state(periods: Iterable[Period], today: date, *, warn_days: int = 
     furthest = max(p.valid_until for p in in_force)
     # A following agreement starting the day after the current one ends continues the cover.
     for p in sorted(periods, key=lambda p: p.valid_from):
-        if p.valid_from <= furthest + timedelta(days=1) and p.valid_until > furthest:
+        if (p.valid_from - furthest).days <= 1 and p.valid_until > furthest:
             furthest = p.valid_until
     return AgreementState.EXPIRING if (furthest - today).days < warn_days else AgreementState.VALID
 
@@ -55,7 +55,8 @@ def inspection_due(*, entered_on: date, last_inspected_on: date | None, interval
     if interval_days is None:
         return None
     start = max(d for d in (entered_on, last_inspected_on) if d is not None)
-    return start + timedelta(days=interval_days)
+    # A day near the end of the calendar (a typed 9999) must not break every page that shows it.
+    return date.max if (date.max - start).days < interval_days else start + timedelta(days=interval_days)
 
 
 def inspection_overdue(*, entered_on: date, last_inspected_on: date | None, interval_days: int | None, today: date) -> bool:

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
+from django.urls import reverse
 
 from safecity.core.ids import id_or_none
 from safecity.core.scoping import CHANGE, can, principal_for, scoped
@@ -164,6 +165,7 @@ def statuses(tenants: list[Tenant], day: date | None = None) -> dict[int, Tenant
 @dataclass
 class ParkRow:
     park: Park
+    district: str = ""
     tenants: int = 0
     agreements: Counter[str] = field(default_factory=Counter)
     overdue: int = 0
@@ -190,7 +192,16 @@ def campaign(*, user: Any, district: str = "") -> Campaign:
     ids = [p.pk for p in parks]
     tenants = list(scoped(Tenant, user).filter(IN_PARK, park_id__in=ids).select_related("park"))
     status = statuses(tenants)
-    rows = {p.pk: ParkRow(park=p) for p in parks}
+    from safecity.core.models import Region
+
+    codes = {p.landlord.region.path.split("/")[2] for p in parks if p.landlord.region.path.count("/") >= 3}
+    names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+    rows = {
+        p.pk: ParkRow(
+            park=p, district=names.get(p.landlord.region.path.split("/")[2], "") if p.landlord.region.path.count("/") >= 3 else ""
+        )
+        for p in parks
+    }
     for tenant in tenants:
         row = rows[tenant.park_id]
         s = status[tenant.pk]
@@ -223,7 +234,7 @@ def campaign(*, user: Any, district: str = "") -> Campaign:
             "tenants": rows[p.pk].tenants,
             "missing": rows[p.pk].agreements[AgreementState.MISSING] + rows[p.pk].agreements[AgreementState.EXPIRED],
             "major": rows[p.pk].major_open,
-            "url": f"/parks/{p.pk}/",
+            "url": reverse("parks:park", args=[p.pk]),
         }
         for p in parks
         if p.latitude is not None and p.longitude is not None

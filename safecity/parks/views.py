@@ -13,13 +13,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from safecity.core.choices import OrganisationKind
 from safecity.core.exports import export_response
-from safecity.core.forms import show_service_errors
+from safecity.core.forms import form_submit, show_service_errors
 from safecity.core.guards import guard
 from safecity.core.ids import id_or_none
 from safecity.core.models import Organisation, Region
@@ -39,7 +40,8 @@ SHAPE_COLOURS: dict[str, str] = {
 }
 
 CAMPAIGN_COLUMNS: list[tuple[Any, Any]] = [
-    (gettext_lazy("District"), lambda r: r.park.landlord.region.name),
+    (gettext_lazy("District"), lambda r: r.district),
+    (gettext_lazy("Street / town"), lambda r: r.park.landlord.region.name),
     (gettext_lazy("Park"), lambda r: r.park.name),
     (gettext_lazy("Landlord"), lambda r: r.park.landlord.name),
     (gettext_lazy("Tenants"), lambda r: r.tenants),
@@ -54,10 +56,10 @@ CAMPAIGN_COLUMNS: list[tuple[Any, Any]] = [
 
 
 def may_register_park(user: Any) -> bool:
-    from safecity.parks.models import OFFICIAL_ROLES
+    from safecity.parks.models import ENTERPRISE_ROLES, OFFICIAL_ROLES
 
     principal = selectors.principal_for(user)
-    return principal.is_superuser or bool(principal.roles & (OFFICIAL_ROLES | {"enterprise_manager"}))
+    return principal.is_superuser or bool(principal.roles & (OFFICIAL_ROLES | ENTERPRISE_ROLES))
 
 
 def _districts(user: Any) -> list[Region]:
@@ -132,14 +134,15 @@ def _managed(request: HttpRequest, pk: int) -> Park:
 def park_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
     park = _managed(request, pk)
     form = ParkForm(request.POST or None, instance=Park.objects.get(pk=park.pk))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.park_update(actor=request.user, park=park, **form.cleaned_data)
-        except ValidationError as error:
-            show_service_errors(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("parks:park", pk=park.pk)
+    done = form_submit(
+        request,
+        form,
+        lambda data: services.park_update(actor=request.user, park=park, **data),
+        success=_("Saved."),
+        to=lambda _result: reverse("parks:park", kwargs={"pk": park.pk}),
+    )
+    if done is not None:
+        return done
     return render(request, "parks/park_form.html", {"form": form, "park": park}, status=400 if form.errors else 200)
 
 
@@ -274,14 +277,15 @@ def shape_delete(request: HttpRequest, pk: int, shape_id: int) -> HttpResponseBa
 def building_new(request: HttpRequest, pk: int) -> HttpResponseBase:
     park = _managed(request, pk)
     form = BuildingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.building_save(actor=request.user, park=park, **form.cleaned_data)
-        except ValidationError as error:
-            show_service_errors(form, error)
-        else:
-            messages.success(request, _("The building is added."))
-            return redirect("parks:park", pk=park.pk)
+    done = form_submit(
+        request,
+        form,
+        lambda data: services.building_save(actor=request.user, park=park, **data),
+        success=_("The building is added."),
+        to=lambda _result: reverse("parks:park", kwargs={"pk": park.pk}),
+    )
+    if done is not None:
+        return done
     return render(
         request,
         "parks/simple_form.html",
@@ -296,24 +300,24 @@ def training_new(request: HttpRequest, pk: int) -> HttpResponseBase:
     park = _managed(request, pk)
     tenants = list(selectors.tenant_list(user=request.user).filter(park=park, left_on__isnull=True).order_by("unified_number"))
     form = TrainingForm(request.POST or None, tenants=tenants)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.training_record(
-                actor=request.user,
-                park=park,
-                kind=data["kind"],
-                held_on=data["held_on"],
-                topic=data["topic"],
-                hours=data["hours"],
-                note=data["note"],
-                attendance=form.attendance(),
-            )
-        except ValidationError as error:
-            show_service_errors(form, error)
-        else:
-            messages.success(request, _("The training is recorded."))
-            return redirect("parks:park", pk=park.pk)
+    done = form_submit(
+        request,
+        form,
+        lambda data: services.training_record(
+            actor=request.user,
+            park=park,
+            kind=data["kind"],
+            held_on=data["held_on"],
+            topic=data["topic"],
+            hours=data["hours"],
+            note=data["note"],
+            attendance=form.attendance(),
+        ),
+        success=_("The training is recorded."),
+        to=lambda _result: reverse("parks:park", kwargs={"pk": park.pk}),
+    )
+    if done is not None:
+        return done
     return render(
         request,
         "parks/simple_form.html",

@@ -6,6 +6,7 @@ the nameplates with the QR code to the tenant's public safety notice."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urljoin
 
 import segno
 from django.contrib import messages
@@ -20,12 +21,22 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from safecity.core.exports import export_response
-from safecity.core.forms import show_service_errors
+from safecity.core.forms import form_submit, show_service_errors
 from safecity.core.guards import guard
 from safecity.core.paging import page_of, querystring
+from safecity.cylinders.views import public_base_url
 from safecity.parks import selectors, services
 from safecity.parks.choices import AgreementState
-from safecity.parks.forms import AgreementForm, ImportForm, InspectionForm, LeaveForm, TenantForm, TenantNewForm, TenantSearchForm
+from safecity.parks.forms import (
+    WITHOUT_VALID,
+    AgreementForm,
+    ImportForm,
+    InspectionForm,
+    LeaveForm,
+    TenantForm,
+    TenantNewForm,
+    TenantSearchForm,
+)
 from safecity.parks.models import Park, Tenant
 from safecity.parks.rules import checklist
 from safecity.parks.services.sheet import XLSX_CONTENT_TYPE
@@ -83,7 +94,8 @@ def tenant_list(request: HttpRequest) -> HttpResponseBase:
     if wanted or request.GET.get("export") == "xlsx":
         every = list(rows)
         status = selectors.statuses(every)
-        pairs = [(t, status[t.pk]) for t in every if not wanted or status[t.pk].agreement == wanted]
+        states: set[str] = {AgreementState.MISSING, AgreementState.EXPIRED} if wanted == WITHOUT_VALID else {wanted}
+        pairs = [(t, status[t.pk]) for t in every if not wanted or status[t.pk].agreement in states]
         if request.GET.get("export") == "xlsx":
             return export_response(fmt="xlsx", filename="tenants", columns=TENANT_COLUMNS, objects=pairs)
         page = page_of(request, pairs)
@@ -115,7 +127,7 @@ def tenant_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
             "attendance": selectors.training_attendance(user=user, tenant=tenant)[:20],
             "findings": findings,
             "linked": selectors.hazards_visible(user=user, hazard_ids=[f.hazard_id for f in findings]),
-            "notice_url": request.build_absolute_uri(reverse("parks:notice", args=[tenant.notice_token])),
+            "notice_url": notice_url(request, tenant),
             "states": AgreementState,
         },
     )
@@ -125,15 +137,15 @@ def tenant_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
 def tenant_new(request: HttpRequest, pk: int) -> HttpResponseBase:
     park = _managed_park(request, pk)
     form = TenantNewForm(request.POST or None, park=park)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            tenant = services.tenant_register(actor=request.user, park=park, **data)
-        except ValidationError as error:
-            show_service_errors(form, error)
-        else:
-            messages.success(request, _("The tenant is registered. Record its safety-management agreement next."))
-            return redirect("parks:tenant", pk=tenant.pk)
+    done = form_submit(
+        request,
+        form,
+        lambda data: services.tenant_register(actor=request.user, park=park, **data),
+        success=_("The tenant is registered. Record its safety-management agreement next."),
+        to=lambda tenant: reverse("parks:tenant", kwargs={"pk": tenant.pk}),
+    )
+    if done is not None:
+        return done
     return render(
         request,
         "parks/simple_form.html",
@@ -146,14 +158,15 @@ def tenant_new(request: HttpRequest, pk: int) -> HttpResponseBase:
 def tenant_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
     tenant = _managed_tenant(request, pk)
     form = TenantForm(request.POST or None, instance=Tenant.objects.get(pk=tenant.pk), park=tenant.park)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.tenant_update(actor=request.user, tenant=tenant, **form.cleaned_data)
-        except ValidationError as error:
-            show_service_errors(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("parks:tenant", pk=tenant.pk)
+    done = form_submit(
+        request,
+        form,
+        lambda data: services.tenant_update(actor=request.user, tenant=tenant, **data),
+        success=_("Saved."),
+        to=lambda _result: reverse("parks:tenant", kwargs={"pk": tenant.pk}),
+    )
+    if done is not None:
+        return done
     return render(
         request,
         "parks/simple_form.html",
@@ -166,16 +179,15 @@ def tenant_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
 def tenant_leave(request: HttpRequest, pk: int) -> HttpResponseBase:
     tenant = _managed_tenant(request, pk)
     form = LeaveForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.tenant_leave(
-                actor=request.user, tenant=tenant, left_on=form.cleaned_data["left_on"], reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            show_service_errors(form, error)
-        else:
-            messages.success(request, _("The tenant has left the park; its record is kept."))
-            return redirect("parks:tenant", pk=tenant.pk)
+    done = form_submit(
+        request,
+        form,
+        lambda data: services.tenant_leave(actor=request.user, tenant=tenant, left_on=data["left_on"], reason=data["reason"]),
+        success=_("The tenant has left the park; its record is kept."),
+        to=lambda _result: reverse("parks:tenant", kwargs={"pk": tenant.pk}),
+    )
+    if done is not None:
+        return done
     return render(
         request,
         "parks/simple_form.html",
@@ -218,6 +230,12 @@ def tenants_export(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+def notice_url(request: HttpRequest, tenant: Tenant) -> str:
+    """The public notice's address as citizens reach it: under ``SAFECITY_PUBLIC_BASE_URL`` when set
+    (a printed QR code must not carry whatever host the printing user happened to use)."""
+    return urljoin(public_base_url(request), reverse("parks:notice", args=[tenant.notice_token]).lstrip("/"))
+
+
 def _qr_svg(url: str) -> str:
     return segno.make(url, error="m").svg_inline(scale=4, dark="#111111")
 
@@ -229,7 +247,7 @@ def nameplate(request: HttpRequest, pk: int) -> HttpResponseBase:
     tenant = selectors.tenant_get(user=request.user, pk=pk)
     if tenant.left_on is not None:
         raise Http404
-    url = request.build_absolute_uri(reverse("parks:notice", args=[tenant.notice_token]))
+    url = notice_url(request, tenant)
     return render(request, "parks/nameplates.html", {"park": tenant.park, "plates": [(tenant, mark_safe(_qr_svg(url)), url)]})  # noqa: S308 - segno's SVG
 
 
@@ -239,7 +257,7 @@ def nameplates(request: HttpRequest, pk: int) -> HttpResponseBase:
     park = _managed_park(request, pk)
     plates = []
     for tenant in selectors.tenant_list(user=request.user).filter(park=park, left_on__isnull=True).order_by("unified_number"):
-        url = request.build_absolute_uri(reverse("parks:notice", args=[tenant.notice_token]))
+        url = notice_url(request, tenant)
         plates.append((tenant, mark_safe(_qr_svg(url)), url))  # noqa: S308 - segno's SVG
     return render(request, "parks/nameplates.html", {"park": park, "plates": plates})
 
@@ -248,14 +266,15 @@ def nameplates(request: HttpRequest, pk: int) -> HttpResponseBase:
 def agreement_new(request: HttpRequest, pk: int) -> HttpResponseBase:
     tenant = _managed_tenant(request, pk)
     form = AgreementForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.agreement_record(actor=request.user, tenant=tenant, **form.cleaned_data)
-        except ValidationError as error:
-            show_service_errors(form, error)
-        else:
-            messages.success(request, _("The agreement is recorded."))
-            return redirect("parks:tenant", pk=tenant.pk)
+    done = form_submit(
+        request,
+        form,
+        lambda data: services.agreement_record(actor=request.user, tenant=tenant, **data),
+        success=_("The agreement is recorded."),
+        to=lambda _result: reverse("parks:tenant", kwargs={"pk": tenant.pk}),
+    )
+    if done is not None:
+        return done
     return render(
         request,
         "parks/simple_form.html",
@@ -285,24 +304,24 @@ def inspection_new(request: HttpRequest, pk: int) -> HttpResponseBase:
     hazard of the tenant."""
     tenant = _managed_tenant(request, pk)
     form = InspectionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            inspection = services.inspection_record(
-                actor=request.user,
-                tenant=tenant,
-                inspected_on=form.cleaned_data["inspected_on"],
-                results=form.results(),
-                inspector_name=form.cleaned_data["inspector_name"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as error:
-            show_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("The inspection is recorded; %(n)d findings were reported as hidden hazards.") % {"n": inspection.failed},
-            )
-            return redirect("parks:inspection", pk=inspection.pk)
+    done = form_submit(
+        request,
+        form,
+        lambda data: services.inspection_record(
+            actor=request.user,
+            tenant=tenant,
+            inspected_on=data["inspected_on"],
+            results=form.results(),
+            inspector_name=data["inspector_name"],
+            note=data["note"],
+        ),
+        success=lambda inspection: (
+            _("The inspection is recorded; %(n)d findings were reported as hidden hazards.") % {"n": inspection.failed}
+        ),
+        to=lambda inspection: reverse("parks:inspection", kwargs={"pk": inspection.pk}),
+    )
+    if done is not None:
+        return done
     return render(request, "parks/inspection_form.html", {"form": form, "tenant": tenant}, status=400 if form.errors else 200)
 
 

@@ -69,6 +69,7 @@ class ParkTenantRegisterInput(ParkTenantFieldsInput):
 
 class ParkTenantUpdateInput(ParkTenantFieldsInput):
     unified_number = serializers.CharField(max_length=40, required=False)
+    entered_on = serializers.DateField(required=False, help_text="a correction of the day it moved in")
 
 
 class ParkTenantLeaveInput(serializers.Serializer):

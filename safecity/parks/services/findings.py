@@ -75,7 +75,11 @@ def tenant_statuses(tenants: Iterable[Tenant], day: date) -> dict[int, TenantSta
         out[tenant.pk] = TenantStatus(
             tenant_id=tenant.pk,
             agreement=agreement_state(mine, day, warn_days=warn_days()),
-            agreement_until=max(covering) if covering else (max(p.valid_until for p in mine) if mine else None),
+            # The day cover ends; without cover, the day the last one ended (none for a tenant that
+            # never had one, or whose only agreement starts later).
+            agreement_until=max(covering)
+            if covering
+            else max((p.valid_until for p in mine if p.valid_until < day), default=None),
             last_inspected_on=last.get(tenant.pk),
             inspection_overdue=inspection_overdue(
                 entered_on=tenant.entered_on,

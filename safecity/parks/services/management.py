@@ -25,6 +25,8 @@ from safecity.parks.rules import checklist
 from safecity.parks.services.common import ParksError, actor_label, require_park, today
 
 AGREEMENT_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+# No agreement runs forever: an open-ended lease is written with its next review day.
+LATEST_AGREEMENT_DAY = date(2199, 12, 31)
 
 
 def _tenant_locked(tenant: Tenant) -> Tenant:
@@ -61,6 +63,13 @@ def agreement_record(
     require_park(actor, tenant.park)
     if tenant.left_on is not None:
         raise ParksError(_("This tenant has left the park."), code="left")
+    if valid_until > LATEST_AGREEMENT_DAY or signed_on > today():
+        raise ParksError(
+            {
+                "valid_until": _("An agreement is signed by today and valid until %(day)s at the latest.")
+                % {"day": LATEST_AGREEMENT_DAY}
+            }
+        )
     if not landlord_duties.strip() or not tenant_duties.strip():
         raise ParksError(_("An agreement sets out the duties of both sides."))
     _document_check(document)

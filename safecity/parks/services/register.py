@@ -8,6 +8,7 @@ the park as written. A tenant's people never write the register.
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 import tempfile
@@ -23,13 +24,15 @@ from django.utils.translation import gettext as _
 
 from safecity.core.choices import OrganisationKind
 from safecity.core.models import Organisation
+from safecity.core.scoping import allows_target
 from safecity.core.validators import validate_credit_code
 from safecity.parks.choices import AREA_KINDS, LINE_KINDS, POINT_KINDS, ShapeKind
 from safecity.parks.models import Building, Park, SiteShape, Tenant
-from safecity.parks.services.common import ParksError, require_park, require_target, today
+from safecity.parks.services.common import ParksError, is_platform, require_park, require_target, today
 
 PARK_FIELDS = ("name", "address", "latitude", "longitude", "number_prefix", "inspection_interval_days", "gate_notice")
 TENANT_FIELDS = (
+    "entered_on",
     "business_scope",
     "building",
     "area_m2",
@@ -76,8 +79,26 @@ def park_update(*, actor: Any, park: Park, **changes: Any) -> Park:
     return park
 
 
+def _pdf_resolution(binary: str, source: Path, page: int) -> str:
+    """The resolution to draw the page at: 110 dpi, less for a page so large that 110 dpi would pass
+    ``SITE_PLAN_MAX_SIDE`` pixels (a tiny file may declare a page of metres: drawn at 110 dpi it
+    would take minutes and gigabytes before anything could refuse it)."""
+    info = Path(binary).with_name("pdfinfo")
+    try:
+        out = subprocess.run(  # noqa: S603 - a fixed binary and arguments, the file is ours
+            [str(info), "-f", str(page), "-l", str(page), str(source)], check=True, capture_output=True, timeout=10, text=True
+        ).stdout
+    except (OSError, subprocess.CalledProcessError, subprocess.TimeoutExpired):
+        raise ParksError({"site_plan": _("This PDF could not be read, or it has no page %(page)d.") % {"page": page}}) from None
+    found = re.search(r"size:\s*([\d.]+)\s*x\s*([\d.]+)\s*pts", out)
+    if found is None:
+        raise ParksError({"site_plan": _("This PDF could not be read, or it has no page %(page)d.") % {"page": page}})
+    longest = max(float(found.group(1)), float(found.group(2)), 1.0)
+    return str(max(1, min(110, int(SITE_PLAN_MAX_SIDE * 72 / longest))))
+
+
 def _pdf_page_png(data: bytes, page: int) -> bytes:
-    """One page of a PDF as a PNG (poppler's pdftoppm, at 110 dpi), or a clear refusal."""
+    """One page of a PDF as a PNG (poppler's pdftoppm, at 110 dpi or less), or a clear refusal."""
     binary = shutil.which("pdftoppm")
     if binary is None:
         raise ParksError(
@@ -87,12 +108,13 @@ def _pdf_page_png(data: bytes, page: int) -> bytes:
         source = Path(folder) / "plan.pdf"
         source.write_bytes(data)
         target = Path(folder) / "page"
+        dpi = _pdf_resolution(binary, source, page)
         try:
             subprocess.run(  # noqa: S603 - a fixed binary and arguments, the file is ours
-                [binary, "-png", "-r", "110", "-f", str(page), "-l", str(page), "-singlefile", str(source), str(target)],
+                [binary, "-png", "-r", dpi, "-f", str(page), "-l", str(page), "-singlefile", str(source), str(target)],
                 check=True,
                 capture_output=True,
-                timeout=60,
+                timeout=30,
             )
         except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
             raise ParksError(
@@ -126,11 +148,10 @@ def _plan_image(data: bytes, page: int) -> tuple[bytes, int, int]:
     return out.getvalue(), plan.width, plan.height
 
 
-@transaction.atomic
 def site_plan_upload(*, actor: Any, park: Park, file: IO[bytes], page: int = 1) -> Park:
     """Put the park's site plan: an image, or one page of a PDF rendered to an image. The shapes
-    already drawn are scaled to the new plan, so they keep their place on a plan redrawn larger."""
-    park = Park.objects.select_for_update().get(pk=park.pk)
+    already drawn are scaled to the new plan, so they keep their place on a plan redrawn larger.
+    The picture is made before the transaction: no row is locked while a PDF is drawn."""
     require_park(actor, park)
     data = file.read(SITE_PLAN_MAX_BYTES + 1)
     if len(data) > SITE_PLAN_MAX_BYTES:
@@ -138,6 +159,13 @@ def site_plan_upload(*, actor: Any, park: Park, file: IO[bytes], page: int = 1) 
     if page < 1:
         raise ParksError({"page": _("Pages are counted from 1.")})
     png, width, height = _plan_image(data, page)
+    with transaction.atomic():
+        return _site_plan_store(actor, park, png, width, height)
+
+
+def _site_plan_store(actor: Any, park: Park, png: bytes, width: int, height: int) -> Park:
+    park = Park.objects.select_for_update().get(pk=park.pk)
+    require_park(actor, park)
     old_width, old_height = park.site_plan_width, park.site_plan_height
     old_name = park.site_plan.name if park.site_plan else ""
     park.site_plan.save("plan.png", ContentFile(png), save=False)
@@ -220,6 +248,19 @@ def shape_delete(*, actor: Any, shape: SiteShape) -> None:
     shape.delete()
 
 
+def entered_check(entered_on: date | None) -> None:
+    if entered_on is None:
+        raise ParksError({"entered_on": _("Give the day the tenant moved in.")})
+    if entered_on > today():
+        raise ParksError({"entered_on": _("A tenant is registered once it has moved in (the day is not in the future).")})
+
+
+def _district_path(path: str) -> str:
+    """The district part of a region path ("320000/320400/320412/320412100/" -> "320000/320400/320412/")."""
+    parts = [p for p in path.split("/") if p]
+    return "".join(f"{p}/" for p in parts[:3])
+
+
 def number_check(number: str) -> str:
     number = (number or "").strip()
     if not number:
@@ -229,7 +270,7 @@ def number_check(number: str) -> str:
     return number
 
 
-def _tenant_organisation(*, park: Park, credit_code: str, name: str) -> Organisation:
+def _tenant_organisation(*, actor: Any, park: Park, credit_code: str, name: str) -> Organisation:
     """The tenant's enterprise by its credit code: the registered one, or a new enterprise in the
     park's region (a tenant is often a small firm nobody registered yet)."""
     code = (credit_code or "").strip().upper()
@@ -237,12 +278,24 @@ def _tenant_organisation(*, park: Park, credit_code: str, name: str) -> Organisa
         validate_credit_code(code)
     except ValidationError as exc:
         raise ParksError({"credit_code": exc.messages}) from None
-    organisation = Organisation.objects.filter(credit_code=code).first()
+    organisation = Organisation.objects.select_related("region").filter(credit_code=code).first()
     if organisation is not None:
         if organisation.kind != OrganisationKind.ENTERPRISE:
             raise ParksError({"credit_code": _("This credit code is registered to an organisation that is not an enterprise.")})
         if organisation.pk == park.landlord_id:
             raise ParksError({"credit_code": _("The landlord is not its own tenant.")})
+        # A registered enterprise of another district is not the landlord's to enrol on its own (its
+        # portrait and hidden hazards would follow): the park's district officials record it.
+        elsewhere = not organisation.region.path.startswith(_district_path(park.landlord.region.path))
+        if elsewhere and not is_platform(actor) and not allows_target(actor, park, jurisdiction_only=True):
+            raise ParksError(
+                {
+                    "credit_code": _(
+                        "%(name)s is registered in another district: the park's district officials record its tenancy."
+                    )
+                    % {"name": organisation.name}
+                }
+            )
         return organisation
     if not (name or "").strip():
         raise ParksError({"name": _("No enterprise has this credit code yet: give its name to register it.")})
@@ -262,8 +315,9 @@ def tenant_register(
     unified number for it. Refused: an invalid code, a number or an enterprise already in the park."""
     park = Park.objects.select_for_update().select_related("landlord__region").get(pk=park.pk)
     require_park(actor, park)
+    entered_check(entered_on)
     number = number_check(unified_number)
-    organisation = _tenant_organisation(park=park, credit_code=credit_code, name=name)
+    organisation = _tenant_organisation(actor=actor, park=park, credit_code=credit_code, name=name)
     if Tenant.objects.filter(park=park, left_on__isnull=True, unified_number=number).exists():
         raise ParksError(
             {"unified_number": _("Another tenant in this park has the unified number %(n)s.") % {"n": number}}, code="duplicate"
@@ -277,7 +331,7 @@ def tenant_register(
         raise ParksError({"building": _("This building is in another park.")})
     tenant = Tenant(park=park, organisation=organisation, unified_number=number, entered_on=entered_on)
     for key in TENANT_FIELDS:
-        if key in fields:
+        if key in fields and key != "entered_on":
             setattr(tenant, key, fields[key])
     try:
         with transaction.atomic():
@@ -308,6 +362,11 @@ def tenant_update(*, actor: Any, tenant: Tenant, **changes: Any) -> Tenant:
     building = changes.get("building")
     if building is not None and building.park_id != tenant.park_id:
         raise ParksError({"building": _("This building is in another park.")})
+    if "entered_on" in changes:
+        entered_check(changes["entered_on"])
+        first = tenant.inspections.order_by("inspected_on").values_list("inspected_on", flat=True).first()
+        if first is not None and changes["entered_on"] > first:
+            raise ParksError({"entered_on": _("The tenant was inspected on %(day)s, so it moved in by then.") % {"day": first}})
     for key in TENANT_FIELDS:
         if key in changes:
             setattr(tenant, key, changes[key])

@@ -9,9 +9,6 @@ building (one of the park's, by name), the numbers, the uses and the day the ten
 
 from __future__ import annotations
 
-import io
-from dataclasses import dataclass
-from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
@@ -20,10 +17,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from safecity.core.exports import workbook_bytes, xlsx_append
-from safecity.core.imports import cell_length_error, cell_text
+from safecity.core.imports import RowError, SheetRefused, cell_date, cell_length_error, cell_text, sheet_rows
 from safecity.core.validators import validate_credit_code
 from safecity.parks.models import Building, Park, Tenant
-from safecity.parks.services.common import ParksError, require_park
+from safecity.parks.services.common import ParksError, require_park, today
 from safecity.parks.services.register import NUMBER_ALLOWED, tenant_register
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -47,16 +44,6 @@ REQUIRED = ("unified_number", "name", "credit_code", "entered_on")
 USE_WORDS = {"生产": "uses_production", "仓储": "uses_storage", "储存": "uses_storage", "住宿": "uses_living"}
 
 
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    problem: str
-
-    def __str__(self) -> str:
-        return _("Row %(row)d, %(column)s: %(problem)s") % {"row": self.row, "column": self.column, "problem": self.problem}
-
-
 class TenantImportError(ParksError):
     """The sheet was refused: ``errors`` is the table of every problem found; nothing was written."""
 
@@ -66,43 +53,10 @@ class TenantImportError(ParksError):
 
 
 def _raw_cells(file: IO[bytes] | bytes) -> list[tuple[int, dict[str, Any]]]:
-    data = file if isinstance(file, bytes) else file.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise TenantImportError([RowError(0, "", _("The file is larger than 5 MB."))])
-    from openpyxl import load_workbook
-
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - any unreadable upload gets the same answer
-        raise TenantImportError([RowError(0, "", _("This is not an Excel (.xlsx) file."))]) from None
-    rows = workbook.worksheets[0].iter_rows(values_only=True)
-    header = [cell_text(v) for v in next(rows, ())]
-    keys = {text: key for key, text in COLUMNS}
-    positions = {keys[text]: i for i, text in enumerate(header) if text in keys}
-    missing = [HEADER[k] for k in REQUIRED if k not in positions]
-    if missing:
-        raise TenantImportError([RowError(1, m, _("This column is missing from the header row.")) for m in missing])
-    out = []
-    for number, values in enumerate(rows, start=2):
-        cells = {k: values[i] if i < len(values) else None for k, i in positions.items()}
-        if any(cell_text(v) for v in cells.values()):
-            out.append((number, cells))
-        if len(out) > MAX_ROWS:
-            raise TenantImportError([RowError(number, "", _("At most 2000 rows are imported at a time."))])
-    workbook.close()
-    return out
-
-
-def _day(value: Any) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = cell_text(value).replace("/", "-").replace(".", "-")
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return None
+        return sheet_rows(file, columns=COLUMNS, required=REQUIRED, max_rows=MAX_ROWS, max_bytes=MAX_BYTES)
+    except SheetRefused as refused:
+        raise TenantImportError(refused.errors) from None
 
 
 @transaction.atomic
@@ -165,8 +119,9 @@ def tenants_import(*, actor: Any, park: Park, file: IO[bytes] | bytes) -> list[T
                 err("area_m2", _("An area is a number of square metres above 0."))
                 area = None
         workers = cells.get("workers", "") or "0"
-        if not workers.isdigit():
+        if not (workers.isascii() and workers.isdigit() and int(workers) <= 1_000_000):
             err("workers", _("A number of people is a whole number."))
+            workers = "0"
         uses = {"uses_production": False, "uses_storage": False, "uses_living": False}
         for word in [w for w in cells.get("uses", "").replace("，", "、").replace(",", "、").split("、") if w.strip()]:
             if word.strip() not in USE_WORDS:
@@ -175,9 +130,11 @@ def tenants_import(*, actor: Any, park: Park, file: IO[bytes] | bytes) -> list[T
             uses[USE_WORDS[word.strip()]] = True
         if not cells.get("uses"):
             uses["uses_production"] = True
-        entered = _day(raw.get("entered_on"))
+        entered = cell_date(raw.get("entered_on"))
         if cells.get("entered_on") and entered is None:
             err("entered_on", _("Write the day as 2024-03-01."))
+        elif entered is not None and entered > today():
+            err("entered_on", _("A tenant is registered once it has moved in (the day is not in the future)."))
         parsed.append(
             (
                 number,
@@ -188,7 +145,7 @@ def tenants_import(*, actor: Any, park: Park, file: IO[bytes] | bytes) -> list[T
                     "business_scope": cells.get("business_scope", ""),
                     "building": building,
                     "area_m2": area,
-                    "workers": int(workers) if workers.isdigit() else 0,
+                    "workers": int(workers),
                     "dangerous_processes": cells.get("dangerous_processes", ""),
                     "entered_on": entered,
                     **uses,

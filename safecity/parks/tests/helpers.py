@@ -94,6 +94,7 @@ class World:
     tenant: Tenant  # 丙, unified number A01, entered 30 days ago
     other_tenant: Tenant  # 丁, unified number A02, entered 30 days ago
     outsider_manager: Any  # enterprise manager of 常州乙化工有限公司 (district B), no link to the park
+    neighbour: Organisation  # 常州戊电子有限公司: registered in the park's district, not a tenant
 
 
 def build_world(city: City, personas: Personas, *, interval: int | None = 90, entered_days_ago: int = 30) -> World:
@@ -101,6 +102,7 @@ def build_world(city: City, personas: Personas, *, interval: int | None = 90, en
     landlord = city.enterprise_a
     tenant_org = make_org("常州丙机械有限公司", OrganisationKind.ENTERPRISE, city.street_a, actor=root)
     other_org = make_org("常州丁包装有限公司", OrganisationKind.ENTERPRISE, city.street_a, actor=root)
+    neighbour = make_org("常州戊电子有限公司", OrganisationKind.ENTERPRISE, city.street_a, actor=root)
     tenant_manager = make_user(city, "tenant_manager", tenant_org, Role.ENTERPRISE_MANAGER)
     outsider_manager = make_user(city, "outsider_manager", city.enterprise_b, Role.ENTERPRISE_MANAGER)
     park = park_create(
@@ -128,6 +130,7 @@ def build_world(city: City, personas: Personas, *, interval: int | None = 90, en
     return World(
         city=city,
         personas=personas,
+        neighbour=neighbour,
         landlord=landlord,
         landlord_manager=personas.enterprise_user,
         park=park,

@@ -282,7 +282,7 @@ def test_a_three_in_one_tenant_is_a_present_fact_of_its_enterprise(world: World)
     assert [(f.organisation_id, f.present, f.evidence_kind, f.evidence_id) for f in facts] == [
         (world.tenant_org.pk, True, "park_tenant", world.tenant.pk)
     ]
-    assert facts[0].label == "新北创业园 A01"
+    assert facts[0].label == "新北创业园 XB-A01"
     # asked for the other tenant's enterprise only: nothing
     assert list(three_in_one_tenants([world.other_org.pk], timezone.now())) == []
     assert len(list(three_in_one_tenants([world.tenant_org.pk], timezone.now()))) == 1

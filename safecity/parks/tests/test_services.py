@@ -154,7 +154,7 @@ def test_a_unified_number_already_in_the_park_is_a_duplicate(world: World) -> No
         tenant_register(
             actor=world.landlord_manager,
             park=world.park,
-            credit_code=world.city.enterprise_b.credit_code,
+            credit_code=world.neighbour.credit_code,
             unified_number="A01",
             entered_on=today(),
         )
@@ -169,7 +169,7 @@ def test_a_malformed_unified_number_is_refused(world: World) -> None:
             tenant_register(
                 actor=world.landlord_manager,
                 park=world.park,
-                credit_code=world.city.enterprise_b.credit_code,
+                credit_code=world.neighbour.credit_code,
                 unified_number=number,
                 entered_on=today(),
             )
@@ -196,7 +196,7 @@ def test_a_left_tenants_number_may_be_given_to_a_new_tenant(world: World) -> Non
     newcomer = tenant_register(
         actor=world.landlord_manager,
         park=world.park,
-        credit_code=world.city.enterprise_b.credit_code,
+        credit_code=world.neighbour.credit_code,
         unified_number="A01",
         entered_on=today(),
     )
@@ -242,15 +242,15 @@ def test_a_registered_enterprise_is_linked_not_duplicated(world: World) -> None:
     tenant = tenant_register(
         actor=world.landlord_manager,
         park=world.park,
-        credit_code=world.city.enterprise_b.credit_code,
+        credit_code=world.neighbour.credit_code,
         unified_number="B02",
         entered_on=today(),
         name="一个别的名字",
     )
-    assert tenant.organisation == world.city.enterprise_b
+    assert tenant.organisation == world.neighbour
     assert Organisation.objects.count() == organisations
-    world.city.enterprise_b.refresh_from_db()
-    assert world.city.enterprise_b.name == "常州乙化工有限公司"
+    world.neighbour.refresh_from_db()
+    assert world.neighbour.name == "常州戊电子有限公司"
 
 
 def test_the_landlord_is_not_its_own_tenant_nor_is_a_bureau(world: World) -> None:
@@ -282,7 +282,7 @@ def test_a_tenant_is_put_in_a_building_of_its_own_park_only(world: World, city: 
         tenant_register(
             actor=world.landlord_manager,
             park=world.park,
-            credit_code=city.enterprise_b.credit_code,
+            credit_code=world.neighbour.credit_code,
             unified_number="B04",
             entered_on=today(),
             building=elsewhere,
@@ -732,7 +732,7 @@ def test_attendance_is_for_the_parks_tenants_of_that_day(world: World, city: Any
     late = tenant_register(
         actor=world.landlord_manager,
         park=world.park,
-        credit_code=city.enterprise_b.credit_code,
+        credit_code=world.neighbour.credit_code,
         unified_number="A05",
         entered_on=today(),
     )

@@ -77,7 +77,7 @@ def test_a_good_sheet_creates_the_tenants(world: World) -> None:
             _row(
                 "B01",
                 "常州乙化工有限公司",
-                world.city.enterprise_b.credit_code,
+                world.neighbour.credit_code,
                 business_scope="化工原料仓储",
                 building="1号厂房",
                 area_m2=1200.5,
@@ -92,7 +92,7 @@ def test_a_good_sheet_creates_the_tenants(world: World) -> None:
     made = tenants_import(actor=world.landlord_manager, park=world.park, file=io.BytesIO(data))
     assert [t.unified_number for t in made] == ["B01", "B02"]
     first = Tenant.objects.get(park=world.park, unified_number="B01")
-    assert first.organisation == world.city.enterprise_b  # linked, not a copy
+    assert first.organisation == world.neighbour  # linked, not a copy
     assert first.building == world.building and first.area_m2 == Decimal("1200.5") and first.workers == 15
     assert (first.uses_production, first.uses_storage, first.uses_living) == (True, True, False)
     assert first.dangerous_processes == "氯化" and first.entered_on == date(2024, 3, 1)
@@ -103,9 +103,7 @@ def test_a_good_sheet_creates_the_tenants(world: World) -> None:
 
 
 def test_empty_uses_mean_production(world: World) -> None:
-    tenants_import(
-        actor=world.landlord_manager, park=world.park, file=_sheet([_row("B01", "乙", world.city.enterprise_b.credit_code)])
-    )
+    tenants_import(actor=world.landlord_manager, park=world.park, file=_sheet([_row("B01", "乙", world.neighbour.credit_code)]))
     tenant = Tenant.objects.get(park=world.park, unified_number="B01")
     assert (tenant.uses_production, tenant.uses_storage, tenant.uses_living) == (True, False, False)
 
@@ -139,7 +137,7 @@ def test_one_bad_row_writes_nothing_and_names_its_row_and_column(world: World, b
     number = cells.pop("unified_number")
     data = _sheet(
         [
-            _row("B01", "常州乙化工有限公司", world.city.enterprise_b.credit_code),
+            _row("B01", "常州戊电子有限公司", world.neighbour.credit_code),
             _row("B02", "常州戊五金加工厂", unknown_code("sheet-good"), building="1号厂房"),
             _row(number, cells.pop("name", "常州己纺织有限公司"), cells.pop("credit_code", unknown_code("sheet-third")), **cells),
         ]
@@ -155,12 +153,12 @@ def test_one_bad_row_writes_nothing_and_names_its_row_and_column(world: World, b
 def test_every_problem_of_the_sheet_is_in_the_table(world: World) -> None:
     data = _sheet(
         [
-            _row("B01", "常州乙化工有限公司", world.city.enterprise_b.credit_code),
+            _row("B01", "常州戊电子有限公司", world.neighbour.credit_code),
             _row("B02", "坏代码公司", bad_check_character(unknown_code("x1"))),
             _row("B01", "重号公司", unknown_code("x2")),
             _row("B04", "无楼公司", unknown_code("x3"), building="99号楼"),
             _row("B05", "坏日期公司", unknown_code("x4"), entered_on="2024-02-30"),
-            _row("B06", "重码公司", world.city.enterprise_b.credit_code),
+            _row("B06", "重码公司", world.neighbour.credit_code),
         ]
     )
     with pytest.raises(TenantImportError) as exc:
@@ -212,10 +210,10 @@ def test_a_sheet_without_the_required_columns_or_rows_is_refused(world: World) -
 
 def test_columns_may_come_in_any_order(world: World) -> None:
     header = ["入驻日期", "统一社会信用代码", "统一编号", "承租单位名称"]
-    data = _sheet([["2024-01-02", world.city.enterprise_b.credit_code, "B01", "乙"]], header=header)
+    data = _sheet([["2024-01-02", world.neighbour.credit_code, "B01", "乙"]], header=header)
     tenants_import(actor=world.landlord_manager, park=world.park, file=data)
     tenant = Tenant.objects.get(park=world.park, unified_number="B01")
-    assert tenant.organisation == world.city.enterprise_b and tenant.entered_on == date(2024, 1, 2)
+    assert tenant.organisation == world.neighbour and tenant.entered_on == date(2024, 1, 2)
 
 
 def test_the_export_has_the_import_columns_and_one_row_per_tenant(world: World) -> None:
@@ -279,7 +277,7 @@ def test_export_then_import_into_a_new_park_round_trips(world: World, city: Any,
 
 
 def test_people_who_do_not_run_the_park_cannot_import(world: World) -> None:
-    data = _sheet([_row("B01", "乙", world.city.enterprise_b.credit_code)])
+    data = _sheet([_row("B01", "乙", world.neighbour.credit_code)])
     for actor in (world.tenant_manager, world.personas.district_b, world.outsider_manager):
         with pytest.raises(PermissionDenied):
             tenants_import(actor=actor, park=world.park, file=data)
