@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from safecity.citizenreports.choices import ReportState
 from safecity.citizenreports.models import CitizenReport, receipt_normalise
 from safecity.core.filtering import ChoiceFilter, RegionFilter, StaticFormFilterSet, region_path_of
+from safecity.core.scoping import ancestor_paths
 
 
 class ReportFilterSet(StaticFormFilterSet):
@@ -39,9 +40,4 @@ class ReportFilterSet(StaticFormFilterSet):
         if path is None:
             return queryset.none()
         # A district, or a street in it: the reports whose district is under it or contains it.
-        return queryset.filter(Q(district__path__startswith=path) | Q(district__path__in=_ancestors(path)))
-
-
-def _ancestors(path: str) -> list[str]:
-    parts = [p for p in path.split("/") if p]
-    return ["".join(f"{p}/" for p in parts[:n]) for n in range(1, len(parts))]
+        return queryset.filter(Q(district__path__startswith=path) | Q(district__path__in=ancestor_paths(path)))

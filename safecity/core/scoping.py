@@ -84,6 +84,18 @@ def ancestor_paths(region_path: str) -> list[str]:
     return ["".join(f"{p}/" for p in parts[:n]) for n in range(1, len(parts))]
 
 
+def district_path(region_path: str) -> str:
+    """The path of the district (county) ``region_path`` lies in ("320000/320400/320412/320412100/"
+    -> "320000/320400/320412/"); a region above the districts is its own."""
+    parts = [p for p in region_path.split("/") if p]
+    return "".join(f"{p}/" for p in parts[:3])
+
+
+def district_code(region_path: str) -> str:
+    """The division code of the district ``region_path`` lies in (see :func:`district_path`)."""
+    return district_path(region_path).rstrip("/").rsplit("/", 1)[-1]
+
+
 @dataclass(frozen=True)
 class Grant:
     role: str

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from safecity.core.figures import FigureContext, indicator, panel
 from safecity.core.models import Region
+from safecity.core.scoping import district_code
 from safecity.hazards.choices import HazardLevel, HazardState
 from safecity.parks.choices import AgreementState
 from safecity.parks.models import Park, ParkFinding, Tenant
@@ -140,9 +141,7 @@ def major_open(ctx: FigureContext) -> int:
 
 
 def _district_code(tenant: Tenant) -> str:
-    # The region path is the chain of codes from the province: /320000/320400/<district>/<street>/.
-    parts = [p for p in tenant.park.landlord.region.path.split("/") if p]
-    return parts[2] if len(parts) > 2 else parts[-1]
+    return district_code(tenant.park.landlord.region.path)
 
 
 @panel(

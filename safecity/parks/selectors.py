@@ -16,7 +16,8 @@ from django.http import Http404
 from django.urls import reverse
 
 from safecity.core.ids import id_or_none
-from safecity.core.scoping import CHANGE, can, principal_for, scoped
+from safecity.core.models import Region
+from safecity.core.scoping import CHANGE, can, district_code, principal_for, scoped
 from safecity.hazards.choices import HazardLevel, HazardState
 from safecity.parks.choices import AgreementState
 from safecity.parks.models import (
@@ -186,22 +187,16 @@ def campaign(*, user: Any, district: str = "") -> Campaign:
     """The campaign view (issue 17 part 1 §5): per park, its tenants, their agreements valid /
     expiring / missing / expired, tenants overdue for inspection or three-in-one, and the major
     hidden hazards the register raised still open. ``district``: a 6-digit code to narrow to."""
-    parks = list(park_list(user=user))
+    queryset = park_list(user=user)
     if district:
-        parks = [p for p in parks if p.landlord.region.path.split("/")[2:3] == [district] or p.landlord.region.code == district]
+        path = Region.objects.filter(code=district).values_list("path", flat=True).first()
+        queryset = queryset.filter(landlord__region__path__startswith=path) if path else queryset.none()
+    parks = list(queryset)
     ids = [p.pk for p in parks]
     tenants = list(scoped(Tenant, user).filter(IN_PARK, park_id__in=ids).select_related("park"))
     status = statuses(tenants)
-    from safecity.core.models import Region
-
-    codes = {p.landlord.region.path.split("/")[2] for p in parks if p.landlord.region.path.count("/") >= 3}
-    names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
-    rows = {
-        p.pk: ParkRow(
-            park=p, district=names.get(p.landlord.region.path.split("/")[2], "") if p.landlord.region.path.count("/") >= 3 else ""
-        )
-        for p in parks
-    }
+    names = _district_names({p.landlord.region.path for p in parks})
+    rows = {p.pk: ParkRow(park=p, district=names.get(district_code(p.landlord.region.path), "")) for p in parks}
     for tenant in tenants:
         row = rows[tenant.park_id]
         s = status[tenant.pk]
@@ -240,6 +235,23 @@ def campaign(*, user: Any, district: str = "") -> Campaign:
         if p.latitude is not None and p.longitude is not None
     ]
     return Campaign(rows=list(rows.values()), totals=totals, points=points)
+
+
+def _district_names(paths: set[str]) -> dict[str, str]:
+    codes = {district_code(path) for path in paths}
+    return dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+
+
+def campaign_districts(*, user: Any) -> list[Region]:
+    """The districts the user's parks lie in (the campaign view's filter)."""
+    paths = set(park_list(user=user).values_list("landlord__region__path", flat=True))
+    return list(Region.objects.filter(code__in={district_code(p) for p in paths}).order_by("code"))
+
+
+def may_register_park(user: Any) -> bool:
+    """Officials of an area and enterprise people (for their own enterprise, checked by the service)."""
+    principal = principal_for(user)
+    return principal.is_superuser or bool(principal.roles & VIEW_ROLES)
 
 
 def public_notice(token: str) -> Tenant:

@@ -23,7 +23,7 @@ from safecity.core.exports import export_response
 from safecity.core.forms import form_submit, show_service_errors
 from safecity.core.guards import guard
 from safecity.core.ids import id_or_none
-from safecity.core.models import Organisation, Region
+from safecity.core.models import Organisation
 from safecity.core.paging import page_of, querystring
 from safecity.core.scoping import scoped
 from safecity.parks import selectors, services
@@ -55,20 +55,6 @@ CAMPAIGN_COLUMNS: list[tuple[Any, Any]] = [
 ]
 
 
-def may_register_park(user: Any) -> bool:
-    from safecity.parks.models import ENTERPRISE_ROLES, OFFICIAL_ROLES
-
-    principal = selectors.principal_for(user)
-    return principal.is_superuser or bool(principal.roles & (OFFICIAL_ROLES | ENTERPRISE_ROLES))
-
-
-def _districts(user: Any) -> list[Region]:
-    codes = {
-        p.landlord.region.path.split("/")[2] for p in selectors.park_list(user=user) if len(p.landlord.region.path.split("/")) > 3
-    }
-    return list(Region.objects.filter(code__in=codes).order_by("code"))
-
-
 @guard(selectors.sees_parks)
 def campaign(request: HttpRequest) -> HttpResponseBase:
     """The campaign view: every park in reach with its tenants, agreements by state, inspections
@@ -92,10 +78,10 @@ def campaign(request: HttpRequest) -> HttpResponseBase:
         {
             "view": view,
             "points": {"type": "FeatureCollection", "features": features},
-            "districts": _districts(request.user),
+            "districts": selectors.campaign_districts(user=request.user),
             "district": district,
             "querystring": querystring(request),
-            "may_register": may_register_park(request.user),
+            "may_register": selectors.may_register_park(request.user),
             "states": AgreementState,
         },
     )
@@ -105,7 +91,7 @@ def _landlords(user: Any) -> Any:
     return scoped(Organisation, user).filter(kind=OrganisationKind.ENTERPRISE, is_active=True).order_by("name")
 
 
-@guard(may_register_park)
+@guard(selectors.may_register_park)
 def park_new(request: HttpRequest) -> HttpResponseBase:
     form = ParkNewForm(request.POST or None, landlords=_landlords(request.user))
     if request.method == "POST" and form.is_valid():

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from safecity.core.choices import OrganisationKind
 from safecity.core.models import Organisation, Person
-from safecity.core.scoping import CHANGE, require, require_target, roles_for
+from safecity.core.scoping import CHANGE, ancestor_paths, require, require_target, roles_for
 from safecity.deepchecks.models import Expert
 from safecity.hazards.choices import HazardLevel, HazardSource, HazardType, ManagementType
 from safecity.hazards.services import hazard_report
@@ -46,8 +46,8 @@ def authorities_for(enterprise: Organisation) -> Any:
 
 
 def _prefixes(path: str) -> list[str]:
-    parts = [p for p in path.split("/") if p]
-    return ["".join(f"{p}/" for p in parts[:n]) for n in range(1, len(parts) + 1)]
+    """The region's own path and those above it."""
+    return [*ancestor_paths(path), path]
 
 
 @transaction.atomic

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from safecity.core.choices import OrganisationKind
 from safecity.core.models import Organisation
-from safecity.core.scoping import allows_target
+from safecity.core.scoping import allows_target, district_path
 from safecity.core.validators import validate_credit_code
 from safecity.parks.choices import AREA_KINDS, LINE_KINDS, POINT_KINDS, ShapeKind
 from safecity.parks.models import Building, Park, SiteShape, Tenant
@@ -255,12 +255,6 @@ def entered_check(entered_on: date | None) -> None:
         raise ParksError({"entered_on": _("A tenant is registered once it has moved in (the day is not in the future).")})
 
 
-def _district_path(path: str) -> str:
-    """The district part of a region path ("320000/320400/320412/320412100/" -> "320000/320400/320412/")."""
-    parts = [p for p in path.split("/") if p]
-    return "".join(f"{p}/" for p in parts[:3])
-
-
 def number_check(number: str) -> str:
     number = (number or "").strip()
     if not number:
@@ -286,7 +280,7 @@ def _tenant_organisation(*, actor: Any, park: Park, credit_code: str, name: str)
             raise ParksError({"credit_code": _("The landlord is not its own tenant.")})
         # A registered enterprise of another district is not the landlord's to enrol on its own (its
         # portrait and hidden hazards would follow): the park's district officials record it.
-        elsewhere = not organisation.region.path.startswith(_district_path(park.landlord.region.path))
+        elsewhere = not organisation.region.path.startswith(district_path(park.landlord.region.path))
         if elsewhere and not is_platform(actor) and not allows_target(actor, park, jurisdiction_only=True):
             raise ParksError(
                 {
